@@ -1,1 +1,15 @@
+//! Auditbench: finds memory leaks, resource leaks and concurrency hazards in Python
+//! backends. The library is the whole engine; the CLI (and later the desktop app
+//! and the watcher) are thin front ends over [`scan`].
+
+pub mod cli;
+pub mod config;
+pub mod finding;
+pub mod output;
+pub mod project;
 pub mod python;
+pub mod rules;
+
+pub use config::Config;
+pub use finding::{Finding, Kind, Severity, Status};
+pub use project::scan::{scan, ScanOptions, ScanResult};

@@ -1,1 +1,21 @@
-pub fn x(){}
+//! Python parsing (tree-sitter) and the per-module semantic index rules read.
+
+pub mod index;
+pub mod model;
+pub mod parse;
+pub mod queries;
+
+pub use index::{index_module, ModuleIndex};
+pub use model::*;
+
+/// Parses and indexes `source`.
+pub fn analyse(source: String, module_name: &str, is_package: bool) -> Option<ModuleIndex> {
+    let tree = parse::parse(&source)?;
+    Some(index_module(source, &tree, module_name, is_package))
+}
+
+/// Whether `source` parses as Python without syntax errors (used to check that
+/// every `after` fix snippet is valid code).
+pub fn is_valid_python(source: &str) -> bool {
+    parse::parse(source).is_some_and(|t| !t.root_node().has_error())
+}

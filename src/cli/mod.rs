@@ -1,0 +1,189 @@
+//! The `auditbench` command line: `scan`, `rules`, `rule ID`.
+//!
+//! Exit codes: 0 = nothing open at or above `--fail-on`, 1 = findings at or above
+//! it, 2 = usage or fatal error.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::Config;
+use crate::finding::{Kind, Severity};
+use crate::output;
+use crate::project::scan::{scan, worst_open, ScanOptions};
+use crate::rules;
+
+#[derive(Parser)]
+#[command(
+    name = "auditbench",
+    version,
+    about = "Find memory leaks, resource leaks and concurrency hazards in Python backends"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan a Python project (or one file) and print the findings.
+    Scan {
+        /// Project folder or file (default: the current folder).
+        path: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Exit with 1 when an open finding is at or above this severity.
+        #[arg(long, value_name = "SEVERITY", default_value = "low")]
+        fail_on: String,
+        /// Only run these rules (ids or families, comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        select: Vec<String>,
+        /// Do not run these rules (ids or families, comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        ignore: Vec<String>,
+        /// Write the output to a file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// List every rule.
+    Rules,
+    /// Print one rule's documentation.
+    Rule { id: String },
+}
+
+/// Runs the CLI and returns the process exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match execute(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            2
+        }
+    }
+}
+
+fn execute(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::Rules => {
+            print!("{}", rules_table());
+            Ok(0)
+        }
+        Command::Rule { id } => {
+            let m = rules::find_meta(&id)
+                .with_context(|| format!("unknown rule `{id}` (see `auditbench rules`)"))?;
+            let sev = if m.kind == Kind::Strength {
+                "strength".to_string()
+            } else {
+                format!("default severity: {}", m.severity)
+            };
+            println!(
+                "# {} {}\n\n{} ({sev}, category: {})\n\n{}",
+                m.id,
+                m.name,
+                m.summary,
+                m.category,
+                m.doc.trim_end()
+            );
+            Ok(0)
+        }
+        Command::Scan {
+            path,
+            format,
+            fail_on,
+            select,
+            ignore,
+            output: out,
+            quiet,
+        } => {
+            let fail_on: Severity = fail_on.parse().map_err(anyhow::Error::msg)?;
+            let root = path.unwrap_or_else(|| PathBuf::from("."));
+            if !root.exists() {
+                anyhow::bail!("path does not exist: {}", root.display());
+            }
+            let config_dir = if root.is_file() {
+                root.parent().map(PathBuf::from).unwrap_or_default()
+            } else {
+                root.clone()
+            };
+            let mut config = Config::load(&config_dir)?;
+            config.apply_cli(&select, &ignore)?;
+            let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+                let b = indicatif::ProgressBar::new(0);
+                b.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{spinner} scanning {pos}/{len} files {wide_bar} {elapsed}",
+                    )
+                    .expect("valid template"),
+                );
+                b
+            });
+            let progress = |done: usize, total: usize| {
+                if let Some(b) = &bar {
+                    b.set_length(total as u64);
+                    b.set_position(done as u64);
+                }
+            };
+            let result = scan(ScanOptions {
+                root,
+                config,
+                progress: Some(&progress),
+            })?;
+            if let Some(b) = &bar {
+                b.finish_and_clear();
+            }
+            let text = match format {
+                Format::Text => output::text::render(&result),
+                Format::Json => output::json::render(&result),
+                Format::Sarif => output::sarif::render(&result.root, &result.findings),
+            };
+            match out {
+                Some(p) => std::fs::write(&p, text)
+                    .with_context(|| format!("cannot write {}", p.display()))?,
+                None => print!("{text}"),
+            }
+            Ok(match worst_open(&result.findings) {
+                Some(s) if s.at_least(fail_on) => 1,
+                _ => 0,
+            })
+        }
+    }
+}
+
+pub fn rules_table() -> String {
+    let mut s = format!(
+        "{:<9} {:<38} {:<9} {}\n",
+        "ID", "NAME", "SEVERITY", "WHAT IT FLAGS"
+    );
+    for m in rules::all_meta() {
+        let sev = if m.kind == Kind::Strength {
+            "strength"
+        } else {
+            m.severity.as_str()
+        };
+        s.push_str(&format!(
+            "{:<9} {:<38} {:<9} {}\n",
+            m.id, m.name, sev, m.summary
+        ));
+    }
+    s
+}

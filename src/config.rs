@@ -1,0 +1,192 @@
+//! Project configuration: `[tool.auditbench]` in `pyproject.toml`, or the top level
+//! of `.auditbench.toml` (which wins when both exist). Unknown keys and unknown rule
+//! ids are errors, so a typo never silently disables a check.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+
+use crate::finding::Severity;
+use crate::rules;
+
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
+
+/// The configuration file's schema.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConfigFile {
+    /// Rules to run (ids or family prefixes such as `MEM`); all when absent.
+    pub select: Option<Vec<String>>,
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Per-rule severity overrides: `{ MEM001 = "critical" }`.
+    #[serde(default)]
+    pub severity: BTreeMap<String, String>,
+    /// Extra exclude globs (gitignore syntax), relative to the project root.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Extra names of logger objects (`log`, `audit_logger`).
+    #[serde(default)]
+    pub loggers: Vec<String>,
+    /// Extra names of database session objects / factories (`get_session`).
+    #[serde(default)]
+    pub sessions: Vec<String>,
+    /// Extra qualified names of pooled client classes (`myapp.http.ApiClient`).
+    #[serde(default)]
+    pub clients: Vec<String>,
+    /// Files larger than this many bytes are skipped with a warning.
+    pub max_file_size: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub select: Option<HashSet<String>>,
+    pub ignore: HashSet<String>,
+    pub severity: HashMap<String, Severity>,
+    pub exclude: Vec<String>,
+    pub loggers: Vec<String>,
+    pub sessions: Vec<String>,
+    pub clients: Vec<String>,
+    pub max_file_size: u64,
+    /// The file the configuration came from.
+    pub source: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            select: None,
+            ignore: HashSet::new(),
+            severity: HashMap::new(),
+            exclude: vec![],
+            loggers: vec![],
+            sessions: vec![],
+            clients: vec![],
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            source: None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Pyproject {
+    tool: Option<Tool>,
+}
+
+#[derive(Deserialize)]
+struct Tool {
+    auditbench: Option<toml::Value>,
+}
+
+/// Expands rule selectors (`MEM001`, `mem`, `RES`, `ALL`) into rule ids; unknown
+/// selectors are errors.
+pub fn expand_selectors(selectors: &[String]) -> Result<HashSet<String>> {
+    let all = rules::all_meta();
+    let mut out = HashSet::new();
+    for s in selectors {
+        let s = s.trim().to_ascii_uppercase();
+        if s == "ALL" {
+            out.extend(all.iter().map(|m| m.id.to_string()));
+            continue;
+        }
+        let matched: Vec<&str> = all
+            .iter()
+            .filter(|m| {
+                m.id == s
+                    || (m.id.starts_with(&s)
+                        && m.id[s.len()..].chars().all(|c| c.is_ascii_digit())
+                        && s.chars().all(|c| c.is_ascii_alphabetic() || c == '_'))
+            })
+            .map(|m| m.id)
+            .collect();
+        if matched.is_empty() {
+            bail!("unknown rule `{s}` (see `auditbench rules` for the list)");
+        }
+        out.extend(matched.into_iter().map(String::from));
+    }
+    Ok(out)
+}
+
+impl Config {
+    /// Loads the configuration of the project at `root` (a directory), if any.
+    pub fn load(root: &Path) -> Result<Config> {
+        let dedicated = root.join(".auditbench.toml");
+        if dedicated.is_file() {
+            let text = std::fs::read_to_string(&dedicated)
+                .with_context(|| format!("cannot read {}", dedicated.display()))?;
+            let file: ConfigFile = toml::from_str(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {}", dedicated.display(), e))?;
+            return Config::from_file(file, Some(dedicated));
+        }
+        let pyproject = root.join("pyproject.toml");
+        if pyproject.is_file() {
+            let text = std::fs::read_to_string(&pyproject)
+                .with_context(|| format!("cannot read {}", pyproject.display()))?;
+            // A pyproject that is not valid TOML is the project's problem, not ours,
+            // unless it holds our table: then say so.
+            let parsed: Pyproject = match toml::from_str(&text) {
+                Ok(p) => p,
+                Err(e) if text.contains("[tool.auditbench") => {
+                    bail!("{}: {}", pyproject.display(), e)
+                }
+                Err(_) => return Ok(Config::default()),
+            };
+            if let Some(table) = parsed.tool.and_then(|t| t.auditbench) {
+                let file: ConfigFile = table.try_into().map_err(|e: toml::de::Error| {
+                    anyhow::anyhow!("{} [tool.auditbench]: {}", pyproject.display(), e)
+                })?;
+                return Config::from_file(file, Some(pyproject));
+            }
+        }
+        Ok(Config::default())
+    }
+
+    pub fn from_file(file: ConfigFile, source: Option<PathBuf>) -> Result<Config> {
+        let select = file
+            .select
+            .as_ref()
+            .map(|s| expand_selectors(s))
+            .transpose()?;
+        let ignore = expand_selectors(&file.ignore)?;
+        let mut severity = HashMap::new();
+        for (id, sev) in &file.severity {
+            let ids = expand_selectors(std::slice::from_ref(id))?;
+            let sev: Severity = sev
+                .parse()
+                .map_err(|e: String| anyhow::anyhow!("severity of {id}: {e}"))?;
+            for i in ids {
+                severity.insert(i, sev);
+            }
+        }
+        Ok(Config {
+            select,
+            ignore,
+            severity,
+            exclude: file.exclude,
+            loggers: file.loggers,
+            sessions: file.sessions,
+            clients: file.clients,
+            max_file_size: file.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            source,
+        })
+    }
+
+    /// Applies command-line `--select` / `--ignore` on top of the file.
+    pub fn apply_cli(&mut self, select: &[String], ignore: &[String]) -> Result<()> {
+        if !select.is_empty() {
+            self.select = Some(expand_selectors(select)?);
+        }
+        self.ignore.extend(expand_selectors(ignore)?);
+        Ok(())
+    }
+
+    pub fn is_enabled(&self, id: &str) -> bool {
+        !self.ignore.contains(id) && self.select.as_ref().is_none_or(|s| s.contains(id))
+    }
+
+    pub fn severity_of(&self, id: &str, default: Severity) -> Severity {
+        self.severity.get(id).copied().unwrap_or(default)
+    }
+}

@@ -1,0 +1,31 @@
+//! JSON output, version 1: `{"version":1,"root",...,"warnings","findings"}`.
+use serde::Serialize;
+
+use crate::finding::Finding;
+use crate::project::scan::{ScanResult, Warning};
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    root: &'a str,
+    files_scanned: usize,
+    lines_scanned: usize,
+    duration_ms: u64,
+    warnings: &'a [Warning],
+    findings: &'a [Finding],
+}
+
+pub fn render(r: &ScanResult) -> String {
+    let doc = JsonReport {
+        version: 1,
+        root: &r.root,
+        files_scanned: r.files_scanned,
+        lines_scanned: r.lines_scanned,
+        duration_ms: r.duration_ms,
+        warnings: &r.warnings,
+        findings: &r.findings,
+    };
+    let mut s = serde_json::to_string_pretty(&doc).expect("findings serialise");
+    s.push('\n');
+    s
+}

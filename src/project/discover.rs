@@ -1,0 +1,114 @@
+//! Finding the Python files of a project, honouring `.gitignore` and the default
+//! excludes (VCS folders, virtualenvs, site-packages, node_modules, build output,
+//! our own `.auditbench/`).
+
+use std::path::{Path, PathBuf};
+
+use ignore::overrides::OverrideBuilder;
+use ignore::WalkBuilder;
+
+/// Folders never scanned, whatever `.gitignore` says.
+pub const DEFAULT_EXCLUDES: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    "env",
+    ".env",
+    "virtualenv",
+    ".virtualenv",
+    ".tox",
+    ".nox",
+    "site-packages",
+    "dist-packages",
+    "node_modules",
+    "build",
+    "dist",
+    ".auditbench",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".eggs",
+];
+
+/// A problem met while walking the tree (unreadable folder, symlink loop).
+#[derive(Debug, Clone)]
+pub struct WalkProblem {
+    pub path: Option<PathBuf>,
+    pub message: String,
+}
+
+/// The `.py` files under `root` (sorted), and the problems met on the way.
+pub fn discover(
+    root: &Path,
+    extra_excludes: &[String],
+) -> anyhow::Result<(Vec<PathBuf>, Vec<WalkProblem>)> {
+    let mut overrides = OverrideBuilder::new(root);
+    for d in DEFAULT_EXCLUDES {
+        overrides.add(&format!("!**/{d}/"))?;
+    }
+    for e in extra_excludes {
+        let pat = e.trim_start_matches("./");
+        overrides.add(&format!("!{pat}"))?;
+    }
+    let overrides = overrides.build()?;
+    let walker = WalkBuilder::new(root)
+        .standard_filters(true)
+        .hidden(false)
+        .require_git(false)
+        .follow_links(true)
+        .overrides(overrides)
+        .filter_entry(|e| {
+            // A folder holding pyvenv.cfg is a virtualenv whatever its name.
+            !(e.file_type().is_some_and(|t| t.is_dir()) && e.path().join("pyvenv.cfg").is_file())
+        })
+        .build();
+    let mut files = vec![];
+    let mut problems = vec![];
+    for entry in walker {
+        match entry {
+            Ok(e) => {
+                let is_file = e.file_type().is_some_and(|t| t.is_file());
+                if is_file && e.path().extension().is_some_and(|x| x == "py") {
+                    files.push(e.into_path());
+                }
+            }
+            Err(err) => problems.push(WalkProblem {
+                path: error_path(&err),
+                message: describe(&err),
+            }),
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok((files, problems))
+}
+
+fn error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        _ => None,
+    }
+}
+
+fn describe(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::Loop { ancestor, child } => {
+            format!(
+                "symlink loop: {} points back to {}",
+                child.display(),
+                ancestor.display()
+            )
+        }
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => describe(err),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,404 @@
+//! The scan pipeline: discover -> read -> parse -> index -> per-file rules ->
+//! project-wide rules -> findings. The CLI, the watcher and the desktop app all
+//! call [`scan`] (whole project) or [`scan_file`] + [`project_pass`] (incremental).
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::finding::{Finding, Fix, Kind, Related, Severity, Status};
+use crate::project::{discover, fingerprint, suppress::Suppressions};
+use crate::python::{self, ModuleIndex};
+use crate::rules::{self, Checker, ProjectDiagnostic, ProjectFacts};
+
+/// Stack size of scan threads: the index recursion is bounded by
+/// `python::index::MAX_DEPTH`, and this leaves a wide margin for it.
+const SCAN_STACK: usize = 32 * 1024 * 1024;
+
+/// A problem with one file or the walk, reported and never fatal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// Relative path (forward slashes), when the problem is about one file.
+    pub path: Option<String>,
+    /// `not-utf8`, `syntax-error`, `binary`, `too-large`, `unreadable`, `walk`,
+    /// `too-deep`.
+    pub kind: String,
+    pub message: String,
+}
+
+/// Everything a scan learned about one file.
+#[derive(Debug, Clone)]
+pub struct FileResult {
+    pub path: String,
+    /// sha256 of the file's bytes (empty when unreadable).
+    pub hash: String,
+    pub lines: usize,
+    /// Whether the file was analysed (false for binary, huge, unreadable files).
+    pub analysed: bool,
+    pub findings: Vec<Finding>,
+    pub facts: ProjectFacts,
+    pub warnings: Vec<Warning>,
+}
+
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
+pub struct ScanOptions<'a> {
+    pub root: PathBuf,
+    pub config: Config,
+    /// Called with (files done, total) as files complete.
+    pub progress: Option<Progress<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScanResult {
+    pub root: String,
+    pub files_scanned: usize,
+    pub lines_scanned: usize,
+    pub duration_ms: u64,
+    pub warnings: Vec<Warning>,
+    pub findings: Vec<Finding>,
+    #[serde(skip)]
+    pub files: Vec<FileResult>,
+}
+
+/// Scans a project directory (or a single file).
+pub fn scan(opts: ScanOptions) -> Result<ScanResult> {
+    let start = Instant::now();
+    let given = &opts.root;
+    if !given.exists() {
+        bail!("path does not exist: {}", given.display());
+    }
+    let given = given
+        .canonicalize()
+        .with_context(|| format!("cannot resolve {}", given.display()))?;
+    let (root, files, walk_problems) = if given.is_file() {
+        let root = given
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| given.clone());
+        (root, vec![given.clone()], vec![])
+    } else {
+        let (files, problems) = discover::discover(&given, &opts.config.exclude)?;
+        (given.clone(), files, problems)
+    };
+    let total = files.len();
+    let done = AtomicUsize::new(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(SCAN_STACK)
+        .build()?;
+    let config = &opts.config;
+    let mut results: Vec<FileResult> = pool.install(|| {
+        files
+            .par_iter()
+            .map(|f| {
+                let r = scan_file(&root, f, config);
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if let Some(p) = opts.progress {
+                    p(n, total);
+                }
+                r
+            })
+            .collect()
+    });
+    results.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut warnings: Vec<Warning> = walk_problems
+        .into_iter()
+        .map(|p| Warning {
+            path: p.path.as_deref().map(|x| rel_path(&root, x)),
+            kind: "walk".into(),
+            message: p.message,
+        })
+        .collect();
+    let mut findings = vec![];
+    for r in &results {
+        warnings.extend(r.warnings.iter().cloned());
+        findings.extend(r.findings.iter().cloned());
+    }
+    findings.extend(project_pass(&results, config));
+    sort_findings(&mut findings);
+    Ok(ScanResult {
+        root: root.to_string_lossy().into_owned(),
+        files_scanned: results.iter().filter(|r| r.analysed).count(),
+        lines_scanned: results.iter().map(|r| r.lines).sum(),
+        duration_ms: start.elapsed().as_millis() as u64,
+        warnings,
+        findings,
+        files: results,
+    })
+}
+
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (&a.path, a.line, a.column, &a.rule).cmp(&(&b.path, b.line, b.column, &b.rule))
+    });
+}
+
+/// Relative path with forward slashes.
+pub fn rel_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Dotted module name of a relative path: `app/db/__init__.py` -> (`app.db`, true).
+pub fn module_name(rel: &str) -> (String, bool) {
+    let stem = rel.trim_end_matches(".py");
+    let is_package = stem == "__init__" || stem.ends_with("/__init__");
+    let stem = stem.trim_end_matches("__init__").trim_end_matches('/');
+    (stem.replace('/', "."), is_package)
+}
+
+fn warn(path: &str, kind: &str, message: String) -> Warning {
+    Warning {
+        path: Some(path.to_string()),
+        kind: kind.into(),
+        message,
+    }
+}
+
+/// Reads, parses, indexes and checks one file. Never fails: problems become warnings.
+pub fn scan_file(root: &Path, path: &Path, config: &Config) -> FileResult {
+    let rel = rel_path(root, path);
+    let mut out = FileResult {
+        path: rel.clone(),
+        hash: String::new(),
+        lines: 0,
+        analysed: false,
+        findings: vec![],
+        facts: ProjectFacts::default(),
+        warnings: vec![],
+    };
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > config.max_file_size => {
+            out.warnings.push(warn(
+                &rel,
+                "too-large",
+                format!(
+                    "skipped: {} bytes is over the size limit of {} bytes (max-file-size)",
+                    m.len(),
+                    config.max_file_size
+                ),
+            ));
+            return out;
+        }
+        Ok(_) => {}
+        Err(e) => {
+            out.warnings
+                .push(warn(&rel, "unreadable", format!("cannot read file: {e}")));
+            return out;
+        }
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            out.warnings
+                .push(warn(&rel, "unreadable", format!("cannot read file: {e}")));
+            return out;
+        }
+    };
+    out.hash = {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    if bytes.iter().take(8192).any(|b| *b == 0) {
+        out.warnings.push(warn(
+            &rel,
+            "binary",
+            "skipped: binary content (NUL bytes) in a .py file".into(),
+        ));
+        return out;
+    }
+    let source = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..valid]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1;
+            out.warnings.push(warn(&rel, "not-utf8", format!("not valid UTF-8 (first bad byte on line {line}); analysed with invalid bytes replaced")));
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        }
+    };
+    let (module, is_package) = module_name(&rel);
+    let Some(ix) = python::analyse(source, &module, is_package) else {
+        out.warnings.push(warn(
+            &rel,
+            "unreadable",
+            "the parser could not process this file".into(),
+        ));
+        return out;
+    };
+    out.analysed = true;
+    out.lines = ix.line_count();
+    if let Some(first) = ix.syntax_errors.first() {
+        out.warnings.push(warn(
+            &rel,
+            "syntax-error",
+            format!(
+                "syntax error at line {} ({} error region(s)); the rest of the file was analysed",
+                first.line,
+                ix.syntax_errors.len()
+            ),
+        ));
+    }
+    if ix.truncated {
+        out.warnings.push(warn(
+            &rel,
+            "too-deep",
+            format!(
+                "nesting deeper than {} levels was not analysed",
+                python::index::MAX_DEPTH
+            ),
+        ));
+    }
+    out.findings = check_module(&ix, &rel, config);
+    let mut clients = rules::res::res006_client_not_closed_at_shutdown::collect(&ix, config);
+    let suppressions = Suppressions::new(&ix.comments);
+    for c in &mut clients.created {
+        c.suppression = suppressions.find(
+            rules::res::res006_client_not_closed_at_shutdown::META.id,
+            c.line,
+        );
+        c.anchor_text = ix.line_text(c.line).to_string();
+    }
+    out.facts = ProjectFacts { clients };
+    out
+}
+
+/// Runs every enabled per-file rule on an indexed module.
+pub fn check_module(ix: &ModuleIndex, rel: &str, config: &Config) -> Vec<Finding> {
+    let mut checker = Checker::new(ix, config);
+    for rule in rules::registry() {
+        if config.is_enabled(rule.meta().id) {
+            rule.check(&mut checker);
+        }
+    }
+    let suppressions = Suppressions::new(&ix.comments);
+    let mut findings: Vec<Finding> = checker
+        .diagnostics
+        .into_iter()
+        .map(|d| {
+            let meta = d.rule;
+            let severity = (meta.kind == Kind::Finding)
+                .then(|| config.severity_of(meta.id, d.severity.unwrap_or(meta.severity)));
+            let suppressed = suppressions.find(meta.id, d.anchor.line);
+            Finding {
+                rule: meta.id.to_string(),
+                name: meta.name.to_string(),
+                kind: meta.kind,
+                severity,
+                path: rel.to_string(),
+                line: d.anchor.line,
+                end_line: d.anchor.end_line,
+                column: d.anchor.column,
+                end_column: d.anchor.end_column,
+                message: d.message,
+                fingerprint: String::new(),
+                fix: d.fix.map(|(before, after)| Fix { before, after }),
+                related: d
+                    .related
+                    .into_iter()
+                    .map(|(s, m)| Related {
+                        path: rel.to_string(),
+                        line: s.line,
+                        message: m,
+                    })
+                    .collect(),
+                status: if suppressed.is_some() {
+                    Status::Suppressed
+                } else {
+                    Status::Open
+                },
+                suppression: suppressed.flatten(),
+                scope: ix.scopes[d.scope].qualname.clone(),
+            }
+        })
+        .collect();
+    sort_findings(&mut findings);
+    findings.dedup_by(|a, b| {
+        a.rule == b.rule && a.line == b.line && a.column == b.column && a.message == b.message
+    });
+    fingerprint::assign(&mut findings, |f| ix.line_text(f.line).to_string());
+    findings
+}
+
+/// The project-wide pass over the per-file facts (cheap: no parsing).
+pub fn project_pass(files: &[FileResult], config: &Config) -> Vec<Finding> {
+    let meta = &rules::res::res006_client_not_closed_at_shutdown::META;
+    if !config.is_enabled(meta.id) {
+        return vec![];
+    }
+    let facts: Vec<(
+        &str,
+        &rules::res::res006_client_not_closed_at_shutdown::ClientFacts,
+    )> = files
+        .iter()
+        .map(|f| (f.path.as_str(), &f.facts.clients))
+        .collect();
+    let diags = rules::res::res006_client_not_closed_at_shutdown::check_project(&facts);
+    project_findings(diags, config)
+}
+
+fn project_findings(diags: Vec<ProjectDiagnostic>, config: &Config) -> Vec<Finding> {
+    let mut by_file: std::collections::BTreeMap<String, Vec<(Finding, String)>> =
+        Default::default();
+    for d in diags {
+        let f = Finding {
+            rule: d.rule.id.into(),
+            name: d.rule.name.into(),
+            kind: d.rule.kind,
+            severity: Some(config.severity_of(d.rule.id, d.rule.severity)),
+            path: d.path.clone(),
+            line: d.line,
+            end_line: d.end_line,
+            column: d.column,
+            end_column: d.end_column,
+            message: d.message,
+            fingerprint: String::new(),
+            fix: d.fix.map(|(before, after)| Fix { before, after }),
+            related: vec![],
+            status: if d.suppression.is_some() {
+                Status::Suppressed
+            } else {
+                Status::Open
+            },
+            suppression: d.suppression.flatten(),
+            scope: d.scope,
+        };
+        by_file.entry(d.path).or_default().push((f, d.anchor_text));
+    }
+    let mut out = vec![];
+    for (_, mut pairs) in by_file {
+        pairs.sort_by(|a, b| (a.0.line, a.0.column).cmp(&(b.0.line, b.0.column)));
+        let texts: Vec<String> = pairs.iter().map(|p| p.1.clone()).collect();
+        let mut findings: Vec<Finding> = pairs.into_iter().map(|p| p.0).collect();
+        let mut i = 0;
+        fingerprint::assign(&mut findings, |_| {
+            i += 1;
+            texts[i - 1].clone()
+        });
+        out.extend(findings);
+    }
+    out
+}
+
+/// Highest severity among open findings, for `--fail-on`.
+pub fn worst_open(findings: &[Finding]) -> Option<Severity> {
+    findings
+        .iter()
+        .filter(|f| f.status == Status::Open && f.kind == Kind::Finding)
+        .filter_map(|f| f.severity)
+        .min()
+}

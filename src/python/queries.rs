@@ -1,0 +1,224 @@
+//! Questions rules ask of a [`ModuleIndex`], answered from its tables.
+
+use std::collections::HashSet;
+
+use super::index::{resolve_in, ModuleIndex};
+use super::model::*;
+
+/// Constructors whose instances are locks (or lock-like) for `with` regions.
+pub const LOCK_TYPES: &[&str] = &[
+    "threading.Lock",
+    "threading.RLock",
+    "threading.Semaphore",
+    "threading.BoundedSemaphore",
+    "threading.Condition",
+    "asyncio.Lock",
+    "asyncio.Semaphore",
+    "asyncio.BoundedSemaphore",
+    "asyncio.Condition",
+    "multiprocessing.Lock",
+    "multiprocessing.RLock",
+    "anyio.Lock",
+    "anyio.Semaphore",
+];
+
+impl ModuleIndex {
+    /// The chain of blocks from `block` outwards to its scope's top level.
+    pub fn blocks_of(&self, block: Option<BlockId>) -> impl Iterator<Item = &Block> + '_ {
+        let mut cur = block;
+        std::iter::from_fn(move || {
+            let b = &self.blocks[cur?];
+            cur = b.parent;
+            Some(b)
+        })
+    }
+
+    pub fn inside(&self, block: Option<BlockId>, kind: BlockKind) -> bool {
+        self.blocks_of(block).any(|b| b.kind == kind)
+    }
+
+    /// Resolves a dotted name through the imports visible from `scope`.
+    pub fn resolve(&self, dotted_name: &str, scope: ScopeId) -> Option<String> {
+        resolve_in(self, dotted_name, scope)
+    }
+
+    /// Whether the module imports `module` or anything under it (`httpx`,
+    /// `redis.asyncio`), for rules that skip files early.
+    pub fn imports_any(&self, modules: &[&str]) -> bool {
+        self.imports.iter().any(|i| {
+            modules
+                .iter()
+                .any(|m| i.qualified == *m || i.qualified.starts_with(&format!("{m}.")))
+        })
+    }
+
+    pub fn call_value(&self, v: &Value) -> Option<&Call> {
+        match v {
+            Value::Call(id) => Some(&self.calls[*id]),
+            Value::Await(inner) => self.call_value(inner),
+            _ => None,
+        }
+    }
+
+    /// The class a method is defined in (directly in the class body).
+    pub fn class_of(&self, scope: ScopeId) -> Option<ScopeId> {
+        let p = self.scopes[scope].parent?;
+        (self.scopes[p].kind == ScopeKind::Class).then_some(p)
+    }
+
+    /// The functions defined directly in a class body.
+    pub fn methods_of(&self, class: ScopeId) -> impl Iterator<Item = ScopeId> + '_ {
+        self.scopes
+            .iter()
+            .enumerate()
+            .filter(move |(_, s)| s.parent == Some(class) && s.kind == ScopeKind::Function)
+            .map(|(i, _)| i)
+    }
+
+    /// `scope` and every scope nested in it.
+    pub fn is_within(&self, scope: ScopeId, ancestor: ScopeId) -> bool {
+        let mut cur = Some(scope);
+        while let Some(s) = cur {
+            if s == ancestor {
+                return true;
+            }
+            cur = self.scopes[s].parent;
+        }
+        false
+    }
+
+    /// The innermost class enclosing `scope` (methods, and functions nested in them).
+    pub fn enclosing_class(&self, scope: ScopeId) -> Option<ScopeId> {
+        let mut cur = Some(scope);
+        while let Some(s) = cur {
+            if self.scopes[s].kind == ScopeKind::Class {
+                return Some(s);
+            }
+            cur = self.scopes[s].parent;
+        }
+        None
+    }
+
+    /// Whether `name` used in `scope` refers to the module-level binding: it is
+    /// declared `global`, or no enclosing function binds it.
+    pub fn refers_to_global(&self, name: &str, scope: ScopeId) -> bool {
+        let mut cur = Some(scope);
+        while let Some(s) = cur {
+            let sc = &self.scopes[s];
+            if sc.kind == ScopeKind::Module {
+                return true;
+            }
+            if sc.globals.iter().any(|g| g == name) {
+                return true;
+            }
+            if sc.kind != ScopeKind::Class && sc.locals.iter().any(|l| l == name) {
+                return false;
+            }
+            cur = sc.parent;
+        }
+        true
+    }
+
+    /// Whether the scope is a decorated `@staticmethod` / `@classmethod`.
+    pub fn has_decorator(&self, scope: ScopeId, names: &[&str]) -> bool {
+        self.scopes[scope].decorators.iter().any(|d| {
+            names.iter().any(|n| {
+                d.text == *n
+                    || d.qualified.as_deref() == Some(*n)
+                    || d.text.ends_with(&format!(".{n}"))
+            })
+        })
+    }
+
+    /// Dotted paths bound to lock objects: `_lock = threading.Lock()` gives `_lock`;
+    /// `self._lock = asyncio.Lock()` and class attribute `_lock = Lock()` give
+    /// `self._lock` (and `cls._lock`).
+    pub fn lock_paths(&self) -> HashSet<String> {
+        let mut out = HashSet::new();
+        for a in &self.assignments {
+            let Some(call) = a.value.as_ref().and_then(|v| self.call_value(v)) else {
+                continue;
+            };
+            let Some(q) = call.qualified.as_deref() else {
+                continue;
+            };
+            if !LOCK_TYPES.contains(&q) {
+                continue;
+            }
+            for t in &a.targets {
+                match t {
+                    Target::Name(n) => {
+                        out.insert(n.clone());
+                        if self.scopes[a.scope].kind == ScopeKind::Class {
+                            out.insert(format!("self.{n}"));
+                            out.insert(format!("cls.{n}"));
+                            out.insert(format!("{}.{n}", self.scopes[a.scope].name));
+                        }
+                    }
+                    Target::Attr(p) => {
+                        out.insert(p.clone());
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+
+    /// Await points (`await`, `async with`, `async for`) in `scope` strictly between
+    /// two byte offsets.
+    pub fn awaits_between(
+        &self,
+        scope: ScopeId,
+        from: usize,
+        to: usize,
+    ) -> impl Iterator<Item = &Await> + '_ {
+        self.awaits
+            .iter()
+            .filter(move |a| a.scope == scope && a.span.start_byte > from && a.span.start_byte < to)
+    }
+
+    /// Name loads of `name` in `scope` (and nested scopes) after byte `after`.
+    pub fn loads_after<'a>(
+        &'a self,
+        name: &'a str,
+        scope: ScopeId,
+        after: usize,
+    ) -> impl Iterator<Item = &'a NameLoad> + 'a {
+        self.loads.iter().filter(move |l| {
+            l.name == name && l.span.start_byte >= after && self.is_within(l.scope, scope)
+        })
+    }
+
+    /// The function (not class, not module) scope that a scope belongs to.
+    pub fn function_of(&self, scope: ScopeId) -> Option<ScopeId> {
+        matches!(
+            self.scopes[scope].kind,
+            ScopeKind::Function | ScopeKind::Lambda
+        )
+        .then_some(scope)
+    }
+
+    /// The smallest statement in `scope` that contains `span`, as a span.
+    pub fn statement_at(&self, span: &Span) -> Option<&Stmt> {
+        self.stmts
+            .iter()
+            .filter(|s| s.span.contains(span))
+            .min_by_key(|s| s.span.end_byte - s.span.start_byte)
+    }
+
+    /// Whether the scope is a function whose body is only a docstring / `...` / `pass`
+    /// (abstract methods, protocols).
+    pub fn is_stub(&self, scope: ScopeId) -> bool {
+        self.stmts
+            .iter()
+            .filter(|s| s.scope == scope && s.block.is_none())
+            .all(|s| {
+                s.kind == "pass_statement"
+                    || s.kind == "expression_statement" && {
+                        let t = self.text_of(&s.span).trim();
+                        t == "..." || t.starts_with('"') || t.starts_with('\'')
+                    }
+            })
+    }
+}

@@ -1,0 +1,6 @@
+//! Rules of the mem family.
+use super::Rule;
+
+pub fn rules() -> Vec<&'static dyn Rule> {
+    vec![]
+}
