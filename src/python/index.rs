@@ -13,8 +13,9 @@ use tree_sitter::{Node, Tree};
 
 use super::model::*;
 
-/// Deepest syntax nesting the index descends into.
-pub const MAX_DEPTH: usize = 400;
+/// Deepest syntax nesting the index descends into (CPython itself refuses 200
+/// nested parentheses, so real code stays well inside it).
+pub const MAX_DEPTH: usize = 200;
 
 /// Names Python resolves without an import.
 const BUILTINS: &[&str] = &[
