@@ -112,3 +112,39 @@ fn describe(err: &ignore::Error) -> String {
         other => other.to_string(),
     }
 }
+
+/// Decides for a single path (from a file-system event) what discovery would
+/// decide: default excludes, extra excludes, the root `.gitignore`.
+pub struct PathFilter {
+    excludes: ignore::gitignore::Gitignore,
+    gitignore: ignore::gitignore::Gitignore,
+}
+
+impl PathFilter {
+    pub fn new(root: &Path, extra_excludes: &[String]) -> anyhow::Result<PathFilter> {
+        let mut ex = ignore::gitignore::GitignoreBuilder::new(root);
+        for d in DEFAULT_EXCLUDES {
+            ex.add_line(None, &format!("**/{d}/"))?;
+        }
+        for e in extra_excludes {
+            ex.add_line(None, e.trim_start_matches("./"))?;
+        }
+        let mut gi = ignore::gitignore::GitignoreBuilder::new(root);
+        if let Some(err) = gi.add(root.join(".gitignore")) {
+            // A missing .gitignore is normal; anything else is not fatal either.
+            tracing::debug!("gitignore: {err}");
+        }
+        Ok(PathFilter {
+            excludes: ex.build()?,
+            gitignore: gi.build()?,
+        })
+    }
+
+    /// `rel`: path relative to the root.
+    pub fn is_excluded(&self, rel: &Path, is_dir: bool) -> bool {
+        let hit = |g: &ignore::gitignore::Gitignore| {
+            g.matched_path_or_any_parents(rel, is_dir).is_ignore()
+        };
+        hit(&self.excludes) || hit(&self.gitignore)
+    }
+}

@@ -4,4 +4,5 @@
 pub mod discover;
 pub mod fingerprint;
 pub mod scan;
+pub mod state;
 pub mod suppress;

@@ -1,0 +1,197 @@
+//! The in-memory state of an opened project: the last scan result of every file,
+//! kept so that a change to a few files re-scans only those files and re-runs the
+//! project-wide pass over the cached per-file facts.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Result;
+
+use crate::config::Config;
+use crate::project::discover::PathFilter;
+use crate::project::scan::{self, FileResult, ScanOptions, ScanResult};
+
+/// What one incremental update did.
+#[derive(Debug, Clone, Default)]
+pub struct Update {
+    /// Relative paths re-scanned (created or modified).
+    pub rescanned: Vec<String>,
+    /// Relative paths that disappeared (deleted, renamed away, now excluded).
+    pub removed: Vec<String>,
+    /// The configuration changed, so everything was re-scanned.
+    pub full_rescan: bool,
+    pub duration_ms: u64,
+}
+
+impl Update {
+    /// Every relative path whose findings this update recomputed.
+    pub fn covered(&self) -> Vec<String> {
+        self.rescanned
+            .iter()
+            .chain(&self.removed)
+            .cloned()
+            .collect()
+    }
+}
+
+pub struct ProjectState {
+    pub root: PathBuf,
+    pub config: Config,
+    filter: PathFilter,
+    files: BTreeMap<String, FileResult>,
+    /// Walk problems of the last full scan.
+    walk_warnings: Vec<scan::Warning>,
+    last_duration_ms: u64,
+}
+
+/// Files whose change means "re-read the configuration and re-scan everything".
+pub const CONFIG_FILES: &[&str] = &["pyproject.toml", ".auditbench.toml", ".gitignore"];
+
+impl ProjectState {
+    /// Loads the configuration and runs a full scan of `root` (a directory).
+    pub fn open(root: &Path, progress: Option<scan::Progress>) -> Result<ProjectState> {
+        let root = root
+            .canonicalize()
+            .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", root.display()))?;
+        let config = Config::load(&root)?;
+        let mut state = ProjectState {
+            filter: PathFilter::new(&root, &config.exclude)?,
+            root,
+            config,
+            files: BTreeMap::new(),
+            walk_warnings: vec![],
+            last_duration_ms: 0,
+        };
+        state.full_scan(progress)?;
+        Ok(state)
+    }
+
+    fn full_scan(&mut self, progress: Option<scan::Progress>) -> Result<()> {
+        let result = scan::scan(ScanOptions {
+            root: self.root.clone(),
+            config: self.config.clone(),
+            progress,
+        })?;
+        self.walk_warnings = result
+            .warnings
+            .iter()
+            .filter(|w| w.kind == "walk")
+            .cloned()
+            .collect();
+        self.last_duration_ms = result.duration_ms;
+        self.files = result
+            .files
+            .into_iter()
+            .map(|f| (f.path.clone(), f))
+            .collect();
+        Ok(())
+    }
+
+    /// Applies a batch of changed absolute paths (created, modified, deleted,
+    /// renamed: the path's current state on disk decides).
+    pub fn apply(&mut self, changed: &[PathBuf]) -> Result<Update> {
+        let start = Instant::now();
+        let mut update = Update::default();
+        let config_changed = changed.iter().any(|p| {
+            p.parent() == Some(self.root.as_path())
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| CONFIG_FILES.contains(&n))
+        });
+        if config_changed {
+            let before: Vec<String> = self.files.keys().cloned().collect();
+            self.config = Config::load(&self.root)?;
+            self.filter = PathFilter::new(&self.root, &self.config.exclude)?;
+            self.full_scan(None)?;
+            update.full_rescan = true;
+            update.rescanned = self.files.keys().cloned().collect();
+            update.removed = before
+                .into_iter()
+                .filter(|p| !self.files.contains_key(p))
+                .collect();
+            update.duration_ms = start.elapsed().as_millis() as u64;
+            return Ok(update);
+        }
+        let mut to_scan = vec![];
+        for p in changed {
+            let Ok(rel_path) = p.strip_prefix(&self.root) else {
+                continue;
+            };
+            let rel = scan::rel_path(&self.root, p);
+            if p.is_dir() {
+                // A folder appeared (or was moved in): scan the Python files inside.
+                if self.filter.is_excluded(rel_path, true) {
+                    continue;
+                }
+                if let Ok((found, _)) = crate::project::discover::discover(p, &self.config.exclude)
+                {
+                    to_scan.extend(found.into_iter().filter(|f| {
+                        f.strip_prefix(&self.root)
+                            .is_ok_and(|r| !self.filter.is_excluded(r, false))
+                    }));
+                }
+                continue;
+            }
+            let gone = !p.exists();
+            if gone {
+                // A file or a whole folder vanished: drop everything under it.
+                let prefix = format!("{rel}/");
+                let dropped: Vec<String> = self
+                    .files
+                    .keys()
+                    .filter(|k| **k == rel || k.starts_with(&prefix))
+                    .cloned()
+                    .collect();
+                for d in dropped {
+                    self.files.remove(&d);
+                    update.removed.push(d);
+                }
+                continue;
+            }
+            if p.extension().is_some_and(|x| x == "py") && !self.filter.is_excluded(rel_path, false)
+            {
+                to_scan.push(p.clone());
+            }
+        }
+        to_scan.sort();
+        to_scan.dedup();
+        for p in to_scan {
+            let r = scan::scan_file(&self.root, &p, &self.config);
+            update.rescanned.push(r.path.clone());
+            self.files.insert(r.path.clone(), r);
+        }
+        update.removed.sort();
+        update.removed.dedup();
+        update.duration_ms = start.elapsed().as_millis() as u64;
+        self.last_duration_ms = update.duration_ms;
+        Ok(update)
+    }
+
+    /// The current result of the whole project: cached per-file findings plus a
+    /// fresh project-wide pass.
+    pub fn result(&self) -> ScanResult {
+        let files: Vec<FileResult> = self.files.values().cloned().collect();
+        let mut findings: Vec<crate::Finding> = files
+            .iter()
+            .flat_map(|f| f.findings.iter().cloned())
+            .collect();
+        findings.extend(scan::project_pass(&files, &self.config));
+        scan::sort_findings(&mut findings);
+        let mut warnings = self.walk_warnings.clone();
+        warnings.extend(files.iter().flat_map(|f| f.warnings.iter().cloned()));
+        ScanResult {
+            root: self.root.to_string_lossy().into_owned(),
+            files_scanned: files.iter().filter(|f| f.analysed).count(),
+            lines_scanned: files.iter().map(|f| f.lines).sum(),
+            duration_ms: self.last_duration_ms,
+            warnings,
+            findings,
+            files,
+        }
+    }
+
+    pub fn file(&self, rel: &str) -> Option<&FileResult> {
+        self.files.get(rel)
+    }
+}
