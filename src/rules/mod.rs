@@ -188,3 +188,53 @@ pub fn find_meta(id: &str) -> Option<&'static RuleMeta> {
         .into_iter()
         .find(|m| m.id.eq_ignore_ascii_case(id))
 }
+
+/// The rule catalog as markdown (`docs/rules.md` is this text; a test keeps it so).
+pub fn catalog_markdown() -> String {
+    let mut s = String::from("# Rules\n\nGenerated from the rules' metadata and documentation (`src/rules/`); `auditbench rule ID` prints the same text.\nRegenerate with `UPDATE_DOCS=1 cargo test --test docs`.\n\n| id | name | severity | category | what it flags |\n|---|---|---|---|---|\n");
+    for m in all_meta() {
+        let sev = if m.kind == Kind::Strength {
+            "strength"
+        } else {
+            m.severity.as_str()
+        };
+        s.push_str(&format!(
+            "| [{}](#{}) | {} | {} | {} | {} |\n",
+            m.id,
+            m.id.to_ascii_lowercase(),
+            m.name,
+            sev,
+            m.category,
+            m.summary.replace('|', "\\|")
+        ));
+    }
+    for m in all_meta() {
+        // Demote the rule's own headings one level under the rule's heading.
+        let doc = m
+            .doc
+            .trim()
+            .lines()
+            .map(|l| {
+                if l.starts_with('#') {
+                    format!("#{l}")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        s.push_str(&format!(
+            "\n## {}\n\n`{}`, {}, effort about {} h.\n\n{}\n",
+            m.id,
+            m.name,
+            if m.kind == Kind::Strength {
+                "strength".to_string()
+            } else {
+                format!("default severity {}", m.severity)
+            },
+            m.effort_hours,
+            doc
+        ));
+    }
+    s
+}
