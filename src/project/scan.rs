@@ -336,6 +336,14 @@ pub fn check_module(ix: &ModuleIndex, rel: &str, config: &Config) -> Vec<Finding
 
 /// The project-wide pass over the per-file facts (cheap: no parsing).
 pub fn project_pass(files: &[FileResult], config: &Config) -> Vec<Finding> {
+    project_pass_over(files.iter(), config)
+}
+
+/// [`project_pass`] over any collection of file results (the watcher's cache).
+pub fn project_pass_over<'a>(
+    files: impl Iterator<Item = &'a FileResult>,
+    config: &Config,
+) -> Vec<Finding> {
     let meta = &rules::res::res006_client_not_closed_at_shutdown::META;
     if !config.is_enabled(meta.id) {
         return vec![];
@@ -343,12 +351,15 @@ pub fn project_pass(files: &[FileResult], config: &Config) -> Vec<Finding> {
     let facts: Vec<(
         &str,
         &rules::res::res006_client_not_closed_at_shutdown::ClientFacts,
-    )> = files
-        .iter()
-        .map(|f| (f.path.as_str(), &f.facts.clients))
-        .collect();
+    )> = files.map(|f| (f.path.as_str(), &f.facts.clients)).collect();
     let diags = rules::res::res006_client_not_closed_at_shutdown::check_project(&facts);
     project_findings(diags, config)
+}
+
+/// Ids of the project-wide rules (their findings can change in files that did
+/// not change).
+pub fn project_rule_ids() -> Vec<&'static str> {
+    rules::res::project_rules().iter().map(|m| m.id).collect()
 }
 
 fn project_findings(diags: Vec<ProjectDiagnostic>, config: &Config) -> Vec<Finding> {

@@ -191,6 +191,57 @@ impl ProjectState {
         }
     }
 
+    /// The result restricted to what an update may have changed: the findings of
+    /// the covered files plus every project-wide finding (those can move with an
+    /// edit elsewhere). Returns the result and the relative paths it covers
+    /// completely, for a partial store sync.
+    pub fn partial_result(
+        &self,
+        update: &Update,
+        previous_project_paths: &[String],
+    ) -> (ScanResult, Vec<String>) {
+        let mut covered: Vec<String> = update.covered();
+        let project = scan::project_pass_over(self.files.values(), &self.config);
+        covered.extend(project.iter().map(|f| f.path.clone()));
+        covered.extend(previous_project_paths.iter().cloned());
+        covered.sort();
+        covered.dedup();
+        let files: Vec<FileResult> = covered
+            .iter()
+            .filter_map(|p| self.files.get(p))
+            .cloned()
+            .collect();
+        let mut findings: Vec<crate::Finding> = files
+            .iter()
+            .flat_map(|f| f.findings.iter().cloned())
+            .collect();
+        findings.extend(project);
+        scan::sort_findings(&mut findings);
+        let warnings = files
+            .iter()
+            .flat_map(|f| f.warnings.iter().cloned())
+            .collect();
+        let result = ScanResult {
+            root: self.root.to_string_lossy().into_owned(),
+            files_scanned: files.iter().filter(|f| f.analysed).count(),
+            lines_scanned: files.iter().map(|f| f.lines).sum(),
+            duration_ms: update.duration_ms,
+            warnings,
+            findings,
+            files,
+        };
+        (result, covered)
+    }
+
+    /// Paths holding project-wide findings now (pass them to the next
+    /// [`ProjectState::partial_result`] so a finding that vanishes is seen).
+    pub fn project_finding_paths(&self) -> Vec<String> {
+        scan::project_pass_over(self.files.values(), &self.config)
+            .into_iter()
+            .map(|f| f.path)
+            .collect()
+    }
+
     pub fn file(&self, rel: &str) -> Option<&FileResult> {
         self.files.get(rel)
     }
