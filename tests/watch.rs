@@ -43,15 +43,30 @@ impl Harness {
                 r.send(()).ok();
             }
             watch(&mut state, &options, s2, |st, update| {
-                let findings = st.result().findings.iter().map(|f| (f.path.clone(), f.line)).collect();
-                tx.send(Batch { update: update.clone(), findings }).ok();
+                let findings = st
+                    .result()
+                    .findings
+                    .iter()
+                    .map(|f| (f.path.clone(), f.line))
+                    .collect();
+                tx.send(Batch {
+                    update: update.clone(),
+                    findings,
+                })
+                .ok();
                 Ok(())
             })
         });
-        ready_rx.recv_timeout(Duration::from_secs(20)).expect("watcher started");
+        ready_rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("watcher started");
         // Give inotify a moment to register the watches before the first edit.
         std::thread::sleep(Duration::from_millis(300));
-        Harness { rx, stop, thread: Some(thread) }
+        Harness {
+            rx,
+            stop,
+            thread: Some(thread),
+        }
     }
 
     /// Waits for a batch satisfying `pred`, skipping intermediate ones.
@@ -119,13 +134,27 @@ fn watcher_follows_edits_fixes_undos_renames_deletes_bursts_and_config() {
     for i in 0..200 {
         fs::write(root.join(format!("many/m{i}.py")), BAD).unwrap();
     }
-    let b = h.wait("burst", |b| b.findings.iter().filter(|(p, _)| p.starts_with("many/")).count() == 200);
-    assert!(b.update.rescanned.len() >= 150, "burst split into small batches: {}", b.update.rescanned.len());
+    let b = h.wait("burst", |b| {
+        b.findings
+            .iter()
+            .filter(|(p, _)| p.starts_with("many/"))
+            .count()
+            == 200
+    });
+    assert!(
+        b.update.rescanned.len() >= 150,
+        "burst split into small batches: {}",
+        b.update.rescanned.len()
+    );
 
     // ignored paths produce no batch; a configuration change re-scans everything
     fs::create_dir_all(root.join(".auditbench")).unwrap();
     fs::write(root.join(".auditbench/x.py"), BAD).unwrap();
     fs::write(root.join(".auditbench.toml"), "ignore = [\"RES007\"]\n").unwrap();
     let b = h.wait("config change", |b| b.update.full_rescan);
-    assert!(b.findings.is_empty(), "RES007 ignored by the new configuration: {:?}", &b.findings[..b.findings.len().min(3)]);
+    assert!(
+        b.findings.is_empty(),
+        "RES007 ignored by the new configuration: {:?}",
+        &b.findings[..b.findings.len().min(3)]
+    );
 }

@@ -4,6 +4,7 @@ pub mod index;
 pub mod model;
 pub mod parse;
 pub mod queries;
+pub mod queries_concurrency;
 
 pub use index::{index_module, ModuleIndex};
 pub use model::*;

@@ -1,6 +1,12 @@
-//! Rules of the conc family.
+//! Thread-safety rules (CONC).
 use super::Rule;
 
+pub mod conc001_unsynchronized_lazy_init;
+pub mod conc002_inconsistent_locking;
+
 pub fn rules() -> Vec<&'static dyn Rule> {
-    vec![]
+    vec![
+        &conc001_unsynchronized_lazy_init::Conc001,
+        &conc002_inconsistent_locking::Conc002,
+    ]
 }

@@ -1,0 +1,168 @@
+//! ASYNC003 blocking-call-in-async.
+use crate::finding::{Kind, Severity};
+use crate::python::{CallUse, ModuleIndex};
+use crate::rules::async_::common::stmt_lines;
+use crate::rules::{snippet, Checker, Rule, RuleMeta};
+
+pub const DOC: &str = r#"## What it does
+Flags blocking calls made directly inside an `async def` (not inside a nested sync
+`def` or a `lambda`, which do not run on the event loop by themselves):
+
+- `time.sleep` (also imported as `from time import sleep` or under an alias),
+- network: `requests.get/post/put/patch/delete/head/options/request`,
+  `urllib.request.urlopen`, sync `httpx.get/post/...` and `httpx.Client(...)`,
+- database: `sqlite3.connect`, `psycopg2.connect`,
+- subprocess: `subprocess.run/call/check_call/check_output`, `os.system`,
+- file I/O: `open(...)` (severity `medium`; everything else is `high`).
+
+## Why is this bad?
+A coroutine that blocks holds the whole event loop: every other request, timer and
+health check served by that loop waits until the call returns. One slow peer stalls
+the entire service. (Seed 003 #3: a blocking poll pinned a CPU and froze the API.)
+
+## Example
+```python
+async def fetch_profile(user_id):
+    resp = requests.get(f"{API}/users/{user_id}", timeout=5)
+    time.sleep(1)
+    return resp.json()
+```
+
+## Use instead
+```python
+async def fetch_profile(user_id):
+    resp = await asyncio.to_thread(requests.get, f"{API}/users/{user_id}", timeout=5)
+    await asyncio.sleep(1)
+    return resp.json()
+```
+(or a native async client: `httpx.AsyncClient`, `asyncpg`, `aiosqlite`,
+`asyncio.create_subprocess_exec`).
+
+Calls handed to `asyncio.to_thread(...)` or `loop.run_in_executor(...)` are not
+reported.
+
+## Limitations
+`requests.Session()` methods and other objects' blocking methods are not tracked.
+"#;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "ASYNC003",
+    name: "blocking-call-in-async",
+    kind: Kind::Finding,
+    severity: Severity::High,
+    summary:
+        "a blocking call (sleep, network, database, subprocess, file I/O) directly inside async def",
+    category: "asyncio",
+    doc: DOC,
+    effort_hours: 0.5,
+};
+
+pub struct Async003;
+
+/// (qualified name, what it blocks on, severity).
+fn blocking(q: &str) -> Option<(&'static str, Severity)> {
+    let http = [
+        "get", "post", "put", "patch", "delete", "head", "options", "request",
+    ];
+    let (module, func) = q.rsplit_once('.').unwrap_or(("", q));
+    Some(match (module, func) {
+        ("time", "sleep") => ("sleep", Severity::High),
+        ("requests", f) if http.contains(&f) => ("network", Severity::High),
+        ("httpx", f) if http.contains(&f) || f == "stream" || f == "Client" => {
+            ("network", Severity::High)
+        }
+        ("urllib.request", "urlopen") => ("network", Severity::High),
+        ("sqlite3", "connect") | ("psycopg2", "connect") => ("database", Severity::High),
+        ("subprocess", "run" | "call" | "check_call" | "check_output") | ("os", "system") => {
+            ("subprocess", Severity::High)
+        }
+        ("", "open") => ("file I/O", Severity::Medium),
+        _ => return None,
+    })
+}
+
+/// Whether the call is (part of) an argument handed to a thread-offloading call.
+fn offloaded(ix: &ModuleIndex, mut id: usize) -> bool {
+    for _ in 0..16 {
+        let parent = match ix.calls[id].usage {
+            CallUse::Argument(p) => p,
+            _ => return false,
+        };
+        let c = &ix.calls[parent];
+        if c.qualified.as_deref() == Some("asyncio.to_thread")
+            || c.method == "run_in_executor"
+            || c.method == "run_sync"
+            || c.method == "submit"
+        {
+            return true;
+        }
+        id = parent;
+    }
+    false
+}
+
+impl Rule for Async003 {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &mut Checker) {
+        let ix = cx.ix;
+        for (id, call) in ix.calls.iter().enumerate() {
+            if !ix.is_async_scope(call.scope) {
+                continue;
+            }
+            let Some(q) = call.qualified.as_deref() else {
+                continue;
+            };
+            let Some((what, sev)) = blocking(q) else {
+                continue;
+            };
+            if offloaded(ix, id) {
+                continue;
+            }
+            let callee = call.callee.clone().unwrap_or_else(|| q.to_string());
+            let text = ix.text_of(&call.span).to_string();
+            let args = text
+                .strip_prefix(callee.as_str())
+                .map(str::trim_start)
+                .and_then(|a| a.strip_prefix('('))
+                .and_then(|a| a.strip_suffix(')'))
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            let replacement = if what == "sleep" {
+                format!("await asyncio.sleep({args})")
+            } else if args.is_empty() {
+                format!("await asyncio.to_thread({callee})")
+            } else {
+                format!("await asyncio.to_thread({callee}, {args})")
+            };
+            let (from, to, compound) = stmt_lines(ix, &call.span);
+            let mut before = snippet::lines(ix, from, to);
+            if compound {
+                before.push_str("    ...\n");
+            }
+            let after = if before.contains(&text) {
+                let mut a = before.replacen(&text, &replacement, 1);
+                if q == "open" && compound {
+                    a = a.replacen(
+                        "    ...\n",
+                        "    ...  # reads and writes on the file still block: move them into the\n    # function given to asyncio.to_thread\n",
+                        1,
+                    );
+                }
+                a
+            } else {
+                format!("{replacement}\n")
+            };
+            let msg = format!(
+                "`{callee}(...)` blocks the event loop ({what}) inside `async def {}`",
+                ix.scopes[call.scope].name
+            );
+            cx.report(&META, call.span, call.scope, msg)
+                .with_severity(sev)
+                .with_fix(before, after);
+        }
+    }
+}

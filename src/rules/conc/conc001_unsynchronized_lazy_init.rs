@@ -1,0 +1,210 @@
+//! CONC001 unsynchronized-lazy-init.
+use std::collections::HashSet;
+
+use crate::finding::{Kind, Severity};
+use crate::python::queries_concurrency::WriteKind;
+use crate::python::{BlockKind, ScopeKind, TestKind, Value};
+use crate::rules::async_::common::{reindent, rewrite_region};
+use crate::rules::{Checker, Rule, RuleMeta};
+
+pub const DOC: &str = r#"## What it does
+Flags lazy initialisation of shared state in ordinary (non-async) code with no lock
+held around the check and the write:
+
+- `global X` + `if X is None: X = init()` (also `if not X:`),
+- singletons: `if cls._instance is None: cls._instance = ...` (also `Class._instance`).
+
+The finding points at the `if`. Severity is `high`, and `critical` when the
+initializer builds an engine, a pool, a client or a configuration.
+
+## Why is this bad?
+Threads (gunicorn threads, Celery workers, FastAPI's threadpool for sync endpoints)
+can run the check at the same time: both see `None`, both run the initializer.
+You get two engines / pools / clients (one of them leaked, its connections never
+closed), or two "singletons" with different state.
+(Seed 000 CRITICAL-001: `get_db_config()` created several database engines.)
+
+## Example
+```python
+_db_config: Optional[DatabaseConfig] = None
+
+def get_db_config() -> DatabaseConfig:
+    global _db_config
+    if _db_config is None:
+        _db_config = init_database()
+    return _db_config
+```
+
+## Use instead
+Double-checked locking: check, take the lock, check again, initialise.
+```python
+import threading
+
+_db_config: Optional[DatabaseConfig] = None
+_db_config_lock = threading.Lock()
+
+def get_db_config() -> DatabaseConfig:
+    global _db_config
+    if _db_config is None:
+        with _db_config_lock:
+            if _db_config is None:  # re-check under the lock
+                _db_config = init_database()
+    return _db_config
+```
+
+## Limitations
+- Only module globals (declared `global`) and class attributes written through
+  `cls.X` / `ClassName.X` are considered; lazy `self.X` initialisation is not
+  (an instance is often confined to one thread).
+- `async def` code is ASYNC001's business (the event loop does not switch threads).
+- Initialisation that is only ever called from one thread (an import-time call, a
+  startup hook) is still reported: suppress it with a reason.
+"#;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "CONC001",
+    name: "unsynchronized-lazy-init",
+    kind: Kind::Finding,
+    severity: Severity::High,
+    summary: "lazy initialisation (`if X is None: X = init()`) of shared state without a lock",
+    category: "concurrency",
+    doc: DOC,
+    effort_hours: 1.0,
+};
+
+pub struct Conc001;
+
+/// Words in an initializer (callee or target) that make a double initialisation
+/// costly: the resource is duplicated and leaked.
+const COSTLY: &[&str] = &["engine", "pool", "client", "config", "redis", "settings"];
+
+impl Rule for Conc001 {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &mut Checker) {
+        let ix = cx.ix;
+        let mut reported = HashSet::new();
+        for w in ix.state_writes() {
+            if w.kind != WriteKind::Assign {
+                continue;
+            }
+            let sc = &ix.scopes[w.scope];
+            if sc.kind != ScopeKind::Function || sc.is_async {
+                continue;
+            }
+            // Shared state: a declared global, or a class attribute via cls / Class.
+            let shared = if !w.path.contains('.') {
+                sc.globals.iter().any(|g| *g == w.path)
+            } else {
+                let mut parts = w.path.split('.');
+                let (base, rest) = (parts.next().unwrap_or(""), parts.collect::<Vec<_>>());
+                rest.len() == 1
+                    && (base == "cls"
+                        || ix
+                            .enclosing_class(w.scope)
+                            .is_some_and(|c| ix.scopes[c].name == base))
+            };
+            if !shared {
+                continue;
+            }
+            if ix.lock_held_at(w.block).is_some() {
+                continue;
+            }
+            // The innermost enclosing `if` that tests the same state for None/falsy.
+            let Some(if_id) = ix
+                .blocks_of(w.block)
+                .filter(|b| b.kind == BlockKind::If)
+                .map(|b| b.owner)
+                .find(|&i| {
+                    ix.ifs[i].tests.iter().any(|t| {
+                        t.path == w.path && matches!(t.kind, TestKind::IsNone | TestKind::Falsy)
+                    })
+                })
+            else {
+                continue;
+            };
+            if !reported.insert(if_id) {
+                continue;
+            }
+            let the_if = &ix.ifs[if_id];
+            let assign = &ix.assignments[w.assignment.expect("assignments carry their id")];
+            let init_call = assign.value.as_ref().and_then(|v| ix.call_value(v));
+            let init_text = init_call
+                .map(|c| ix.text_of(&c.span).to_string())
+                .unwrap_or_else(|| "the initializer".into());
+            let costly = {
+                let mut words = w.path.to_ascii_lowercase();
+                if let Some(c) = init_call {
+                    words.push(' ');
+                    words.push_str(&c.method.to_ascii_lowercase());
+                    if let Some(q) = &c.qualified {
+                        words.push(' ');
+                        words.push_str(&q.to_ascii_lowercase());
+                    }
+                    if let Some(Value::Call(inner)) = c.receiver.as_ref() {
+                        words.push(' ');
+                        words.push_str(&ix.calls[*inner].method.to_ascii_lowercase());
+                    }
+                }
+                COSTLY.iter().any(|k| words.contains(k))
+            };
+            let what = if w.path.contains('.') {
+                format!("singleton `{}`", w.path)
+            } else {
+                format!("global `{}`", w.path)
+            };
+            let msg = format!(
+                "`{}()` lazily initialises {what} without a lock: two threads can both see it unset and run `{}` twice",
+                sc.name,
+                first_line(&init_text)
+            );
+            // Fix: double-checked locking around the body of the `if`.
+            let lock = format!("{}_lock", w.path);
+            let cond = ix.text_of(&the_if.test_span).to_string();
+            let mut rep = vec![];
+            let (from, to) = if the_if.body.line > the_if.span.line {
+                rep.push(format!("with {lock}:"));
+                rep.push(format!("    if {cond}:  # re-check under the lock"));
+                rep.extend(reindent(ix, the_if.body.line, the_if.body.end_line, 8));
+                (the_if.body.line, the_if.body.end_line)
+            } else {
+                let body = ix.text_of(&the_if.body).trim().to_string();
+                let kw = ix.line_text(the_if.span.line).trim_start();
+                let kw = if kw.starts_with("elif") { "elif" } else { "if" };
+                rep.push(format!("{kw} {cond}:"));
+                rep.push(format!("    with {lock}:"));
+                rep.push(format!("        if {cond}:  # re-check under the lock"));
+                rep.push(format!("            {body}"));
+                (the_if.span.line, the_if.span.line)
+            };
+            let lock_decl = match lock.split_once('.') {
+                Some((_, attr)) => format!(
+                    "import threading\n\n# class attribute, next to `{}`:\n{attr} = threading.Lock()\n\n\n",
+                    w.path.rsplit('.').next().unwrap_or_default()
+                ),
+                None => format!("import threading\n\n{lock} = threading.Lock()\n\n\n"),
+            };
+            let (before, after) = rewrite_region(ix, w.scope, from, to, &rep, &lock_decl);
+            let sev = if costly {
+                Severity::Critical
+            } else {
+                Severity::High
+            };
+            cx.report(&META, the_if.test_span, w.scope, msg)
+                .with_related(assign.span, format!("unprotected write of `{}`", w.path))
+                .with_severity(sev)
+                .with_fix(before, after);
+        }
+    }
+}
+
+fn first_line(s: &str) -> String {
+    let l = s.lines().next().unwrap_or("");
+    if l.len() < s.len() {
+        format!("{l}...")
+    } else {
+        l.to_string()
+    }
+}

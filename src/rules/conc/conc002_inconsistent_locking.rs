@@ -1,0 +1,200 @@
+//! CONC002 inconsistent-locking.
+use std::collections::{HashMap, HashSet};
+
+use crate::finding::{Kind, Severity};
+use crate::python::{ScopeId, ScopeKind};
+use crate::rules::async_::common::{reindent, stmt_lines};
+use crate::rules::{snippet, Checker, Rule, RuleMeta};
+
+pub const DOC: &str = r#"## What it does
+Flags a write to an attribute that the class protects with a lock elsewhere: one
+method mutates `self.X` under `with self._lock:` (or `async with`), another method
+(not `__init__`) mutates the same `self.X` without holding any lock. Each
+unprotected write is reported.
+
+## Why is this bad?
+A lock only protects state if every writer takes it. One unlocked writer is enough
+to corrupt the structure the lock was meant to protect (a dict resized while another
+thread iterates it, a counter losing increments, an invariant between two attributes
+broken half-way).
+
+## Example
+```python
+class SessionStore:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._sessions = {}
+
+    def put(self, key, value):
+        with self._lock:
+            self._sessions[key] = value
+
+    def drop(self, key):
+        self._sessions.pop(key, None)
+```
+
+## Use instead
+```python
+    def drop(self, key):
+        with self._lock:
+            self._sessions.pop(key, None)
+```
+
+## Limitations
+- A helper method that is only called while the lock is held (every `self.helper()`
+  call sits in a locked region, or its name ends with `_locked`) is not reported.
+- With an `asyncio.Lock`, writes in plain `def` methods are not reported: they cannot
+  be interleaved with other coroutines.
+- Writes through aliases (`d = self._x; d[k] = v`) are not seen.
+"#;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "CONC002",
+    name: "inconsistent-locking",
+    kind: Kind::Finding,
+    severity: Severity::High,
+    summary: "an attribute written under a lock in one method is written without it in another",
+    category: "concurrency",
+    doc: DOC,
+    effort_hours: 1.0,
+};
+
+pub struct Conc002;
+
+const INIT_METHODS: &[&str] = &["__init__", "__new__", "__post_init__", "__del__", "setUp"];
+
+impl Rule for Conc002 {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &mut Checker) {
+        let ix = cx.ix;
+        // The method (direct child of a class) a scope belongs to.
+        let method_of = |mut s: ScopeId| -> Option<(ScopeId, ScopeId)> {
+            loop {
+                let p = ix.scopes[s].parent?;
+                if ix.scopes[p].kind == ScopeKind::Class {
+                    return (ix.scopes[s].kind == ScopeKind::Function).then_some((p, s));
+                }
+                s = p;
+            }
+        };
+        let writes = ix.state_writes();
+        // (class, attr) -> methods writing it under a lock, and whether the lock is async.
+        let mut locked: HashMap<(ScopeId, String), (HashSet<ScopeId>, String, bool)> =
+            HashMap::new();
+        let mut lock_paths = HashSet::new();
+        for w in &ix.withs {
+            if let Some(l) = &w.lock {
+                lock_paths.insert(l.clone());
+            }
+        }
+        let is_self_attr = |p: &str| p.starts_with("self.") && p.matches('.').count() == 1;
+        for w in &writes {
+            if !is_self_attr(&w.path) || lock_paths.contains(&w.path) {
+                continue;
+            }
+            let Some((class, m)) = method_of(w.scope) else {
+                continue;
+            };
+            if INIT_METHODS.contains(&ix.scopes[m].name.as_str()) {
+                continue;
+            }
+            if let Some(with) = ix.lock_held_at(w.block) {
+                let lock = with.lock.clone().unwrap_or_default();
+                let is_async = with.is_async
+                    || ix
+                        .lock_type_in(&lock, Some(class))
+                        .is_some_and(|q| q.starts_with("asyncio.") || q.starts_with("anyio."));
+                let e = locked
+                    .entry((class, w.path.clone()))
+                    .or_insert_with(|| (HashSet::new(), lock, is_async));
+                e.0.insert(m);
+            }
+        }
+        // Methods whose every `self.m()` call holds a lock: the caller locks for them.
+        let called_under_lock = |class: ScopeId, m: ScopeId| {
+            let name = &ix.scopes[m].name;
+            if name.ends_with("_locked") || name.ends_with("_unlocked") || name.ends_with("_nolock")
+            {
+                return true;
+            }
+            let target = format!("self.{name}");
+            let calls: Vec<_> = ix
+                .calls
+                .iter()
+                .filter(|c| {
+                    c.callee.as_deref() == Some(target.as_str())
+                        && ix.enclosing_class(c.scope) == Some(class)
+                })
+                .collect();
+            !calls.is_empty() && calls.iter().all(|c| ix.lock_held_at(c.block).is_some())
+        };
+        let mut seen_lines = HashSet::new();
+        for w in &writes {
+            if !is_self_attr(&w.path) {
+                continue;
+            }
+            let Some((class, m)) = method_of(w.scope) else {
+                continue;
+            };
+            let Some((methods, lock, is_async)) = locked.get(&(class, w.path.clone())) else {
+                continue;
+            };
+            if INIT_METHODS.contains(&ix.scopes[m].name.as_str())
+                || methods.contains(&m)
+                || ix.lock_held_at(w.block).is_some()
+            {
+                continue;
+            }
+            // With an asyncio lock, a write in sync code cannot interleave.
+            if *is_async && !ix.is_async_scope(w.scope) {
+                continue;
+            }
+            if called_under_lock(class, m) {
+                continue;
+            }
+            if !seen_lines.insert(w.span.line) {
+                continue;
+            }
+            let locked_in: Vec<String> = {
+                let mut v: Vec<String> = methods
+                    .iter()
+                    .map(|s| format!("`{}()`", ix.scopes[*s].name))
+                    .collect();
+                v.sort();
+                v
+            };
+            let msg = format!(
+                "`{}` is written without `{lock}` in `{}()`, but under the lock in {}",
+                w.path,
+                ix.scopes[m].name,
+                locked_in.join(", ")
+            );
+            let (from, to, compound) = stmt_lines(ix, &w.span);
+            let before = if compound {
+                format!("{}    ...\n", snippet::lines(ix, from, to))
+            } else {
+                snippet::lines(ix, from, to)
+            };
+            let kw = if *is_async { "async with" } else { "with" };
+            let mut after = format!("{kw} {lock}:\n");
+            for l in reindent(ix, from, to, 4) {
+                after.push_str(&l);
+                after.push('\n');
+            }
+            if compound {
+                after.push_str("        ...\n");
+            }
+            let d = cx.report(&META, w.span, w.scope, msg);
+            for s in methods {
+                d.with_related(
+                    ix.scopes[*s].name_span,
+                    format!("`{}` written under `{lock}` here", w.path),
+                );
+            }
+            d.with_fix(before, after);
+        }
+    }
+}
