@@ -72,7 +72,8 @@ impl Rule for Async001 {
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
         let mut reported = HashSet::new();
-        for w in ix.state_writes() {
+        let writes = ix.state_writes();
+        for w in &writes {
             if !ix.is_async_scope(w.scope) || !ix.is_shared_state(&w.path, w.scope) {
                 continue;
             }
@@ -135,6 +136,17 @@ impl Rule for Async001 {
                 continue;
             };
             if ix.lock_held_at(the_if.block).is_some() {
+                continue;
+            }
+            // Only the first write after the test is the "act": a flag set right
+            // after its check (atomic) and reset later, after awaits, is correct.
+            let earlier_write = writes.iter().any(|o| {
+                o.scope == w.scope
+                    && o.path == w.path
+                    && o.span.start_byte >= the_if.test_span.end_byte
+                    && o.span.end_byte <= w.span.start_byte
+            });
+            if earlier_write {
                 continue;
             }
             let in_body = the_if.body.contains(&w.span);

@@ -72,6 +72,18 @@ const CLOCKS: &[&str] = &[
 ];
 const POLL_METHODS: &[&str] = &["is_set", "locked", "done", "empty", "full", "qsize"];
 
+/// Builtins that only compute from their arguments.
+const PURE_BUILTINS: &[&str] = &[
+    "len",
+    "bool",
+    "any",
+    "all",
+    "isinstance",
+    "min",
+    "max",
+    "abs",
+];
+
 impl Rule for Async004 {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -116,10 +128,22 @@ impl Rule for Async004 {
                 })
             };
             let state_poll = {
+                // Pure builtins in the condition (`len(self._running) >= n`) read
+                // nothing themselves: their arguments are what is polled.
+                let pure = |c: &&&crate::python::Call| {
+                    c.qualified
+                        .as_deref()
+                        .is_some_and(|q| PURE_BUILTINS.contains(&q))
+                };
                 let paths: Vec<String> = ix
                     .loads
                     .iter()
                     .filter(|ld| ld.scope == l.scope && in_header(&ld.span))
+                    .filter(|ld| {
+                        !header_calls
+                            .iter()
+                            .any(|c| pure(&c) && c.callee.as_deref() == Some(ld.path.as_str()))
+                    })
                     .map(|ld| {
                         // `event.is_set()` loads `event.is_set`: poll the receiver.
                         match ld.path.rsplit_once('.') {
@@ -139,7 +163,7 @@ impl Rule for Async004 {
                     && paths.iter().all(|p| shared(p) || polls_method)
                     && header_calls
                         .iter()
-                        .all(|c| POLL_METHODS.contains(&c.method.as_str()))
+                        .all(|c| POLL_METHODS.contains(&c.method.as_str()) || pure(&c))
                     && !paths.iter().any(|p| written(p))
                     && !body_calls.iter().any(|c| {
                         c.callee
