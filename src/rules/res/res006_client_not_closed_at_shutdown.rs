@@ -8,11 +8,59 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::finding::{Kind, Severity};
-use crate::python::ModuleIndex;
-use crate::rules::{ProjectDiagnostic, RuleMeta};
+use crate::python::queries_res::LONG_LIVED_CLIENTS;
+use crate::python::{ModuleIndex, Target, Value};
+use crate::rules::{snippet, ProjectDiagnostic, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
-TODO
+Flags a long-lived client created at module level (a redis client, a SQLAlchemy
+engine, an `httpx.AsyncClient`, an `aiohttp.ClientSession`, or a class listed in
+`clients` in the configuration), or assigned to a module global from a function
+(`global _engine; _engine = create_engine(...)`), that nothing in the whole project
+ever closes or disposes.
+
+The check is project-wide: a close anywhere counts, in any module: a FastAPI
+`lifespan` or `@app.on_event("shutdown")` hook, a Celery `worker_shutdown` handler,
+`atexit.register(client.close)`, `async with client:`, or an explicit
+`client.close()` / `await client.aclose()` / `engine.dispose()`.
+
+## Why is this bad?
+Without a shutdown hook, the process exits (or a worker restarts) with connections
+still open: the server side keeps them until its timeout, in-flight buffers are not
+flushed, and async clients emit "Unclosed client session" warnings or errors at
+interpreter shutdown. In test suites and reloading servers, each reload leaks a pool.
+(Seeds: 000 HIGH-004; 001 #4.)
+
+## Example
+```python
+# app/core/cache.py
+redis_client = redis.asyncio.from_url(settings.REDIS_URL)
+```
+
+## Use instead
+```python
+# app/main.py
+from contextlib import asynccontextmanager
+
+from app.core.cache import redis_client
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    yield
+    await redis_client.aclose()
+```
+For synchronous clients, `atexit.register(engine.dispose)` or a Celery
+`worker_shutdown` handler.
+
+## Stays silent on
+Clients closed anywhere in the project, including from another module.
+
+## Limitations
+Closes are matched by the client's name (the last part of its dotted path), so a
+`close()` on any object with the same name in the project keeps the rule silent.
+Clients created inside functions and stored elsewhere (`app.state.redis`) are not
+tracked.
 "#;
 
 pub static META: RuleMeta = RuleMeta {
@@ -54,11 +102,188 @@ pub struct ClientFacts {
     pub closed: Vec<String>,
 }
 
-pub fn collect(_ix: &ModuleIndex, _config: &Config) -> ClientFacts {
-    ClientFacts::default()
+const CLOSERS: &[&str] = &[
+    "close",
+    "aclose",
+    "dispose",
+    "shutdown",
+    "disconnect",
+    "close_all",
+];
+
+/// The close call for a client type, and whether it is awaited.
+fn closer_of(qualified: &str) -> (&'static str, bool) {
+    match qualified {
+        q if q.contains("create_async_engine") => ("dispose", true),
+        q if q.contains("create_engine") => ("dispose", false),
+        q if q.starts_with("httpx.") => ("aclose", true),
+        q if q.starts_with("aiohttp.") || q.starts_with("aioredis.") => ("close", true),
+        q if q.starts_with("redis.asyncio.") => ("aclose", true),
+        _ => ("close", false),
+    }
+}
+
+fn last_segment(p: &str) -> &str {
+    p.rsplit('.').next().unwrap_or(p)
+}
+
+fn closed_name(ix: &ModuleIndex, path: &str, scope: usize) -> String {
+    let first = path.split('.').next().unwrap_or(path);
+    if let Some(q) = ix.resolve(path, scope) {
+        return q;
+    }
+    if ix.refers_to_global(first, scope) && ix.scopes[0].locals.iter().any(|l| l == first) {
+        return format!("{}.{path}", ix.module_name);
+    }
+    last_segment(path).to_string()
+}
+
+pub fn collect(ix: &ModuleIndex, config: &Config) -> ClientFacts {
+    let mut facts = ClientFacts::default();
+    // Module-level clients (and globals assigned in functions).
+    let mut seen = std::collections::HashSet::new();
+    for a in &ix.assignments {
+        let Some(call) = a.value.as_ref().and_then(|v| ix.call_value(v)) else {
+            continue;
+        };
+        let Some(q) = call.qualified.as_deref() else {
+            continue;
+        };
+        if !LONG_LIVED_CLIENTS.contains(&q) && !config.clients.iter().any(|c| c == q) {
+            continue;
+        }
+        let [Target::Name(name)] = a.targets.as_slice() else {
+            continue;
+        };
+        let sc = &ix.scopes[a.scope];
+        let module_level = a.scope == 0 || sc.globals.iter().any(|g| g == name);
+        if !module_level || !seen.insert(name.clone()) {
+            continue;
+        }
+        let (closer, is_async) = closer_of(q);
+        let before = snippet::statement(ix, &a.span);
+        let after = if is_async {
+            format!(
+                "from contextlib import asynccontextmanager\n\n{before}\n\n@asynccontextmanager\nasync def lifespan(app):\n    yield\n    await {name}.{closer}()  # close the pool at shutdown\n"
+            )
+        } else {
+            format!("import atexit\n\n{before}atexit.register({name}.{closer})\n")
+        };
+        let after = if a.scope == 0 {
+            after
+        } else {
+            // Created in a function: show the shutdown hook alone.
+            if is_async {
+                format!(
+                    "from contextlib import asynccontextmanager\n\n\n@asynccontextmanager\nasync def lifespan(app):\n    yield\n    if {name} is not None:\n        await {name}.{closer}()\n"
+                )
+            } else {
+                format!(
+                    "from celery.signals import worker_shutdown\n\n\n@worker_shutdown.connect\ndef close_{name}(sender=None, **kwargs):\n    if {name} is not None:\n        {name}.{closer}()\n"
+                )
+                .replace("def close__", "def close_")
+            }
+        };
+        facts.created.push(ModuleClient {
+            qualified: format!("{}.{name}", ix.module_name),
+            line: call.span.line,
+            end_line: call.span.end_line,
+            column: call.span.column,
+            end_column: call.span.end_column,
+            message: format!(
+                "module-level `{q}` client `{name}` is never closed anywhere in the project (no lifespan/shutdown hook, `atexit` or `{closer}()`)"
+            ),
+            scope: sc.qualname.clone(),
+            before,
+            after,
+            anchor_text: String::new(),
+            suppression: None,
+        });
+    }
+    // Everything this module closes.
+    let mut closed = vec![];
+    for c in &ix.calls {
+        if CLOSERS.contains(&c.method.as_str()) {
+            if let Some(p) = c.receiver_path() {
+                closed.push(closed_name(ix, p, c.scope));
+                // `redis_client.connection_pool.disconnect()`
+                if let Some((head, tail)) = p.rsplit_once('.') {
+                    if matches!(tail, "connection_pool" | "pool" | "sync_engine") {
+                        closed.push(closed_name(ix, head, c.scope));
+                    }
+                }
+            }
+        }
+        // `atexit.register(client.close)`, `stack.push_async_callback(client.aclose)`.
+        for a in &c.args {
+            if let Some(p) = a.value.path() {
+                if let Some((head, m)) = p.rsplit_once('.') {
+                    if CLOSERS.contains(&m) {
+                        closed.push(closed_name(ix, head, c.scope));
+                    }
+                }
+            }
+        }
+    }
+    // `async with client:`
+    for w in &ix.withs {
+        for it in &w.items {
+            if let Some(p) = it.value.path() {
+                closed.push(closed_name(ix, p, w.scope));
+            }
+        }
+    }
+    // `for c in (redis_client, http_client): await c.close()`
+    for l in &ix.loops {
+        let Some(Value::Tuple(xs) | Value::List(xs)) = &l.iter else {
+            continue;
+        };
+        let closes_target = ix.calls.iter().any(|c| {
+            l.body.contains(&c.span)
+                && CLOSERS.contains(&c.method.as_str())
+                && c.receiver_path()
+                    .is_some_and(|r| l.targets.iter().any(|t| t == r))
+        });
+        if closes_target {
+            for x in xs {
+                if let Some(p) = x.path() {
+                    closed.push(closed_name(ix, p, l.scope));
+                }
+            }
+        }
+    }
+    closed.sort();
+    closed.dedup();
+    facts.closed = closed;
+    facts
 }
 
 /// `files`: (relative path, facts) for every module of the project.
-pub fn check_project(_files: &[(&str, &ClientFacts)]) -> Vec<ProjectDiagnostic> {
-    vec![]
+pub fn check_project(files: &[(&str, &ClientFacts)]) -> Vec<ProjectDiagnostic> {
+    let closed: std::collections::HashSet<&str> = files
+        .iter()
+        .flat_map(|(_, f)| f.closed.iter().map(|c| last_segment(c)))
+        .collect();
+    let mut out = vec![];
+    for (path, facts) in files {
+        for c in &facts.created {
+            if closed.contains(last_segment(&c.qualified)) {
+                continue;
+            }
+            out.push(ProjectDiagnostic {
+                rule: &META,
+                path: path.to_string(),
+                line: c.line,
+                end_line: c.end_line,
+                column: c.column,
+                end_column: c.end_column,
+                scope: c.scope.clone(),
+                message: c.message.clone(),
+                fix: Some((c.before.clone(), c.after.clone())),
+                anchor_text: c.anchor_text.clone(),
+                suppression: c.suppression.clone(),
+            });
+        }
+    }
+    out
 }

@@ -1,0 +1,307 @@
+//! Queries for the resource-lifecycle rules (RES): which calls create pooled
+//! clients or closable resources, and what a function does with a local resource
+//! after creating it (closes it in `finally`, hands it on, ...).
+
+use super::index::ModuleIndex;
+use super::model::*;
+
+/// Pooled clients (RES001): qualified constructor -> the method that closes them and
+/// whether that method is a coroutine.
+pub const POOLED_CLIENTS: &[(&str, &str, bool)] = &[
+    ("httpx.Client", "close", false),
+    ("httpx.AsyncClient", "aclose", true),
+    ("requests.Session", "close", false),
+    ("requests.session", "close", false),
+    ("requests.sessions.Session", "close", false),
+    ("aiohttp.ClientSession", "close", true),
+    ("aiohttp.client.ClientSession", "close", true),
+    ("urllib3.PoolManager", "clear", false),
+    ("urllib3.poolmanager.PoolManager", "clear", false),
+    ("redis.Redis", "close", false),
+    ("redis.StrictRedis", "close", false),
+    ("redis.from_url", "close", false),
+    ("redis.Redis.from_url", "close", false),
+    ("redis.client.Redis", "close", false),
+    ("redis.asyncio.Redis", "aclose", true),
+    ("redis.asyncio.StrictRedis", "aclose", true),
+    ("redis.asyncio.from_url", "aclose", true),
+    ("redis.asyncio.Redis.from_url", "aclose", true),
+    ("redis.asyncio.client.Redis", "aclose", true),
+    ("aioredis.from_url", "close", true),
+    ("aioredis.Redis", "close", true),
+    ("aioredis.Redis.from_url", "close", true),
+    ("sqlalchemy.create_engine", "dispose", false),
+    ("sqlalchemy.engine.create_engine", "dispose", false),
+    (
+        "sqlalchemy.ext.asyncio.create_async_engine",
+        "dispose",
+        true,
+    ),
+];
+
+/// HTTP clients whose per-call construction defeats connection pooling (RES002).
+pub const HTTP_CLIENTS: &[&str] = &[
+    "httpx.Client",
+    "httpx.AsyncClient",
+    "requests.Session",
+    "requests.session",
+    "requests.sessions.Session",
+    "aiohttp.ClientSession",
+    "aiohttp.client.ClientSession",
+];
+
+/// Long-lived clients RES006 expects to be closed at shutdown.
+pub const LONG_LIVED_CLIENTS: &[&str] = &[
+    "httpx.AsyncClient",
+    "aiohttp.ClientSession",
+    "redis.Redis",
+    "redis.StrictRedis",
+    "redis.from_url",
+    "redis.Redis.from_url",
+    "redis.asyncio.Redis",
+    "redis.asyncio.StrictRedis",
+    "redis.asyncio.from_url",
+    "redis.asyncio.Redis.from_url",
+    "aioredis.from_url",
+    "aioredis.Redis",
+    "aioredis.Redis.from_url",
+    "sqlalchemy.create_engine",
+    "sqlalchemy.engine.create_engine",
+    "sqlalchemy.ext.asyncio.create_async_engine",
+];
+
+/// Resources RES003 tracks: (qualified opener, whether its own context manager
+/// closes it).
+pub const CLOSABLE_RESOURCES: &[(&str, bool)] = &[
+    ("sqlite3.connect", false),
+    ("duckdb.connect", true),
+    ("psycopg2.connect", false),
+    ("psycopg.connect", true),
+    ("psycopg.Connection.connect", true),
+    ("pymysql.connect", false),
+    ("open", true),
+    ("io.open", true),
+    ("socket.socket", true),
+    ("socket.create_connection", true),
+    ("urllib.request.urlopen", true),
+    ("subprocess.Popen", true),
+    ("zipfile.ZipFile", true),
+    ("tarfile.open", true),
+];
+
+/// Methods that release a resource or client.
+pub const CLOSE_METHODS: &[&str] = &[
+    "close",
+    "aclose",
+    "dispose",
+    "shutdown",
+    "disconnect",
+    "terminate",
+    "clear",
+    "release",
+    "close_all",
+];
+
+/// Methods that spawn work running after the caller returns: passing a resource
+/// to them hands its ownership on.
+const SPAWNERS: &[&str] = &[
+    "create_task",
+    "ensure_future",
+    "submit",
+    "run_in_executor",
+    "start_soon",
+    "add_task",
+    "Thread",
+    "Process",
+    "apply_async",
+    "delay",
+];
+
+/// What a function does with a resource bound to a local name after creating it.
+#[derive(Debug, Default, Clone)]
+pub struct Lifecycle {
+    /// Used in `with closing(x)` / `ExitStack.enter_context(x)`.
+    pub with_managed: bool,
+    /// `with x:` on the bare object (its own context manager).
+    pub bare_with: bool,
+    /// `x.close()` (or another close method) in a `finally` block.
+    pub closed_in_finally: bool,
+    /// `x.close()` in an `except` handler.
+    pub closed_in_handler: bool,
+    /// Close calls elsewhere (not in `finally`/handlers), in order.
+    pub plain_closes: Vec<CallId>,
+    pub returned: bool,
+    pub yielded: bool,
+    /// Stored on an attribute, in a subscript, in a global, or aliased.
+    pub stored: bool,
+    /// Passed as an argument to a callee (other than `closing`/`enter_context`).
+    pub passed: bool,
+    /// Passed to a callee whose result is returned or stored (a wrapper owns it).
+    pub passed_to_owner: bool,
+    /// Passed to a task / thread spawner.
+    pub spawned: bool,
+    /// Referenced from a nested function or lambda.
+    pub captured: bool,
+}
+
+impl ModuleIndex {
+    fn value_mentions(v: &Value, name: &str) -> bool {
+        match v {
+            Value::Name(n) => n == name,
+            Value::List(xs) | Value::Tuple(xs) | Value::Set(xs) => {
+                xs.iter().any(|x| Self::value_mentions(x, name))
+            }
+            Value::Dict(kv) => kv.iter().any(|(_, x)| Self::value_mentions(x, name)),
+            Value::Await(x) => Self::value_mentions(x, name),
+            _ => false,
+        }
+    }
+
+    /// What happens to the local `name` in `scope` after byte `after` (the end of the
+    /// assignment that created it).
+    pub fn local_lifecycle(&self, name: &str, scope: ScopeId, after: usize) -> Lifecycle {
+        let mut lc = Lifecycle::default();
+        let in_finally = |b: Option<BlockId>| self.inside(b, BlockKind::Finally);
+        let in_handler = |b: Option<BlockId>| self.inside(b, BlockKind::Handler);
+        // Close calls: `x.close()`.
+        for c in self.calls.iter().filter(|c| c.span.start_byte >= after) {
+            let m = c.method.as_str();
+            if c.receiver_path() != Some(name)
+                || !(CLOSE_METHODS.contains(&m) || matches!(m, "wait" | "communicate" | "kill"))
+            {
+                continue;
+            }
+            if c.scope != scope {
+                if self.is_within(c.scope, scope) {
+                    lc.captured = true;
+                }
+                continue;
+            }
+            let id = self
+                .calls
+                .iter()
+                .position(|x| std::ptr::eq(x, c))
+                .unwrap_or(0);
+            if in_finally(c.block) {
+                lc.closed_in_finally = true;
+            } else if in_handler(c.block) {
+                lc.closed_in_handler = true;
+            } else {
+                lc.plain_closes.push(id);
+            }
+        }
+        // `with x:`, `with closing(x)`.
+        for w in self.withs.iter().filter(|w| w.span.start_byte >= after) {
+            for it in &w.items {
+                if it.value == Value::Name(name.to_string()) {
+                    if w.scope == scope {
+                        lc.bare_with = true;
+                    } else if self.is_within(w.scope, scope) {
+                        lc.captured = true;
+                    }
+                }
+            }
+        }
+        // Bare references `x` (not `x.attr`, not `x.method()`).
+        for l in self.loads_after(name, scope, after) {
+            if l.path != name {
+                continue;
+            }
+            if l.scope != scope {
+                lc.captured = true;
+                continue;
+            }
+            let is_receiver = self.calls.iter().any(|c| {
+                c.span.start_byte == l.span.start_byte
+                    && c.receiver == Some(Value::Name(name.to_string()))
+            });
+            if is_receiver {
+                continue;
+            }
+            // Innermost call whose argument holds the reference.
+            let call = self
+                .calls
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| {
+                    c.scope == scope && c.args.iter().any(|a| a.span.contains(&l.span))
+                })
+                .min_by_key(|(_, c)| c.span.end_byte - c.span.start_byte);
+            if let Some((_, c)) = call {
+                let q = c.qualified.as_deref().unwrap_or("");
+                if q == "contextlib.closing"
+                    || c.method == "enter_context"
+                    || c.method == "enter_async_context"
+                {
+                    lc.with_managed = true;
+                    continue;
+                }
+                if SPAWNERS.contains(&c.method.as_str()) {
+                    lc.spawned = true;
+                    continue;
+                }
+                lc.passed = true;
+                // The callee's result carries the resource on.
+                if matches!(c.usage, CallUse::Returned | CallUse::Yielded) {
+                    lc.passed_to_owner = true;
+                }
+            }
+            if let Some(r) = self
+                .returns
+                .iter()
+                .find(|r| r.scope == scope && r.span.contains(&l.span))
+            {
+                if r.is_yield {
+                    lc.yielded = true;
+                } else {
+                    lc.returned = true;
+                }
+                continue;
+            }
+            if let Some(a) = self
+                .assignments
+                .iter()
+                .filter(|a| a.scope == scope && a.span.contains(&l.span))
+                .min_by_key(|a| a.span.end_byte - a.span.start_byte)
+            {
+                if a.span.start_byte == l.span.start_byte {
+                    continue; // `x = ...` rebinding or `x.attr = ...`
+                }
+                let local_target = a.targets.iter().all(|t| match t {
+                    Target::Name(n) => !self.scopes[scope].globals.contains(n),
+                    _ => false,
+                });
+                let direct = a
+                    .value
+                    .as_ref()
+                    .is_some_and(|v| Self::value_mentions(v, name));
+                if !local_target {
+                    lc.stored = true;
+                    if call.is_some() {
+                        lc.passed_to_owner = true;
+                    }
+                } else if direct {
+                    lc.stored = true; // alias: not tracked
+                }
+            }
+        }
+        lc
+    }
+
+    /// The number of statements of `scope` that start strictly between two offsets.
+    pub fn stmts_between(&self, scope: ScopeId, from: usize, to: usize) -> usize {
+        self.stmts
+            .iter()
+            .filter(|s| s.scope == scope && s.span.start_byte >= from && s.span.start_byte < to)
+            .count()
+    }
+}
+
+/// The close method of a pooled client constructor and whether it is a coroutine
+/// (`("aclose", true)` for `httpx.AsyncClient`).
+pub fn pooled_client(qualified: &str) -> Option<(&'static str, bool)> {
+    POOLED_CLIENTS
+        .iter()
+        .find(|(q, _, _)| *q == qualified)
+        .map(|(_, m, a)| (*m, *a))
+}
