@@ -125,6 +125,8 @@ pub struct ModuleIndex {
     pub syntax_errors: Vec<Span>,
     /// True when nesting beyond [`MAX_DEPTH`] was skipped.
     pub truncated: bool,
+    /// Binary operators (`2 ** attempt`, `"?key=" + k`, `delay * 2`).
+    pub binops: Vec<BinOp>,
 }
 
 /// Parses `source` and builds its index. `module_name` is the dotted module path
@@ -1637,6 +1639,35 @@ impl Builder {
                     annotation: None,
                 });
                 Value::Name(name)
+            }
+            "binary_operator" => {
+                let op = n
+                    .child_by_field_name("operator")
+                    .map(|o| self.text(o).to_string())
+                    .unwrap_or_default();
+                let left = n
+                    .child_by_field_name("left")
+                    .map(|l| self.shallow(l))
+                    .unwrap_or(Value::None);
+                let right = n
+                    .child_by_field_name("right")
+                    .map(|r| self.shallow(r))
+                    .unwrap_or(Value::None);
+                let span = self.span(n);
+                self.ix.binops.push(BinOp {
+                    span,
+                    scope: cx.scope,
+                    block: cx.block,
+                    op,
+                    left,
+                    right,
+                });
+                let mut c = n.walk();
+                let kids: Vec<Node> = n.named_children(&mut c).collect();
+                for k in kids {
+                    self.expr(k, cx1);
+                }
+                Value::Other(truncate(self.text(n)))
             }
             "ERROR" => {
                 let mut c = n.walk();

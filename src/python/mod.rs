@@ -5,6 +5,7 @@ pub mod model;
 pub mod parse;
 pub mod queries;
 pub mod queries_concurrency;
+pub mod queries_misc;
 
 pub use index::{index_module, ModuleIndex};
 pub use model::*;

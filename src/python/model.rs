@@ -290,7 +290,10 @@ impl Call {
             .nth(i)
     }
     pub fn has_star_kwargs(&self) -> bool {
-        self.args.iter().any(|a| a.star && a.keyword.is_none())
+        // `**kwargs` is recorded with keyword `**` (`*args` has no keyword).
+        self.args
+            .iter()
+            .any(|a| a.star && a.keyword.as_deref() == Some("**"))
     }
     /// The receiver's dotted path, if the receiver is a name or attribute chain.
     pub fn receiver_path(&self) -> Option<&str> {
@@ -503,4 +506,17 @@ pub struct Import {
 pub struct Comment {
     pub line: usize,
     pub text: String,
+}
+
+/// A binary operator expression (`2 ** attempt`, `"?key=" + api_key`). The operands
+/// are shallow summaries (names, paths, literals; anything else as `Other`).
+#[derive(Debug, Clone)]
+pub struct BinOp {
+    pub span: Span,
+    pub scope: ScopeId,
+    pub block: Option<BlockId>,
+    /// The operator as written (`**`, `+`, `<<`, `%`).
+    pub op: String,
+    pub left: Value,
+    pub right: Value,
 }

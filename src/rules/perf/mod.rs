@@ -1,6 +1,8 @@
-//! Rules of the perf family.
+//! Performance rules (PERF).
 use super::Rule;
 
+pub mod perf001_query_in_loop;
+
 pub fn rules() -> Vec<&'static dyn Rule> {
-    vec![]
+    vec![&perf001_query_in_loop::Perf001]
 }

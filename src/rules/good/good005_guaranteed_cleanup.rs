@@ -1,0 +1,104 @@
+//! GOOD005 guaranteed-cleanup (strength).
+#[allow(unused_imports)]
+use crate::finding::{Kind, Severity};
+#[allow(unused_imports)]
+use crate::python::{BlockKind, ScopeKind, Target, TestKind, Value};
+use crate::rules::{snippet, Checker, Rule, RuleMeta};
+
+pub const DOC: &str = r#"## What it does
+Recognises a good pattern to preserve (a strength, reported without severity and
+never counted against the health score): `close()`/`dispose()` in `finally`, or a resource opened in `with`.
+
+## Why is this good?
+The resource is released on every path, including exceptions and cancellation.
+
+## Example
+```python
+conn = psycopg.connect(dsn)
+try:
+    run(conn)
+finally:
+    conn.close()
+```
+
+## Use instead
+Keep it. When refactoring this code, preserve the pattern.
+
+Strengths are listed in every seed report under "Excellent patterns, preserve these".
+"#;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "GOOD005",
+    name: "guaranteed-cleanup",
+    kind: Kind::Strength,
+    severity: Severity::Info,
+    summary: "guaranteed cleanup: close()/dispose() in finally, or a resource opened in with",
+    category: "strength",
+    doc: DOC,
+    effort_hours: 0.0,
+};
+
+pub struct Good005;
+
+impl Rule for Good005 {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &mut Checker) {
+        let ix = cx.ix;
+        const CLOSERS: &[&str] = &["close", "aclose", "dispose", "shutdown", "release"];
+        for c in &ix.calls {
+            if !CLOSERS.contains(&c.method.as_str()) || c.receiver_path().is_none() {
+                continue;
+            }
+            if !ix.blocks_of(c.block).any(|b| b.kind == BlockKind::Finally) {
+                continue;
+            }
+            let s = snippet::statement(ix, &c.span);
+            cx.report(
+                &META,
+                c.span,
+                c.scope,
+                format!(
+                    "`{}` is released in `finally`",
+                    c.receiver_path().unwrap_or("")
+                ),
+            )
+            .with_fix(s.clone(), s);
+        }
+        const RESOURCES: &[&str] = &[
+            "open",
+            "io.open",
+            "contextlib.closing",
+            "contextlib.aclosing",
+            "socket.socket",
+            "socket.create_connection",
+            "zipfile.ZipFile",
+            "tarfile.open",
+            "tempfile.NamedTemporaryFile",
+            "tempfile.TemporaryDirectory",
+            "subprocess.Popen",
+            "psycopg.connect",
+            "duckdb.connect",
+            "sqlalchemy.orm.Session",
+            "sqlalchemy.ext.asyncio.AsyncSession",
+        ];
+        for w in &ix.withs {
+            let found = w.items.iter().find_map(|it| {
+                let c = ix.call_value(&it.value)?;
+                let q = c.qualified.as_deref()?;
+                RESOURCES.contains(&q).then_some(q)
+            });
+            let Some(q) = found else { continue };
+            let s = snippet::line(ix, &w.span);
+            cx.report(
+                &META,
+                w.span,
+                w.scope,
+                format!("`{q}` is opened in `with`: closed on every path"),
+            )
+            .with_fix(s.clone(), s);
+        }
+    }
+}

@@ -1,0 +1,250 @@
+//! PERF001 query-in-loop.
+use crate::finding::{Kind, Severity};
+use crate::python::{BlockKind, LoopKind, ModuleIndex, Value};
+use crate::rules::fixtext::{self, Edit};
+use crate::rules::{Checker, Rule, RuleMeta};
+
+pub const DOC: &str = r#"## What it does
+Flags, inside a `for` loop or a comprehension, a call on a repository / DAO /
+database receiver (`*repo*`, `*repository*`, `*dao*`, `db`, `session`, `cursor`,
+`conn`, and the session objects the index recognises) whose arguments use the loop
+variable: one query per item (the N+1 pattern).
+
+## Why is this bad?
+Each iteration pays a database round trip. With 10 items it is invisible in
+development; with 10,000 in production the endpoint takes seconds and holds a
+connection the whole time. (Seed 000 HIGH-005.)
+
+## Example
+```python
+for session_id in session_ids:
+    traces = trace_repo.get_by_session(session_id)
+```
+
+## Use instead
+One batched query outside the loop:
+```python
+traces_by_session = trace_repo.get_by_session_ids(session_ids)
+```
+
+## Not reported
+Loops over constant small literals (`for kind in ("a", "b")`, `range(3)`), and
+session calls that only stage work (`add`, `add_all`, `delete`, `expunge`, `flush`,
+`commit`).
+"#;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "PERF001",
+    name: "query-in-loop",
+    kind: Kind::Finding,
+    severity: Severity::High,
+    summary: "a repository/database call per loop item (N+1 queries)",
+    category: "performance",
+    doc: DOC,
+    effort_hours: 2.0,
+};
+
+const STAGING: &[&str] = &[
+    "add",
+    "add_all",
+    "delete",
+    "expunge",
+    "expunge_all",
+    "flush",
+    "commit",
+    "rollback",
+    "close",
+    "begin",
+    "merge_result",
+];
+
+fn is_db_receiver(path: &str, sessions: &std::collections::HashSet<String>) -> bool {
+    if sessions.contains(path) {
+        return true;
+    }
+    let last = path.rsplit('.').next().unwrap_or(path).to_ascii_lowercase();
+    let last = last.trim_start_matches('_');
+    // The last `_`-separated word names the kind of object: `trace_repo`,
+    // `user_repository`, `UserDAO`; not `repo_url`.
+    let word = last.rsplit('_').next().unwrap_or(last);
+    word.ends_with("repo")
+        || word.ends_with("repos")
+        || word.ends_with("repository")
+        || word.ends_with("dao")
+        || matches!(
+            last,
+            "db" | "session" | "cursor" | "cur" | "conn" | "connection"
+        )
+}
+
+/// Names bound to HTTP clients (`async with aiohttp.ClientSession() as session`,
+/// `session = requests.Session()`, a parameter annotated `aiohttp.ClientSession`):
+/// their calls are HTTP requests, not queries.
+fn http_client_names(ix: &ModuleIndex, scope: usize) -> std::collections::HashSet<String> {
+    let is_http = |q: &str| {
+        q.starts_with("aiohttp.") || q.starts_with("requests.") || q.starts_with("httpx.")
+    };
+    let mut out = std::collections::HashSet::new();
+    for a in &ix.assignments {
+        if let Some(c) = a.value.as_ref().and_then(|v| ix.call_value(v)) {
+            if c.qualified.as_deref().is_some_and(is_http) {
+                for t in &a.targets {
+                    if let crate::python::Target::Name(n) | crate::python::Target::Attr(n) = t {
+                        out.insert(n.clone());
+                    }
+                }
+            }
+        }
+    }
+    for w in &ix.withs {
+        for it in &w.items {
+            if let (Some(alias), Some(c)) = (&it.alias, ix.call_value(&it.value)) {
+                if c.qualified.as_deref().is_some_and(is_http) {
+                    out.insert(alias.clone());
+                }
+            }
+        }
+    }
+    let mut cur = Some(scope);
+    while let Some(s) = cur {
+        for p in &ix.scopes[s].params {
+            if p.annotation_qualified.iter().any(|q| is_http(q)) {
+                out.insert(p.name.clone());
+            }
+        }
+        cur = ix.scopes[s].parent;
+    }
+    out
+}
+
+/// Loops over a small constant literal: `("a", "b")`, `[1, 2]`, `range(3)`.
+fn constant_loop(ix: &ModuleIndex, iter: Option<&Value>) -> bool {
+    match iter {
+        Some(Value::List(xs)) | Some(Value::Tuple(xs)) | Some(Value::Set(xs)) => {
+            xs.len() <= 16 && xs.iter().all(Value::is_constant)
+        }
+        Some(v) => ix.call_value(v).is_some_and(|c| {
+            c.qualified.as_deref() == Some("range")
+                && c.args.iter().all(|a| a.value.is_constant())
+                && c.args.iter().all(|a| {
+                    matches!(&a.value, Value::Num(n) if n.parse::<i64>().is_ok_and(|n| n <= 16))
+                })
+        }),
+        None => false,
+    }
+}
+
+fn value_text(ix: &ModuleIndex, v: &Value) -> String {
+    match v {
+        Value::Name(n) | Value::Path(n) => n.clone(),
+        Value::Other(t) => t.clone(),
+        Value::Call(id) => ix.text_of(&ix.calls[*id].span).to_string(),
+        _ => "items".into(),
+    }
+}
+
+pub struct Perf001;
+
+impl Rule for Perf001 {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &mut Checker) {
+        let ix = cx.ix;
+        for c in &ix.calls {
+            let Some(recv) = c.receiver_path() else {
+                continue;
+            };
+            if recv == "self" || STAGING.contains(&c.method.as_str()) {
+                continue;
+            }
+            let loops: Vec<usize> = ix
+                .blocks_of(c.block)
+                .filter(|b| b.kind == BlockKind::Loop)
+                .map(|b| b.owner)
+                .collect();
+            if loops.is_empty() {
+                continue;
+            }
+            let sessions = ix.session_paths(c.scope, &cx.config.sessions);
+            if !is_db_receiver(recv, &sessions) || http_client_names(ix, c.scope).contains(recv) {
+                continue;
+            }
+            // The innermost loop whose variable the arguments use.
+            let hit = loops.iter().find_map(|&lid| {
+                let lp = &ix.loops[lid];
+                if constant_loop(ix, lp.iter.as_ref()) {
+                    return None;
+                }
+                let var = c.args.iter().find_map(|a| {
+                    ix.loads
+                        .iter()
+                        .filter(|l| l.scope == c.scope && a.span.contains(&l.span))
+                        .find(|l| lp.targets.contains(&l.name))
+                        .map(|l| l.name.clone())
+                })?;
+                Some((lid, var))
+            });
+            let Some((lid, var)) = hit else {
+                continue;
+            };
+            let lp = &ix.loops[lid];
+            let iter = lp
+                .iter
+                .as_ref()
+                .map(|v| value_text(ix, v))
+                .unwrap_or_else(|| "items".into());
+            let batch = format!("{}_batch", c.method);
+            let stem = c
+                .method
+                .trim_start_matches("get_")
+                .trim_start_matches("find_")
+                .trim_start_matches("fetch_");
+            let results = if stem.starts_with("by_") {
+                format!("results_{stem}")
+            } else {
+                format!("{stem}_by_{var}")
+            };
+            let aw = if c.awaited { "await " } else { "" };
+            let (from, to) = if lp.kind == LoopKind::Comprehension {
+                fixtext::stmt_lines(ix, &lp.span)
+            } else {
+                (lp.span.line, lp.span.end_line.min(lp.span.line + 20))
+            };
+            let (sf, _) = fixtext::stmt_lines(ix, &lp.span);
+            let mut start = c.span.start_byte;
+            if c.awaited && ix.source[..start].trim_end().ends_with("await") {
+                start = ix.source[..start].trim_end().len() - "await".len();
+            }
+            let edits = vec![
+                Edit::insert_lines(
+                    ix,
+                    sf,
+                    0,
+                    &[format!(
+                        "{results} = {aw}{recv}.{batch}(list({iter}))  # one batched query"
+                    )],
+                ),
+                Edit {
+                    start,
+                    end: c.span.end_byte,
+                    text: format!("{results}.get({var})"),
+                },
+            ];
+            let before = fixtext::splice(ix, sf.min(from), to, vec![]);
+            let after = fixtext::splice(ix, sf.min(from), to, edits);
+            cx.report(
+                &META,
+                c.span,
+                c.scope,
+                format!(
+                    "`{recv}.{}` runs once per `{var}` in the loop over `{iter}`: N+1 queries",
+                    c.method
+                ),
+            )
+            .with_related(lp.span, "the loop")
+            .with_fix(before, after);
+        }
+    }
+}

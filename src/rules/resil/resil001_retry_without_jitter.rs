@@ -1,0 +1,138 @@
+//! RESIL001 retry-without-jitter.
+use crate::finding::{Kind, Severity};
+use crate::python::{BlockKind, CallId, ModuleIndex};
+use crate::rules::fixtext::{self, Edit};
+use crate::rules::{Checker, Rule, RuleMeta};
+
+pub const DOC: &str = r#"## What it does
+Flags a `sleep` (`asyncio.sleep`, `time.sleep`, `anyio.sleep`, resolved through
+imports) inside a retry loop or an `except` handler whose delay grows exponentially
+(`2 ** attempt`, `base * 2 ** n`, `1 << n`, a delay doubled in the loop with
+`delay *= 2` or `delay = min(delay * 2, cap)`) with no random component.
+
+## Why is this bad?
+When a dependency recovers from an outage, every client that failed at the same
+moment retries at exactly the same instants (1 s, 2 s, 4 s, ...): the synchronised
+waves (a thundering herd) can knock the service over again. A random component
+spreads the retries out. (Seed 000 HIGH-001.)
+
+## Example
+```python
+for attempt in range(5):
+    try:
+        return await self._post(payload)
+    except httpx.HTTPError:
+        await asyncio.sleep(2 ** attempt)
+```
+
+## Use instead
+```python
+import random
+
+for attempt in range(5):
+    try:
+        return await self._post(payload)
+    except httpx.HTTPError:
+        base_delay = 2 ** attempt
+        jitter = random.uniform(0, base_delay * 0.5)
+        await asyncio.sleep(base_delay + jitter)
+```
+
+## Limitations
+The delay is followed through local assignments in the same function (and module
+constants). A delay computed by a helper function is assumed to handle jitter
+itself, so the rule stays silent.
+"#;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "RESIL001",
+    name: "retry-without-jitter",
+    kind: Kind::Finding,
+    severity: Severity::High,
+    summary: "exponential retry delay without a random component (thundering herd)",
+    category: "resilience",
+    doc: DOC,
+    effort_hours: 0.5,
+};
+
+pub struct Resil001;
+
+/// Sleeps in a loop or handler whose delay grows exponentially, with their profile.
+pub fn exponential_retry_sleeps(
+    ix: &ModuleIndex,
+) -> Vec<(CallId, crate::python::queries_misc::DelayProfile)> {
+    let mut out = vec![];
+    for (id, c) in ix.calls.iter().enumerate() {
+        if !ix.is_sleep(c) {
+            continue;
+        }
+        let in_retry = ix
+            .blocks_of(c.block)
+            .any(|b| b.kind == BlockKind::Loop || b.kind == BlockKind::Handler);
+        if !in_retry {
+            continue;
+        }
+        let Some(arg) = c
+            .positional(0)
+            .or_else(|| c.keyword("delay"))
+            .or_else(|| c.keyword("seconds"))
+        else {
+            continue;
+        };
+        let p = ix.delay_profile(c.scope, arg.span);
+        if p.exponential {
+            out.push((id, p));
+        }
+    }
+    out
+}
+
+impl Rule for Resil001 {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &mut Checker) {
+        let ix = cx.ix;
+        for (id, p) in exponential_retry_sleeps(ix) {
+            if p.random || p.opaque {
+                continue;
+            }
+            let c = &ix.calls[id];
+            let arg = c
+                .positional(0)
+                .or_else(|| c.keyword("delay"))
+                .or_else(|| c.keyword("seconds"))
+                .expect("checked");
+            let delay = ix.text_of(&arg.span).to_string();
+            let callee = c.callee.clone().unwrap_or_else(|| "asyncio.sleep".into());
+            let (from, to) = fixtext::region(ix, c.scope, &c.span);
+            let (sf, st) = fixtext::stmt_lines(ix, &c.span);
+            let before = fixtext::splice(ix, from, to, vec![]);
+            let aw = if c.awaited { "await " } else { "" };
+            let body = fixtext::splice(
+                ix,
+                from,
+                to,
+                vec![Edit::replace_lines(
+                    ix,
+                    sf,
+                    st,
+                    &[
+                        format!("base_delay = {delay}"),
+                        "jitter = random.uniform(0, base_delay * 0.5)".into(),
+                        format!("{aw}{callee}(base_delay + jitter)"),
+                    ],
+                )],
+            );
+            let after = format!("import random\n\n{body}");
+            cx.report(
+                &META,
+                c.span,
+                c.scope,
+                format!("retry delay `{delay}` grows exponentially with no random jitter: clients that failed together retry together"),
+            )
+            .with_fix(before, after);
+        }
+    }
+}
