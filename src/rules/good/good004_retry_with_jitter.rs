@@ -46,7 +46,7 @@ impl Rule for Good004 {
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
         for (id, p) in
-            crate::rules::resil::resil001_retry_without_jitter::exponential_retry_sleeps(ix)
+            crate::rules::resil::resil001_retry_without_jitter::exponential_retry_sleeps(ix, false)
         {
             if !p.random {
                 continue;

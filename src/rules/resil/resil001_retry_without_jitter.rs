@@ -58,8 +58,12 @@ pub static META: RuleMeta = RuleMeta {
 pub struct Resil001;
 
 /// Sleeps in a loop or handler whose delay grows exponentially, with their profile.
+/// `in_retry_only`: only sleeps inside a loop or an `except` handler (RESIL001
+/// needs that context to call it a retry; a strength does not: an exponential
+/// delay with jitter in a `_backoff()` helper is the pattern itself).
 pub fn exponential_retry_sleeps(
     ix: &ModuleIndex,
+    in_retry_only: bool,
 ) -> Vec<(CallId, crate::python::queries_misc::DelayProfile)> {
     let mut out = vec![];
     for (id, c) in ix.calls.iter().enumerate() {
@@ -69,7 +73,7 @@ pub fn exponential_retry_sleeps(
         let in_retry = ix
             .blocks_of(c.block)
             .any(|b| b.kind == BlockKind::Loop || b.kind == BlockKind::Handler);
-        if !in_retry {
+        if in_retry_only && !in_retry {
             continue;
         }
         let Some(arg) = c
@@ -94,7 +98,7 @@ impl Rule for Resil001 {
 
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
-        for (id, p) in exponential_retry_sleeps(ix) {
+        for (id, p) in exponential_retry_sleeps(ix, true) {
             if p.random || p.opaque {
                 continue;
             }
