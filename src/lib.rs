@@ -10,7 +10,9 @@ pub mod project;
 pub mod python;
 pub mod rules;
 pub mod watch;
+pub mod store;
 
 pub use config::Config;
 pub use finding::{Finding, Kind, Severity, Status};
 pub use project::scan::{scan, ScanOptions, ScanResult};
+pub use store::Store;

@@ -1,4 +1,5 @@
-//! The `auditbench` command line: `scan`, `rules`, `rule ID`.
+//! The `auditbench` command line: `scan`, `rules`, `rule ID`, and the project
+//! database commands of [`store_cmds`].
 //!
 //! Exit codes: 0 = nothing open at or above `--fail-on`, 1 = findings at or above
 //! it, 2 = usage or fatal error.
@@ -14,6 +15,8 @@ use crate::finding::{Kind, Severity};
 use crate::output;
 use crate::project::scan::{scan, worst_open, ScanOptions};
 use crate::rules;
+
+pub mod store_cmds;
 
 #[derive(Parser)]
 #[command(
@@ -56,11 +59,20 @@ enum Command {
         /// No progress bar.
         #[arg(long)]
         quiet: bool,
+        /// Project database to record the scan in
+        /// (default: <project>/.auditbench/audit.db).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+        /// Do not record the scan (pure CI run).
+        #[arg(long, conflicts_with = "db")]
+        no_db: bool,
     },
     /// List every rule.
     Rules,
     /// Print one rule's documentation.
     Rule { id: String },
+    #[command(flatten)]
+    Store(store_cmds::StoreCommand),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -106,6 +118,7 @@ fn execute(cli: Cli) -> Result<i32> {
             );
             Ok(0)
         }
+        Command::Store(cmd) => store_cmds::execute(cmd),
         Command::Scan {
             path,
             format,
@@ -114,6 +127,8 @@ fn execute(cli: Cli) -> Result<i32> {
             ignore,
             output: out,
             quiet,
+            db,
+            no_db,
         } => {
             let fail_on: Severity = fail_on.parse().map_err(anyhow::Error::msg)?;
             let root = path.unwrap_or_else(|| PathBuf::from("."));
@@ -127,6 +142,11 @@ fn execute(cli: Cli) -> Result<i32> {
             };
             let mut config = Config::load(&config_dir)?;
             config.apply_cli(&select, &ignore)?;
+            let rule_ids: Vec<String> = rules::all_meta()
+                .iter()
+                .filter(|m| config.is_enabled(m.id))
+                .map(|m| m.id.to_string())
+                .collect();
             let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
                 let b = indicatif::ProgressBar::new(0);
                 b.set_style(
@@ -144,7 +164,7 @@ fn execute(cli: Cli) -> Result<i32> {
                 }
             };
             let result = scan(ScanOptions {
-                root,
+                root: root.clone(),
                 config,
                 progress: Some(&progress),
             })?;
@@ -156,10 +176,19 @@ fn execute(cli: Cli) -> Result<i32> {
                 Format::Json => output::json::render(&result),
                 Format::Sarif => output::sarif::render(&result.root, &result.findings),
             };
+            let to_stdout = out.is_none() && matches!(format, Format::Text);
             match out {
                 Some(p) => std::fs::write(&p, text)
                     .with_context(|| format!("cannot write {}", p.display()))?,
                 None => print!("{text}"),
+            }
+            if !no_db {
+                let changes = store_cmds::record_scan(&result, &root, db.as_deref(), rule_ids)?;
+                if to_stdout {
+                    print!("\n{changes}");
+                } else if !quiet {
+                    eprint!("{changes}");
+                }
             }
             Ok(match worst_open(&result.findings) {
                 Some(s) if s.at_least(fail_on) => 1,

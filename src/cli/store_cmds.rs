@@ -1,0 +1,557 @@
+//! CLI commands over the project database: `findings`, `triage`, `show`,
+//! `history`, `add`, `export-triage`, `import-triage`, and the scan's recording
+//! step (`scan` writes to the database unless `--no-db`).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand, ValueEnum};
+
+use crate::finding::Severity;
+use crate::project::scan::ScanResult;
+use crate::store::{
+    self, Detection, FindingFilter, FindingRow, ManualFinding, SortKey, Store, SyncOptions,
+    SyncScope, SyncSummary, Triage, TriageChange, TriageExport, Trigger,
+};
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Clone)]
+pub struct DbArgs {
+    /// Project database (default: <project>/.auditbench/audit.db).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Project folder (default: the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+}
+
+impl DbArgs {
+    fn project(&self) -> PathBuf {
+        self.project.clone().unwrap_or_else(|| PathBuf::from("."))
+    }
+    fn path(&self) -> PathBuf {
+        self.db
+            .clone()
+            .unwrap_or_else(|| store::default_path(&self.project()))
+    }
+    fn open_existing(&self) -> Result<Store> {
+        Ok(Store::open_existing(self.path())?)
+    }
+}
+
+#[derive(Subcommand)]
+pub enum StoreCommand {
+    /// List findings recorded in the project database.
+    Findings {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Detection (open, fixed, regressed, removed) and/or triage statuses
+        /// (needs_review, confirmed, in_progress, false_positive, accepted_risk,
+        /// wont_fix, suppressed), comma-separated. Default: open and regressed.
+        #[arg(long, value_delimiter = ',')]
+        status: Vec<String>,
+        /// Every finding, whatever its status.
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_delimiter = ',')]
+        severity: Vec<String>,
+        /// Rule ids or family prefixes (RES, MEM007, MANUAL).
+        #[arg(long, value_delimiter = ',')]
+        rule: Vec<String>,
+        /// A file or folder.
+        #[arg(long)]
+        path: Option<String>,
+        #[arg(long, value_enum, default_value = "severity")]
+        sort: SortArg,
+        #[arg(long)]
+        limit: Option<usize>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
+    },
+    /// Set the triage status of one or more findings.
+    Triage {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(required = true)]
+        ids: Vec<i64>,
+        /// needs_review, confirmed, in_progress, false_positive, accepted_risk, wont_fix.
+        #[arg(long)]
+        status: String,
+        /// Why (required for accepted_risk).
+        #[arg(long)]
+        note: Option<String>,
+        /// Who (default: $AUDITBENCH_USER or $USER).
+        #[arg(long)]
+        actor: Option<String>,
+    },
+    /// Show one finding with its code, fix and history.
+    Show {
+        #[command(flatten)]
+        db: DbArgs,
+        id: i64,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
+    },
+    /// Weekly history: new, fixed and open findings by severity per ISO week.
+    History {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, default_value_t = 8)]
+        weeks: usize,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
+    },
+    /// Record a finding by hand (rule MANUAL).
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        /// File, relative to the project folder.
+        #[arg(long)]
+        path: String,
+        #[arg(long)]
+        line: usize,
+        #[arg(long, default_value = "medium")]
+        severity: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        #[arg(long)]
+        fix: Option<String>,
+        #[arg(long)]
+        actor: Option<String>,
+    },
+    /// Write triage decisions and manual findings as JSON.
+    ExportTriage {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Output file (default: standard output).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Merge triage decisions exported from another database (later decision wins).
+    ImportTriage {
+        #[command(flatten)]
+        db: DbArgs,
+        file: PathBuf,
+        #[arg(long)]
+        actor: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum SortArg {
+    Severity,
+    Path,
+    Rule,
+    Newest,
+}
+
+pub fn execute(cmd: StoreCommand) -> Result<i32> {
+    let mut out = std::io::stdout().lock();
+    match cmd {
+        StoreCommand::Findings {
+            db,
+            status,
+            all,
+            severity,
+            rule,
+            path,
+            sort,
+            limit,
+            format,
+        } => {
+            let store = db.open_existing()?;
+            let mut filter = FindingFilter {
+                rules: rule,
+                path,
+                limit,
+                sort: match sort {
+                    SortArg::Severity => SortKey::Severity,
+                    SortArg::Path => SortKey::Path,
+                    SortArg::Rule => SortKey::Rule,
+                    SortArg::Newest => SortKey::Newest,
+                },
+                ..Default::default()
+            };
+            for s in &status {
+                if let Some(d) = Detection::parse(s) {
+                    filter.detection.push(d);
+                } else {
+                    filter.triage.push(s.parse::<Triage>()?);
+                }
+            }
+            if filter.detection.is_empty() && !all {
+                filter.detection = vec![Detection::Open, Detection::Regressed];
+            }
+            for s in &severity {
+                filter
+                    .severity
+                    .push(s.parse::<Severity>().map_err(anyhow::Error::msg)?);
+            }
+            let list = store.findings(&filter)?;
+            match format {
+                ListFormat::Json => {
+                    let items: Vec<serde_json::Value> = list.items.iter().map(json_row).collect();
+                    writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;
+                }
+                ListFormat::Text => {
+                    for f in &list.items {
+                        writeln!(
+                            out,
+                            "#{:<5} {:<8} {:<8} {:<9} {:<14} {}:{}  {}",
+                            f.id,
+                            f.rule,
+                            f.severity.as_deref().unwrap_or("-"),
+                            f.detection,
+                            f.triage,
+                            f.path,
+                            f.line,
+                            f.title.as_deref().unwrap_or(&f.message)
+                        )?;
+                    }
+                    let counts: Vec<String> = list
+                        .by_severity
+                        .iter()
+                        .map(|(k, v)| format!("{v} {k}"))
+                        .collect();
+                    writeln!(
+                        out,
+                        "{} finding(s){}",
+                        list.total,
+                        if counts.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {}", counts.join(", "))
+                        }
+                    )?;
+                }
+            }
+            Ok(0)
+        }
+        StoreCommand::Triage {
+            db,
+            ids,
+            status,
+            note,
+            actor,
+        } => {
+            let mut store = db.open_existing()?;
+            let status: Triage = status.parse()?;
+            store.triage(
+                &ids,
+                &TriageChange {
+                    status,
+                    note,
+                    actor: actor.unwrap_or_else(store::default_actor),
+                    at: None,
+                },
+            )?;
+            writeln!(out, "{} finding(s) set to {status}", ids.len())?;
+            Ok(0)
+        }
+        StoreCommand::Show { db, id, format } => {
+            let store = db.open_existing()?;
+            let d = store.history(id)?;
+            if format == ListFormat::Json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&d)?)?;
+                return Ok(0);
+            }
+            let f = &d.finding;
+            writeln!(
+                out,
+                "#{} {} {} [{}]  {}:{}",
+                f.id,
+                f.rule,
+                f.name,
+                f.severity.as_deref().unwrap_or("-"),
+                f.path,
+                f.line
+            )?;
+            if f.title.as_deref() != Some(f.message.as_str()) {
+                if let Some(t) = &f.title {
+                    writeln!(out, "{t}")?;
+                }
+            }
+            writeln!(out, "{}", f.message)?;
+            if let Some(desc) = f.description.as_deref().filter(|d| !d.is_empty()) {
+                writeln!(out, "\n{desc}")?;
+            }
+            writeln!(
+                out,
+                "\ndetection: {}   triage: {}{}",
+                f.detection,
+                f.triage,
+                f.note
+                    .as_deref()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default()
+            )?;
+            if let Some(b) = &f.fix_before {
+                writeln!(out, "\nbefore:\n{}", indent(b))?;
+            }
+            if let Some(a) = &f.after_code {
+                writeln!(
+                    out,
+                    "after (the code now, line {}):\n{}",
+                    f.after_line.unwrap_or(0),
+                    indent(a)
+                )?;
+            } else if let Some(a) = &f.fix_after {
+                writeln!(out, "suggested fix:\n{}", indent(a))?;
+            }
+            writeln!(out, "history:")?;
+            for e in &d.events {
+                let change = match (&e.from, &e.to) {
+                    (Some(a), Some(b)) => format!(" {a} -> {b}"),
+                    (None, Some(b)) => format!(" {b}"),
+                    _ => String::new(),
+                };
+                let note = e
+                    .note
+                    .as_deref()
+                    .filter(|_| e.kind != "fixed")
+                    .map(|n| format!(": {n}"))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "  {} {:<14} {}{change}{note}",
+                    store::week::date(e.at),
+                    e.kind,
+                    e.actor
+                )?;
+            }
+            Ok(0)
+        }
+        StoreCommand::History { db, weeks, format } => {
+            let store = db.open_existing()?;
+            let rows = store.weekly(weeks, None)?;
+            if format == ListFormat::Json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;
+                return Ok(0);
+            }
+            writeln!(
+                out,
+                "{:<9} {:<11} {:>5} {:>6} {:>10} {:>5}  by severity",
+                "WEEK", "STARTS", "NEW", "FIXED", "REGRESSED", "OPEN"
+            )?;
+            for r in rows {
+                let sev: Vec<String> = Severity::ALL
+                    .iter()
+                    .filter_map(|s| {
+                        r.open_by_severity
+                            .get(s.as_str())
+                            .map(|n| format!("{n} {s}"))
+                    })
+                    .collect();
+                writeln!(
+                    out,
+                    "{:<9} {:<11} {:>5} {:>6} {:>10} {:>5}  {}",
+                    r.week,
+                    r.starts,
+                    r.new,
+                    r.fixed,
+                    r.regressed,
+                    r.open,
+                    sev.join(", ")
+                )?;
+            }
+            Ok(0)
+        }
+        StoreCommand::Add {
+            db,
+            path,
+            line,
+            severity,
+            title,
+            description,
+            fix,
+            actor,
+        } => {
+            let mut store = Store::open(db.path())?;
+            let m = ManualFinding {
+                path,
+                line,
+                severity: severity.parse().map_err(anyhow::Error::msg)?,
+                title,
+                description,
+                fix,
+            };
+            let id = store.add_manual(
+                &db.project(),
+                &m,
+                &actor.unwrap_or_else(store::default_actor),
+                None,
+            )?;
+            writeln!(out, "recorded manual finding #{id}")?;
+            Ok(0)
+        }
+        StoreCommand::ExportTriage { db, output } => {
+            let store = db.open_existing()?;
+            let text = serde_json::to_string_pretty(&store.export_triage()?)? + "\n";
+            match output {
+                Some(p) => std::fs::write(&p, text)
+                    .with_context(|| format!("cannot write {}", p.display()))?,
+                None => out.write_all(text.as_bytes())?,
+            }
+            Ok(0)
+        }
+        StoreCommand::ImportTriage { db, file, actor } => {
+            let mut store = db.open_existing()?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let export: TriageExport = serde_json::from_str(&text)
+                .with_context(|| format!("{} is not a triage export", file.display()))?;
+            let s = store.import_triage(&export, &actor.unwrap_or_else(store::default_actor))?;
+            writeln!(
+                out,
+                "{} applied, {} unchanged, {} kept (local decision newer), {} unmatched, {} manual finding(s) created",
+                s.applied, s.unchanged, s.kept_local, s.unmatched, s.created_manual
+            )?;
+            Ok(0)
+        }
+    }
+}
+
+fn indent(s: &str) -> String {
+    s.lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+fn json_row(f: &FindingRow) -> serde_json::Value {
+    serde_json::json!({
+        "id": f.id,
+        "fingerprint": f.fingerprint,
+        "rule": f.rule,
+        "severity": f.severity,
+        "path": f.path,
+        "line": f.line,
+        "detection": f.detection,
+        "triage": f.triage,
+        "note": f.note,
+        "message": f.message,
+        "title": f.title,
+    })
+}
+
+/// Records a finished scan in the project database (`scan` without `--no-db`).
+/// `given` is the path the user scanned (folder or file); `rules` the rule ids
+/// that ran. Returns the summary text to print.
+///
+/// A single file is recorded as a partial scan of the project that holds it
+/// (the nearest folder above it with a `.auditbench` folder, else its own
+/// folder), with its paths and fingerprints rebased on that project; the
+/// project-wide rules, which need every file, are left out of such a scan.
+pub fn record_scan(
+    result: &ScanResult,
+    given: &Path,
+    db: Option<&Path>,
+    mut rules: Vec<String>,
+) -> Result<String> {
+    let mut rebased;
+    let mut result = result;
+    let scope = if given.is_file() {
+        let project_rules: Vec<&str> = crate::rules::res::project_rules()
+            .iter()
+            .map(|m| m.id)
+            .collect();
+        rules.retain(|r| !project_rules.contains(&r.as_str()));
+        if let Some(project) = project_of(Path::new(&result.root)) {
+            rebased = result.clone();
+            rebase(&mut rebased, &project);
+            result = &rebased;
+        }
+        SyncScope::Files(result.files.iter().map(|f| f.path.clone()).collect())
+    } else {
+        SyncScope::Full
+    };
+    if let SyncScope::Files(ref f) = scope {
+        if f.is_empty() {
+            bail!("nothing to record");
+        }
+    }
+    let root = Path::new(&result.root);
+    let db = db
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| store::default_path(root));
+    let mut store = Store::open(&db)?;
+    let summary = store.sync(result, &SyncOptions::new(scope, Trigger::Cli).rules(rules))?;
+    Ok(summary_text(&summary, &db))
+}
+
+/// The nearest folder at or above `dir` holding a `.auditbench` folder.
+fn project_of(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join(".auditbench").is_dir())
+        .map(Path::to_path_buf)
+}
+
+/// Re-roots a scan of files under `project` (paths and fingerprints).
+fn rebase(result: &mut ScanResult, project: &Path) {
+    let old_root = PathBuf::from(&result.root);
+    if old_root == project {
+        return;
+    }
+    let prefix = crate::project::scan::rel_path(project, &old_root);
+    let re = |p: &str| format!("{prefix}/{p}");
+    result.root = project.to_string_lossy().into_owned();
+    for f in &mut result.files {
+        f.path = re(&f.path);
+    }
+    for f in &mut result.findings {
+        f.path = re(&f.path);
+        for r in &mut f.related {
+            r.path = re(&r.path);
+        }
+    }
+    // Fingerprints include the path: recompute them per file.
+    let mut by_file: std::collections::BTreeMap<String, Vec<crate::finding::Finding>> =
+        Default::default();
+    for f in result.findings.drain(..) {
+        by_file.entry(f.path.clone()).or_default().push(f);
+    }
+    for (path, mut findings) in by_file {
+        let text = std::fs::read(project.join(&path))
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        crate::project::scan::sort_findings(&mut findings);
+        crate::project::fingerprint::assign(&mut findings, |f| {
+            lines
+                .get(f.line.saturating_sub(1))
+                .copied()
+                .unwrap_or("")
+                .to_string()
+        });
+        result.findings.extend(findings);
+    }
+}
+
+pub fn summary_text(s: &SyncSummary, db: &Path) -> String {
+    let mut t = format!("database {}: {}\n", db.display(), s.headline());
+    for (label, list) in [
+        ("new", &s.new),
+        ("fixed", &s.fixed),
+        ("regressed", &s.regressed),
+    ] {
+        for f in list.iter().take(20) {
+            t.push_str(&format!(
+                "  {label:<9} #{} {} {}:{} {}\n",
+                f.id, f.rule, f.path, f.line, f.message
+            ));
+        }
+        if list.len() > 20 {
+            t.push_str(&format!("  ... and {} more {label}\n", list.len() - 20));
+        }
+    }
+    t
+}

@@ -1,0 +1,46 @@
+//! Shared helpers of the store tests.
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use auditbench::store::{Store, SyncOptions, SyncScope, SyncSummary, Trigger};
+use auditbench::{scan, Config, ScanOptions, ScanResult};
+
+/// A class that triggers RES007 (incomplete context manager).
+pub const RES007: &str = "class A:\n    def __enter__(self):\n        return self\n";
+
+pub fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    if let Some(d) = p.parent() {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    std::fs::write(p, text).unwrap();
+}
+
+pub fn scan_dir(root: &Path) -> ScanResult {
+    scan(ScanOptions {
+        root: root.to_path_buf(),
+        config: Config::default(),
+        progress: None,
+    })
+    .unwrap()
+}
+
+/// Scans the whole project and records it at time `at`.
+pub fn rescan(store: &mut Store, root: &Path, at: i64) -> SyncSummary {
+    let result = scan_dir(root);
+    store
+        .sync(
+            &result,
+            &SyncOptions::new(SyncScope::Full, Trigger::Test).at(at),
+        )
+        .unwrap()
+}
+
+pub fn db_path(root: &Path) -> std::path::PathBuf {
+    root.join(".auditbench").join("audit.db")
+}
+
+/// A Monday, 2026-01-05 00:00 UTC.
+pub const T0: i64 = 1_767_571_200;
+pub const DAY: i64 = 86_400;
