@@ -18,20 +18,32 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use auditbench::project::state::ProjectState;
-use auditbench::store::{self, Store, SyncOptions, SyncScope, Trigger};
+use auditbench::store::{self, Store};
+use auditbench::watch::recorder::Recorder;
 use auditbench::watch::{watch, WatchOptions};
 
 const BAD: &str = "class Session:\n    def __enter__(self):\n        return self\n";
 const GOOD: &str = "class Session:\n    def __enter__(self):\n        return self\n\n    def __exit__(self, *exc):\n        return False\n";
 
 fn copy_tree(from: &Path, to: &Path) {
-    let status = std::process::Command::new("cp").arg("-r").arg(from).arg(to).status().expect("cp");
+    let status = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(from)
+        .arg(to)
+        .status()
+        .expect("cp");
     assert!(status.success(), "copy failed");
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
-    let source = args.first().map(PathBuf::from).unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo-backend"));
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let source = args
+        .first()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo-backend"));
     let iterations: usize = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(30);
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path().join("project");
@@ -44,23 +56,31 @@ fn main() {
     let mut state = ProjectState::open(&root, None).expect("initial scan");
     let initial_scan = t.elapsed();
     let db_path = store::default_path(&root);
-    let mut db = Store::open(&db_path).expect("database");
     let t = Instant::now();
-    db.sync(&state.result(), &SyncOptions::new(SyncScope::Full, Trigger::Watcher)).expect("initial sync");
+    let (mut recorder, _) =
+        Recorder::start(Store::open(&db_path).expect("database"), &state).expect("initial sync");
     let initial_sync = t.elapsed();
     let files = state.result().files_scanned;
-    println!("project: {} ({} Python files), initial scan {:.1} s, initial sync {:.1} s", source.display(), files, initial_scan.as_secs_f64(), initial_sync.as_secs_f64());
+    println!(
+        "project: {} ({} Python files), initial scan {:.1} s, initial sync {:.1} s",
+        source.display(),
+        files,
+        initial_scan.as_secs_f64(),
+        initial_sync.as_secs_f64()
+    );
 
     let (tx, rx) = mpsc::channel::<(Instant, usize, usize)>();
     let stop = Arc::new(AtomicBool::new(false));
     let stop2 = stop.clone();
     let watcher = std::thread::spawn(move || {
-        let mut project_paths = state.project_finding_paths();
         watch(&mut state, &WatchOptions::default(), stop2, |st, update| {
-            let (result, covered) = st.partial_result(update, &project_paths);
-            let summary = db.sync(&result, &SyncOptions::new(SyncScope::Files(covered), Trigger::Watcher))?;
-            project_paths = st.project_finding_paths();
-            tx.send((Instant::now(), summary.new.len() + summary.regressed.len(), summary.fixed.len())).ok();
+            let summary = recorder.record(st, update)?;
+            tx.send((
+                Instant::now(),
+                summary.new.len() + summary.regressed.len(),
+                summary.fixed.len(),
+            ))
+            .ok();
             Ok(())
         })
     });
@@ -73,7 +93,9 @@ fn main() {
         let saved = Instant::now();
         std::fs::write(&target, if introduce { BAD } else { GOOD }).unwrap();
         loop {
-            let (at, appeared, fixed) = rx.recv_timeout(Duration::from_secs(30)).expect("a batch for the save");
+            let (at, appeared, fixed) = rx
+                .recv_timeout(Duration::from_secs(30))
+                .expect("a batch for the save");
             if (introduce && appeared == 1) || (!introduce && fixed == 1) {
                 samples.push(at.duration_since(saved));
                 break;

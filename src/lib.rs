@@ -9,8 +9,8 @@ pub mod output;
 pub mod project;
 pub mod python;
 pub mod rules;
-pub mod watch;
 pub mod store;
+pub mod watch;
 
 pub use config::Config;
 pub use finding::{Finding, Kind, Severity, Status};

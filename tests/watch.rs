@@ -10,6 +10,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use auditbench::project::state::{ProjectState, Update};
+use auditbench::store::{FindingFilter, Store};
+use auditbench::watch::recorder::Recorder;
 use auditbench::watch::{watch, WatchOptions};
 
 const BAD: &str = "class Session:\n    def __enter__(self):\n        return self\n";
@@ -18,6 +20,10 @@ const GOOD: &str = "class Session:\n    def __enter__(self):\n        return sel
 struct Batch {
     update: Update,
     findings: Vec<(String, usize)>,
+    /// (path, detection) of every finding in the database after the batch.
+    stored: Vec<(String, String)>,
+    /// Scans recorded in the database so far (one per batch plus the first).
+    scans: i64,
 }
 
 struct Harness {
@@ -35,23 +41,35 @@ impl Harness {
         let (ready_tx, ready_rx) = mpsc::channel();
         let thread = std::thread::spawn(move || {
             let mut state = ProjectState::open(&root, None)?;
+            let store = Store::open(root.join(".auditbench/audit.db"))?;
+            let (mut recorder, _) = Recorder::start(store, &state)?;
             let options = WatchOptions::default();
-            let mut ready = Some(ready_tx);
-            // `watch` installs the watcher before its first wait; signal readiness
-            // from a first tick of the loop by sending right away.
-            if let Some(r) = ready.take() {
-                r.send(()).ok();
-            }
+            ready_tx.send(()).ok();
             watch(&mut state, &options, s2, |st, update| {
+                recorder.record(st, update)?;
                 let findings = st
                     .result()
                     .findings
                     .iter()
                     .map(|f| (f.path.clone(), f.line))
                     .collect();
+                let stored = recorder
+                    .store
+                    .findings(&FindingFilter::default())?
+                    .items
+                    .into_iter()
+                    .map(|f| (f.path, f.detection))
+                    .collect();
+                let scans = recorder.store.connection().query_row(
+                    "SELECT count(*) FROM scans",
+                    [],
+                    |r| r.get(0),
+                )?;
                 tx.send(Batch {
                     update: update.clone(),
                     findings,
+                    stored,
+                    scans,
                 })
                 .ok();
                 Ok(())
@@ -96,6 +114,15 @@ fn has(b: &Batch, path: &str) -> bool {
     b.findings.iter().any(|(p, _)| p == path)
 }
 
+/// The detection states of the stored findings of `path`.
+fn stored<'a>(b: &'a Batch, path: &str) -> Vec<&'a str> {
+    b.stored
+        .iter()
+        .filter(|(p, _)| p == path)
+        .map(|(_, d)| d.as_str())
+        .collect()
+}
+
 #[test]
 fn watcher_follows_edits_fixes_undos_renames_deletes_bursts_and_config() {
     let d = tempfile::tempdir().unwrap();
@@ -107,27 +134,35 @@ fn watcher_follows_edits_fixes_undos_renames_deletes_bursts_and_config() {
     fs::write(root.join("a.py"), BAD).unwrap();
     let b = h.wait("edit", |b| has(b, "a.py"));
     assert_eq!(b.update.rescanned, vec!["a.py"]);
+    assert_eq!(stored(&b, "a.py"), vec!["open"]);
+    let scans_after_edit = b.scans;
 
     // fix
     fs::write(root.join("a.py"), GOOD).unwrap();
-    h.wait("fix", |b| !has(b, "a.py"));
+    let b = h.wait("fix", |b| !has(b, "a.py"));
+    assert_eq!(stored(&b, "a.py"), vec!["fixed"]);
+    assert_eq!(b.scans, scans_after_edit + 1, "one recorded scan per batch");
 
-    // undo
+    // undo: the same finding comes back as regressed
     fs::write(root.join("a.py"), BAD).unwrap();
-    h.wait("undo", |b| has(b, "a.py"));
+    let b = h.wait("undo", |b| has(b, "a.py"));
+    assert_eq!(stored(&b, "a.py"), vec!["regressed"]);
 
     // atomic save: write a temp file and rename it over the original
     fs::write(root.join(".a.py.tmp"), GOOD).unwrap();
     fs::rename(root.join(".a.py.tmp"), root.join("a.py")).unwrap();
-    h.wait("atomic save", |b| !has(b, "a.py"));
+    let b = h.wait("atomic save", |b| !has(b, "a.py"));
+    assert_eq!(stored(&b, "a.py"), vec!["fixed"]);
 
     // a new folder with a file, then deleting the folder
     fs::create_dir(root.join("pkg")).unwrap();
     fs::write(root.join("pkg/b.py"), BAD).unwrap();
-    h.wait("new folder", |b| has(b, "pkg/b.py"));
+    let b = h.wait("new folder", |b| has(b, "pkg/b.py"));
+    assert_eq!(stored(&b, "pkg/b.py"), vec!["open"]);
     fs::remove_dir_all(root.join("pkg")).unwrap();
     let b = h.wait("folder removed", |b| !has(b, "pkg/b.py"));
     assert!(b.update.removed.contains(&"pkg/b.py".to_string()));
+    assert_eq!(stored(&b, "pkg/b.py"), vec!["removed"]);
 
     // a burst of many files becomes one batch
     fs::create_dir(root.join("many")).unwrap();
@@ -146,6 +181,13 @@ fn watcher_follows_edits_fixes_undos_renames_deletes_bursts_and_config() {
         "burst split into small batches: {}",
         b.update.rescanned.len()
     );
+    assert_eq!(
+        b.stored
+            .iter()
+            .filter(|(p, d)| p.starts_with("many/") && d == "open")
+            .count(),
+        200
+    );
 
     // ignored paths produce no batch; a configuration change re-scans everything
     fs::create_dir_all(root.join(".auditbench")).unwrap();
@@ -154,7 +196,53 @@ fn watcher_follows_edits_fixes_undos_renames_deletes_bursts_and_config() {
     let b = h.wait("config change", |b| b.update.full_rescan);
     assert!(
         b.findings.is_empty(),
-        "RES007 ignored by the new configuration: {:?}",
-        &b.findings[..b.findings.len().min(3)]
+        "RES007 ignored by the new configuration"
     );
+    assert!(
+        b.stored
+            .iter()
+            .all(|(_, d)| d != "open" && d != "regressed"),
+        "the disabled rule's findings leave the open set: {:?}",
+        &b.stored[..3]
+    );
+}
+
+#[test]
+fn watch_command_prints_one_line_per_batch_and_stops_on_ctrl_c() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().canonicalize().unwrap();
+    fs::write(root.join("a.py"), GOOD).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_auditbench"))
+        .arg("watch")
+        .arg(&root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.starts_with("watching") {
+        line.clear();
+        assert!(err.read_line(&mut line).unwrap() > 0, "watch exited early");
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    fs::write(root.join("a.py"), BAD).unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut batch = String::new();
+    out.read_line(&mut batch).unwrap();
+    assert!(
+        batch.contains("1 file(s) [a.py]: 1 new, 0 fixed, 0 regressed"),
+        "{batch}"
+    );
+    let pid = child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "clean exit on Ctrl-C");
+    assert!(root.join(".auditbench/audit.db").is_file());
 }

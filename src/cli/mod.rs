@@ -17,6 +17,7 @@ use crate::project::scan::{scan, worst_open, ScanOptions};
 use crate::rules;
 
 pub mod store_cmds;
+pub mod watch_cmd;
 
 #[derive(Parser)]
 #[command(
@@ -73,6 +74,18 @@ enum Command {
     Rule { id: String },
     #[command(flatten)]
     Store(store_cmds::StoreCommand),
+    /// Scan, then re-scan files as they change, recording each batch in the
+    /// project database (one line per batch; Ctrl-C to stop).
+    Watch {
+        /// Project folder (default: the current folder).
+        path: Option<PathBuf>,
+        /// Project database (default: <project>/.auditbench/audit.db).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+        /// Do not record anything.
+        #[arg(long, conflicts_with = "db")]
+        no_db: bool,
+    },
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -119,6 +132,7 @@ fn execute(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Store(cmd) => store_cmds::execute(cmd),
+        Command::Watch { path, db, no_db } => watch_cmd::run(path, db, no_db),
         Command::Scan {
             path,
             format,

@@ -9,6 +9,8 @@
 //! are awaited until the tree has been quiet for `settle`, so that the burst
 //! becomes one batch instead of dozens.
 
+pub mod recorder;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
