@@ -8,6 +8,7 @@ pub mod finding;
 pub mod output;
 pub mod project;
 pub mod python;
+pub mod report;
 pub mod rules;
 pub mod store;
 pub mod watch;

@@ -16,6 +16,7 @@ use crate::output;
 use crate::project::scan::{scan, worst_open, ScanOptions};
 use crate::rules;
 
+pub mod report_cmd;
 pub mod store_cmds;
 pub mod watch_cmd;
 
@@ -72,6 +73,8 @@ enum Command {
     Rules,
     /// Print one rule's documentation.
     Rule { id: String },
+    /// Write the audit report (markdown, SARIF or JSON) from the project database.
+    Report(report_cmd::ReportArgs),
     #[command(flatten)]
     Store(store_cmds::StoreCommand),
     /// Scan, then re-scan files as they change, recording each batch in the
@@ -131,6 +134,7 @@ fn execute(cli: Cli) -> Result<i32> {
             );
             Ok(0)
         }
+        Command::Report(args) => report_cmd::execute(args),
         Command::Store(cmd) => store_cmds::execute(cmd),
         Command::Watch { path, db, no_db } => watch_cmd::run(path, db, no_db),
         Command::Scan {

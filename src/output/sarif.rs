@@ -17,7 +17,8 @@ pub fn level(severity: Option<Severity>) -> &'static str {
     }
 }
 
-fn rule_json(m: &RuleMeta) -> Value {
+/// A rule as a SARIF `reportingDescriptor` (shared with the report's SARIF).
+pub fn rule_json(m: &RuleMeta) -> Value {
     json!({
         "id": m.id,
         "name": m.name,
@@ -99,7 +100,7 @@ pub fn render(root: &str, findings: &[Finding]) -> String {
 }
 
 /// Percent-encodes the characters a relative URI reference cannot hold as is.
-fn uri_path(path: &str) -> String {
+pub fn uri_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
         match b {

@@ -21,6 +21,7 @@ mod error;
 mod identity;
 mod manual;
 pub mod queries;
+pub mod report_queries;
 pub mod schema;
 mod sync;
 pub mod triage;

@@ -1,0 +1,103 @@
+//! `auditbench report`: the client-ready audit report from the project database.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+
+use crate::finding::Severity;
+use crate::report::{self, ReportFormat, ReportOptions};
+use crate::store::{self, Store, Triage};
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ReportFormatArg {
+    Markdown,
+    Sarif,
+    Json,
+}
+
+#[derive(Args)]
+pub struct ReportArgs {
+    /// Project folder (default: the current folder).
+    pub path: Option<PathBuf>,
+    /// Project database (default: <project>/.auditbench/audit.db).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Write the report to a file instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "markdown")]
+    pub format: ReportFormatArg,
+    /// Default: "<project>: Memory Leaks & Concurrency Audit".
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long)]
+    pub client: Option<String>,
+    /// Default: auditbench.
+    #[arg(long)]
+    pub auditor: Option<String>,
+    /// Report date, YYYY-MM-DD (default: today, UTC).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Leave out findings below this severity.
+    #[arg(long, value_name = "SEVERITY", default_value = "info")]
+    pub min_severity: String,
+    /// Triage states to include, comma-separated (needs_review, confirmed,
+    /// in_progress, false_positive, accepted_risk, wont_fix, suppressed).
+    /// Default: all.
+    #[arg(long, value_delimiter = ',')]
+    pub status: Vec<String>,
+    /// Leave out code snippets.
+    #[arg(long)]
+    pub no_code: bool,
+    /// Leave out the excellent patterns.
+    #[arg(long)]
+    pub no_strengths: bool,
+    /// Project name shown in the report (default: the scanned folder's name).
+    #[arg(long)]
+    pub project_name: Option<String>,
+    /// Hours of remediation work per week in the plan.
+    #[arg(long, default_value_t = report::plan::DEFAULT_CAPACITY_HOURS)]
+    pub capacity: f32,
+}
+
+pub fn execute(a: ReportArgs) -> Result<i32> {
+    let project = a.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    let db =
+        a.db.clone()
+            .unwrap_or_else(|| store::default_path(&project));
+    let store = Store::open_existing(&db)
+        .with_context(|| "run `auditbench scan` first to record a scan".to_string())?;
+    let mut statuses = vec![];
+    for s in &a.status {
+        statuses.push(s.parse::<Triage>()?);
+    }
+    let opts = ReportOptions {
+        title: a.title,
+        client: a.client,
+        auditor: a.auditor,
+        date: a.date,
+        min_severity: a
+            .min_severity
+            .parse::<Severity>()
+            .map_err(anyhow::Error::msg)?,
+        statuses,
+        include_code: !a.no_code,
+        include_strengths: !a.no_strengths,
+        project: a.project_name,
+        capacity_hours: a.capacity,
+    };
+    let format = match a.format {
+        ReportFormatArg::Markdown => ReportFormat::Markdown,
+        ReportFormatArg::Sarif => ReportFormat::Sarif,
+        ReportFormatArg::Json => ReportFormat::Json,
+    };
+    let text = report::render(&store, &opts, format)?;
+    match a.output {
+        Some(p) => {
+            std::fs::write(&p, text).with_context(|| format!("cannot write {}", p.display()))?
+        }
+        None => print!("{text}"),
+    }
+    Ok(0)
+}

@@ -1,0 +1,44 @@
+//! The client-ready audit report, generated from the project database.
+//!
+//! ```no_run
+//! # use auditbench::report::{self, ReportOptions, ReportFormat};
+//! # use auditbench::store::Store;
+//! let store = Store::open_existing(".auditbench/audit.db").unwrap();
+//! let opts = ReportOptions { date: Some("2026-11-23".into()), ..Default::default() };
+//! let md = report::render(&store, &opts, ReportFormat::Markdown).unwrap();
+//! ```
+//!
+//! [`model::gather`] reads the database into a [`Report`]; the renderers
+//! ([`markdown`], [`sarif`], [`json`]) only format it. Output is deterministic:
+//! the same database and options give byte-identical text.
+
+pub mod diff;
+pub mod escape;
+pub mod health;
+pub mod json;
+pub mod markdown;
+pub mod model;
+pub mod plan;
+pub mod sarif;
+pub mod testing;
+
+pub use model::{gather, Item, Report, ReportOptions};
+
+use crate::store::{self, Store};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    Markdown,
+    Sarif,
+    Json,
+}
+
+/// Gathers and renders a report.
+pub fn render(store: &Store, opts: &ReportOptions, format: ReportFormat) -> store::Result<String> {
+    let report = gather(store, opts)?;
+    Ok(match format {
+        ReportFormat::Markdown => markdown::render(&report),
+        ReportFormat::Sarif => sarif::render(&report),
+        ReportFormat::Json => json::render(&report),
+    })
+}

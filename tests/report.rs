@@ -1,0 +1,604 @@
+//! The audit report: golden files for the demo project in the three formats,
+//! determinism, SARIF schema validation, and hostile input.
+//!
+//! Regenerate the golden files (and docs/example-report.md) after a rule change:
+//!
+//! ```text
+//! AUDITBENCH_UPDATE_GOLDEN=1 cargo test --test report
+//! ```
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use auditbench::report::{self, ReportFormat, ReportOptions};
+use auditbench::store::{
+    Detection, FindingFilter, ManualFinding, Store, SyncOptions, SyncScope, Triage, TriageChange,
+    Trigger,
+};
+use auditbench::{scan, Config, ScanOptions, Severity};
+use serde_json::Value;
+
+/// Monday 2026-01-05 09:00 UTC: the first scan.
+const T0: i64 = 1_767_603_600;
+const DAY: i64 = 86_400;
+const DATE: &str = "2026-01-20";
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+fn record(store: &mut Store, root: &Path, at: i64) {
+    let result = scan(ScanOptions {
+        root: root.to_path_buf(),
+        config: Config::load(root).unwrap(),
+        progress: None,
+    })
+    .unwrap();
+    let mut opts = SyncOptions::new(SyncScope::Full, Trigger::Test).at(at);
+    opts.git_commit = None;
+    store.sync(&result, &opts).unwrap();
+}
+
+fn triage(store: &mut Store, id: i64, status: Triage, note: &str, actor: &str, at: i64) {
+    store
+        .triage(
+            &[id],
+            &TriageChange {
+                status,
+                note: Some(note.to_string()),
+                actor: actor.into(),
+                at: Some(at),
+            },
+        )
+        .unwrap();
+}
+
+/// A demo history over three weeks: a first scan, triage, a manual finding, a
+/// fix of the incomplete context manager in `app/cache.py`, a second scan.
+fn demo_db(dir: &Path) -> Store {
+    let root = dir.join("demo-backend");
+    copy_dir(&repo().join("fixtures/demo-backend"), &root);
+    let mut store = Store::open(dir.join("audit.db")).unwrap();
+    record(&mut store, &root, T0);
+
+    let open = store
+        .findings(&FindingFilter {
+            detection: vec![Detection::Open],
+            ..Default::default()
+        })
+        .unwrap()
+        .items;
+    // Triage the first scan's findings, deterministically by rule and position.
+    let mut accepted = false;
+    let mut false_positive = false;
+    for f in &open {
+        if f.rule == "RES007" {
+            triage(&mut store, f.id, Triage::Confirmed, "Confirmed with the team: `RedisLock` is used with `async with` in the reconciliation job.", "alice", T0 + DAY);
+        } else if !accepted && f.severity.as_deref() == Some("medium") {
+            accepted = true;
+            triage(&mut store, f.id, Triage::AcceptedRisk, "Runs once per process at start-up; the team accepts the risk until the Q3 refactor.", "alice", T0 + DAY);
+        } else if !false_positive && f.severity.as_deref() == Some("low") {
+            false_positive = true;
+            triage(
+                &mut store,
+                f.id,
+                Triage::FalsePositive,
+                "Guarded by the framework.",
+                "bob",
+                T0 + DAY,
+            );
+        }
+    }
+    let manual = store
+        .add_manual(
+            &root,
+            &ManualFinding {
+                path: "app/db.py".into(),
+                line: 1,
+                severity: Severity::High,
+                title: "Connection pool smaller than the worker count".into(),
+                description: "Each of the 8 uvicorn workers runs 40 concurrent requests against a pool of 5 connections (+10 overflow): under load requests queue for a connection and time out after 30 s.".into(),
+                fix: Some("engine = create_engine(url, pool_size=20, max_overflow=20, pool_timeout=5)".into()),
+            },
+            "alice",
+            Some(T0 + 2 * DAY),
+        )
+        .unwrap();
+    triage(
+        &mut store,
+        manual,
+        Triage::InProgress,
+        "Pool sizing agreed with ops; deploy planned for week 4.",
+        "alice",
+        T0 + 3 * DAY,
+    );
+
+    // The fix: `RedisLock` gets its `__aexit__`.
+    let cache = root.join("app/cache.py");
+    let src = fs::read_to_string(&cache).unwrap();
+    let anchor = "            raise LockNotAcquired(self._key)\n        return self\n";
+    assert!(
+        src.contains(anchor),
+        "demo app/cache.py changed: update the fix in tests/report.rs"
+    );
+    let fixed = src.replacen(
+        anchor,
+        &format!("{anchor}\n    async def __aexit__(self, exc_type, exc, tb) -> None:\n        await self.release()\n"),
+        1,
+    );
+    fs::write(&cache, fixed).unwrap();
+    record(&mut store, &root, T0 + 8 * DAY);
+    store
+}
+
+fn options() -> ReportOptions {
+    ReportOptions {
+        client: Some("Example Shop GmbH".into()),
+        auditor: Some("auditbench (demo)".into()),
+        date: Some(DATE.into()),
+        ..Default::default()
+    }
+}
+
+fn check_golden(name: &str, actual: &str) {
+    let path = repo().join("tests/golden").join(name);
+    if std::env::var_os("AUDITBENCH_UPDATE_GOLDEN").is_some() {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "missing {}: run AUDITBENCH_UPDATE_GOLDEN=1 cargo test --test report",
+            path.display()
+        )
+    });
+    assert!(
+        expected == actual,
+        "{} differs from the generated report; if the change is intended run\n  AUDITBENCH_UPDATE_GOLDEN=1 cargo test --test report",
+        path.display()
+    );
+}
+
+#[test]
+fn golden_reports_for_the_demo_project() {
+    let d = tempfile::tempdir().unwrap();
+    let store = demo_db(d.path());
+    let opts = options();
+    let md = report::render(&store, &opts, ReportFormat::Markdown).unwrap();
+    let sarif = report::render(&store, &opts, ReportFormat::Sarif).unwrap();
+    let json = report::render(&store, &opts, ReportFormat::Json).unwrap();
+    check_golden("demo-report.md", &md);
+    check_golden("demo-report.sarif", &sarif);
+    check_golden("demo-report.json", &json);
+    // The committed example report is the golden markdown.
+    let example = repo().join("docs/example-report.md");
+    if std::env::var_os("AUDITBENCH_UPDATE_GOLDEN").is_some() {
+        fs::create_dir_all(example.parent().unwrap()).unwrap();
+        fs::write(&example, &md).unwrap();
+    } else {
+        assert_eq!(
+            fs::read_to_string(&example).unwrap_or_default(),
+            md,
+            "docs/example-report.md is stale: run AUDITBENCH_UPDATE_GOLDEN=1 cargo test --test report"
+        );
+    }
+
+    // The story is in the report.
+    assert!(md.contains("## Executive Summary"));
+    assert!(md.contains("### Fixes Implemented"));
+    assert!(md.contains("**Before** (as detected)"));
+    assert!(md.contains("async def __aexit__"));
+    assert!(md.contains("HIGH-001: Connection pool smaller than the worker count"));
+    assert!(md.contains("```diff\n--- before\n+++ after\n"));
+}
+
+#[test]
+fn output_is_deterministic_across_databases() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (sa, sb) = (demo_db(a.path()), demo_db(b.path()));
+    for format in [
+        ReportFormat::Markdown,
+        ReportFormat::Sarif,
+        ReportFormat::Json,
+    ] {
+        let x = report::render(&sa, &options(), format).unwrap();
+        let y = report::render(&sb, &options(), format).unwrap();
+        assert_eq!(x, y);
+        assert_eq!(x, report::render(&sa, &options(), format).unwrap());
+    }
+}
+
+fn validate_sarif(sarif: &Value) {
+    let schema: Value = serde_json::from_str(include_str!("data/sarif-schema-2.1.0.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "SARIF invalid: {errors:?}");
+}
+
+#[test]
+fn sarif_maps_detection_and_triage_and_validates() {
+    let d = tempfile::tempdir().unwrap();
+    let store = demo_db(d.path());
+    let text = report::render(&store, &options(), ReportFormat::Sarif).unwrap();
+    let sarif: Value = serde_json::from_str(&text).unwrap();
+    validate_sarif(&sarif);
+    let run = &sarif["runs"][0];
+    assert!(run.get("originalUriBaseIds").is_none(), "no absolute paths");
+    assert!(!text.contains(d.path().to_str().unwrap()));
+    let results = run["results"].as_array().unwrap();
+    let res007 = results.iter().find(|r| r["ruleId"] == "RES007").unwrap();
+    assert_eq!(res007["baselineState"], "absent");
+    assert_eq!(res007["kind"], "pass");
+    assert_eq!(
+        res007["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "app/cache.py"
+    );
+    assert!(res007["partialFingerprints"]["auditbench/v1"].is_string());
+    let manual = results.iter().find(|r| r["ruleId"] == "MANUAL").unwrap();
+    assert!(manual["ruleIndex"].is_u64());
+    assert_eq!(manual["baselineState"], "unchanged");
+    for r in results {
+        if let Some(i) = r.get("ruleIndex") {
+            let rule = &run["tool"]["driver"]["rules"][i.as_u64().unwrap() as usize];
+            assert_eq!(rule["id"], r["ruleId"]);
+            assert!(rule["help"]["text"].as_str().is_some_and(|t| !t.is_empty()));
+        }
+    }
+}
+
+#[test]
+fn options_filter_and_trim() {
+    let d = tempfile::tempdir().unwrap();
+    let store = demo_db(d.path());
+    let opts = ReportOptions {
+        min_severity: Severity::High,
+        include_code: false,
+        include_strengths: false,
+        title: Some("Weekly update".into()),
+        ..options()
+    };
+    let md = report::render(&store, &opts, ReportFormat::Markdown).unwrap();
+    assert!(md.starts_with("# Weekly update\n"));
+    assert!(!md.contains("MEDIUM-001"));
+    assert!(!md.contains("**Current code**"));
+    assert!(!md.contains("Excellent Patterns"));
+    let only = ReportOptions {
+        statuses: vec![Triage::InProgress],
+        ..options()
+    };
+    let r = report::gather(&store, &only).unwrap();
+    assert!(r.findings.iter().all(|f| f.triage == Triage::InProgress));
+    assert_eq!(r.findings.len(), 1);
+}
+
+// ---------------------------------------------------------------- hostile input
+
+const BIDI: [char; 9] = [
+    '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}',
+    '\u{2069}',
+];
+
+/// The line without its code spans (CommonMark backtick matching; `\`` is literal).
+fn strip_code_spans(line: &str) -> String {
+    let c: Vec<char> = line.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < c.len() {
+        if c[i] == '\\' && i + 1 < c.len() {
+            out.push(c[i]);
+            out.push(c[i + 1]);
+            i += 2;
+            continue;
+        }
+        if c[i] != '`' {
+            out.push(c[i]);
+            i += 1;
+            continue;
+        }
+        let n = c[i..].iter().take_while(|x| **x == '`').count();
+        let mut j = i + n;
+        let mut close = None;
+        while j < c.len() {
+            if c[j] == '`' {
+                let m = c[j..].iter().take_while(|x| **x == '`').count();
+                if m == n {
+                    close = Some(j);
+                    break;
+                }
+                j += m;
+            } else {
+                j += 1;
+            }
+        }
+        match close {
+            Some(j) => {
+                out.push_str("CODE");
+                i = j + n;
+            }
+            None => {
+                out.extend(&c[i..i + n]);
+                i += n;
+            }
+        }
+    }
+    out
+}
+
+/// Checks the document's structure: fences balanced, nothing dangerous outside
+/// code, tables rectangular, only the expected section headings.
+fn check_structure(md: &str) -> Vec<String> {
+    assert!(
+        !md.chars().any(|c| BIDI.contains(&c)),
+        "bidi control in the document"
+    );
+    let mut fence: Option<usize> = None;
+    let mut headings = vec![];
+    let mut table_cols: Option<usize> = None;
+    for line in md.lines() {
+        let ticks = line.chars().take_while(|c| *c == '`').count();
+        if let Some(n) = fence {
+            if ticks >= n && line.trim_end().chars().all(|c| c == '`') {
+                fence = None;
+            }
+            continue;
+        }
+        if ticks >= 3 {
+            fence = Some(ticks);
+            continue;
+        }
+        let plain = strip_code_spans(line);
+        let lower = plain.to_ascii_lowercase();
+        assert!(
+            !lower.contains("<script"),
+            "raw <script> outside code: {line}"
+        );
+        assert!(
+            !lower.contains("<!--"),
+            "raw HTML comment outside code: {line}"
+        );
+        assert!(!plain.contains('<'), "raw `<` outside code: {line}");
+        if line.starts_with("## ") {
+            headings.push(line.to_string());
+        }
+        if line.starts_with('|') {
+            // Unescaped pipes delimit cells.
+            let mut cols = 0;
+            let mut prev = ' ';
+            for c in line.chars() {
+                if c == '|' && prev != '\\' {
+                    cols += 1;
+                }
+                prev = if prev == '\\' && c == '\\' { ' ' } else { c };
+            }
+            match table_cols {
+                None => table_cols = Some(cols),
+                Some(n) => assert_eq!(n, cols, "table row with a different cell count: {line}"),
+            }
+        } else {
+            table_cols = None;
+        }
+    }
+    assert!(fence.is_none(), "unclosed code fence");
+    headings
+}
+
+#[test]
+fn hostile_code_and_file_names_do_not_break_the_document() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("proj");
+    fs::create_dir_all(root.join("app")).unwrap();
+    let hostile = "class Evil:\n    \"\"\"```` <script>alert(1)</script> <!-- | --> `x` \u{202E}gnp.exe\"\"\"\n\n    def __enter__(self):\n        s = '| a | b |\\n```\\n<img src=x onerror=alert(1)>'  # \u{2066}admin\u{2069} ```````\n        return self\n";
+    fs::write(root.join("app/normal.py"), hostile).unwrap();
+    let weird = "app/we`ird|<script>x\u{202E}.py";
+    fs::write(root.join(weird), hostile).unwrap();
+    let mut store = Store::open(d.path().join("audit.db")).unwrap();
+    record(&mut store, &root, T0);
+    let list = store.findings(&FindingFilter::default()).unwrap();
+    assert!(
+        list.items.iter().any(|f| f.path == weird),
+        "the scan keeps the odd file name"
+    );
+    for f in &list.items {
+        triage(
+            &mut store,
+            f.id,
+            Triage::AcceptedRisk,
+            "ok | <script>alert(2)</script>\n## Not a heading\n```\n<!-- c --> \u{202E}",
+            "mallory <b>|",
+            T0 + DAY,
+        );
+    }
+    store
+        .add_manual(
+            &root,
+            &ManualFinding {
+                path: "app/normal.py".into(),
+                line: 1,
+                severity: Severity::Critical,
+                title: "Title | with `pipes` <script>x</script> \u{202E}".into(),
+                description: "desc <!-- x --> ``` |".into(),
+                fix: Some("```\n</code></pre><script>".into()),
+            },
+            "eve",
+            Some(T0 + DAY),
+        )
+        .unwrap();
+    let opts = ReportOptions {
+        title: Some("Audit <script>alert(3)</script> | `t".into()),
+        client: Some("<b>Client</b>".into()),
+        date: Some(DATE.into()),
+        ..Default::default()
+    };
+    let md = report::render(&store, &opts, ReportFormat::Markdown).unwrap();
+    if let Some(p) = std::env::var_os("AUDITBENCH_HOSTILE_OUT") {
+        fs::write(p, &md).unwrap();
+    }
+    let headings = check_structure(&md);
+    assert_eq!(
+        headings,
+        [
+            "## Executive Summary",
+            "## Critical Issues (Immediate Action Required)",
+            "## Medium Priority Issues",
+            "## Excellent Patterns (Preserve These)",
+            "## Remediation Plan",
+            "## Remediation Progress",
+            "## Accepted Risks and Exceptions",
+            "## Testing Recommendations",
+            "## Appendix A: Files Analysed",
+            "## Appendix B: Methodology",
+        ],
+        "{md}"
+    );
+    assert!(
+        md.contains("[U+202E]"),
+        "bidi controls are shown, not applied"
+    );
+    // SARIF stays valid with hostile paths.
+    let sarif: Value =
+        serde_json::from_str(&report::render(&store, &opts, ReportFormat::Sarif).unwrap()).unwrap();
+    validate_sarif(&sarif);
+    let uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert!(uris
+        .iter()
+        .all(|u| !u.contains('<') && !u.contains('|') && !u.contains('`')));
+}
+
+#[test]
+fn cli_writes_the_report_in_each_format() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("svc");
+    fs::create_dir_all(&root).unwrap();
+    fs::write(
+        root.join("ctx.py"),
+        "class A:\n    def __enter__(self):\n        return self\n",
+    )
+    .unwrap();
+    let bin = || {
+        let mut c = assert_cmd::Command::cargo_bin("auditbench").unwrap();
+        c.env("AUDITBENCH_NOW", T0.to_string())
+            .env("AUDITBENCH_USER", "ci");
+        c
+    };
+    bin()
+        .args([
+            "scan",
+            root.to_str().unwrap(),
+            "--quiet",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(1);
+    for (format, file) in [
+        ("markdown", "r.md"),
+        ("sarif", "r.sarif"),
+        ("json", "r.json"),
+    ] {
+        let out = d.path().join(file);
+        bin()
+            .args([
+                "report",
+                root.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+                "--format",
+                format,
+            ])
+            .args(["--date", DATE, "--client", "ACME", "--min-severity", "low"])
+            .assert()
+            .success();
+        let text = fs::read_to_string(&out).unwrap();
+        match format {
+            "markdown" => {
+                assert!(
+                    text.starts_with("# svc: Memory Leaks & Concurrency Audit\n"),
+                    "{text}"
+                );
+                assert!(text.contains("**Client**: ACME"));
+                assert!(
+                    text.contains("### MEDIUM-001: Incomplete context manager in `A.__enter__`")
+                );
+            }
+            _ => {
+                let v: Value = serde_json::from_str(&text).unwrap();
+                if format == "sarif" {
+                    validate_sarif(&v);
+                } else {
+                    assert_eq!(v["findings"][0]["number"], "MEDIUM-001");
+                }
+            }
+        }
+    }
+    bin()
+        .args(["report", root.to_str().unwrap(), "--date", "20-01-2026"])
+        .assert()
+        .code(2);
+    bin()
+        .args(["report", root.to_str().unwrap(), "--status", "bogus"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn strengths_are_grouped_with_an_example_and_escaped() {
+    let d = tempfile::tempdir().unwrap();
+    let store = demo_db(d.path());
+    for (i, path) in ["app/jobs/scheduler.py", "app/x|<b>.py"].iter().enumerate() {
+        store
+            .connection()
+            .execute(
+                "INSERT INTO findings (fingerprint, line_hash, rule, name, kind, path, line, end_line,
+                     message, fix_before, detection, first_seen_at, last_seen_at)
+                 VALUES (?1, ?1, 'GOOD001', 'task-registry', 'strength', ?2, ?3, ?3, ?4, ?5, 'open', ?6, ?6)",
+                rusqlite::params![
+                    format!("s{i}"),
+                    path,
+                    10 + i as i64,
+                    "tasks kept in `_tasks` <i>and</i> discarded when done",
+                    "task.add_done_callback(_tasks.discard)  # ```",
+                    T0
+                ],
+            )
+            .unwrap();
+    }
+    let md = report::render(&store, &options(), ReportFormat::Markdown).unwrap();
+    check_structure(&md);
+    assert!(md.contains("### Pattern 1: Task registry\n"), "{md}");
+    assert!(md.contains("````python\n# app/jobs/scheduler.py:10\ntask.add_done_callback(_tasks.discard)  # ```\n````\n"));
+    assert!(md.contains(
+        "- ✅ `app/x|<b>.py:11`: tasks kept in `_tasks` &lt;i&gt;and&lt;/i&gt; discarded when done"
+    ));
+    let no = ReportOptions {
+        include_strengths: false,
+        ..options()
+    };
+    let md = report::render(&store, &no, ReportFormat::Markdown).unwrap();
+    assert!(!md.contains("Pattern 1"));
+}
