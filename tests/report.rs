@@ -202,9 +202,8 @@ fn golden_reports_for_the_demo_project() {
     assert!(md.contains("### Fixes Implemented"));
     assert!(md.contains("**Before** (as detected)"));
     assert!(md.contains("async def __aexit__"));
-    assert!(md
-        .lines()
-        .any(|l| l.starts_with("### HIGH-") && l.ends_with(": Connection pool smaller than the worker count")));
+    assert!(md.lines().any(|l| l.starts_with("### HIGH-")
+        && l.ends_with(": Connection pool smaller than the worker count")));
     assert!(md.contains("```diff\n--- before\n+++ after\n"));
 }
 
