@@ -57,3 +57,29 @@ fn demo_backend_reports_exactly_the_seeded_hazards() {
     // Each seeded hazard is reported once.
     assert_eq!(actual.len(), result.findings.len(), "duplicate findings");
 }
+
+/// Golden JSON of the demo scan (root and duration normalised): any change in
+/// what the rules report, their messages or fixes shows up in review.
+/// Regenerate with `AUDITBENCH_UPDATE_GOLDEN=1 cargo test --test demo`.
+#[test]
+fn demo_backend_json_matches_the_golden_file() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = manifest.join("fixtures/demo-backend");
+    let config = Config::load(&root).unwrap();
+    let mut result = scan(ScanOptions {
+        root,
+        config,
+        progress: None,
+    })
+    .unwrap();
+    result.root = "fixtures/demo-backend".into();
+    result.duration_ms = 0;
+    let json = auditbench::output::json::render(&result);
+    let golden = manifest.join("tests/golden/demo-scan.json");
+    if std::env::var_os("AUDITBENCH_UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
+        std::fs::write(&golden, &json).unwrap();
+    }
+    let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+    assert!(expected == json, "tests/golden/demo-scan.json is out of date: run AUDITBENCH_UPDATE_GOLDEN=1 cargo test --test demo");
+}

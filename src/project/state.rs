@@ -158,6 +158,14 @@ impl ProjectState {
         to_scan.dedup();
         for p in to_scan {
             let r = scan::scan_file(&self.root, &p, &self.config);
+            if !p.exists() {
+                // Vanished between the event and the read (a temp file, a
+                // checkout in progress): it is gone, not unreadable.
+                if self.files.remove(&r.path).is_some() {
+                    update.removed.push(r.path);
+                }
+                continue;
+            }
             update.rescanned.push(r.path.clone());
             self.files.insert(r.path.clone(), r);
         }
