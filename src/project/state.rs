@@ -201,16 +201,18 @@ impl ProjectState {
 
     /// The result restricted to what an update may have changed: the findings of
     /// the covered files plus every project-wide finding (those can move with an
-    /// edit elsewhere). Returns the result and the relative paths it covers
-    /// completely, for a partial store sync.
+    /// edit elsewhere). Returns the result, the relative paths it covers
+    /// completely (for a partial store sync), and the paths holding project-wide
+    /// findings now (to pass as `previous_project_paths` next time).
     pub fn partial_result(
         &self,
         update: &Update,
         previous_project_paths: &[String],
-    ) -> (ScanResult, Vec<String>) {
+    ) -> (ScanResult, Vec<String>, Vec<String>) {
         let mut covered: Vec<String> = update.covered();
         let project = scan::project_pass_over(self.files.values(), &self.config);
-        covered.extend(project.iter().map(|f| f.path.clone()));
+        let project_paths: Vec<String> = project.iter().map(|f| f.path.clone()).collect();
+        covered.extend(project_paths.iter().cloned());
         covered.extend(previous_project_paths.iter().cloned());
         covered.sort();
         covered.dedup();
@@ -238,7 +240,7 @@ impl ProjectState {
             findings,
             files,
         };
-        (result, covered)
+        (result, covered, project_paths)
     }
 
     /// Paths holding project-wide findings now (pass them to the next

@@ -164,7 +164,12 @@ impl Store {
     fn sync_inner(&mut self, scan: &ScanResult, opts: &SyncOptions) -> Result<SyncSummary> {
         let at = opts.at.unwrap_or_else(super::now);
         let root = Path::new(&scan.root);
-        let git = opts.git_commit.clone().or_else(|| super::git_head(root));
+        // An empty commit means "not a git repository, do not ask again".
+        let git = match &opts.git_commit {
+            Some(c) if c.is_empty() => None,
+            Some(c) => Some(c.clone()),
+            None => super::git_head(root),
+        };
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -212,21 +217,45 @@ fn sync_tx(
     // Files: what the scan saw, and which stored paths it covers.
     let scanned: HashMap<&str, &crate::project::scan::FileResult> =
         scan.files.iter().map(|f| (f.path.as_str(), f)).collect();
+    // A partial scan (the watcher) reads only the rows of its files, so that its
+    // cost does not grow with the project.
+    let partial: Option<Vec<String>> = match &opts.scope {
+        SyncScope::Full => None,
+        SyncScope::Files(paths) => Some(
+            paths
+                .iter()
+                .map(|p| p.replace('\\', "/").trim_start_matches("./").to_string())
+                .collect(),
+        ),
+    };
     let mut known_files: HashMap<String, String> = HashMap::new(); // path -> hash
-    {
-        let mut st = tx.prepare("SELECT path, hash FROM files WHERE deleted = 0")?;
-        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        for r in rows {
-            let (p, h) = r?;
-            known_files.insert(p, h);
-        }
-    }
     let mut finding_paths: HashSet<String> = HashSet::new();
-    {
-        let mut st = tx.prepare("SELECT DISTINCT path FROM findings")?;
-        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
-        for r in rows {
-            finding_paths.insert(r?);
+    match &partial {
+        None => {
+            let mut st = tx.prepare("SELECT path, hash FROM files WHERE deleted = 0")?;
+            let rows =
+                st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            for r in rows {
+                let (p, h) = r?;
+                known_files.insert(p, h);
+            }
+            let mut st = tx.prepare("SELECT DISTINCT path FROM findings")?;
+            let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+            for r in rows {
+                finding_paths.insert(r?);
+            }
+        }
+        Some(paths) => {
+            let mut files = tx.prepare("SELECT hash FROM files WHERE deleted = 0 AND path = ?1")?;
+            let mut any = tx.prepare("SELECT 1 FROM findings WHERE path = ?1 LIMIT 1")?;
+            for p in paths {
+                if let Some(h) = files.query_row([p], |r| r.get::<_, String>(0)).optional()? {
+                    known_files.insert(p.clone(), h);
+                }
+                if any.exists([p])? {
+                    finding_paths.insert(p.clone());
+                }
+            }
         }
     }
     let covered: BTreeSet<String> = match &opts.scope {
@@ -237,10 +266,7 @@ fn sync_tx(
             .chain(known_files.keys().cloned())
             .chain(finding_paths.iter().cloned())
             .collect(),
-        SyncScope::Files(paths) => paths
-            .iter()
-            .map(|p| p.replace('\\', "/").trim_start_matches("./").to_string())
-            .collect(),
+        SyncScope::Files(_) => partial.iter().flatten().cloned().collect(),
     };
     let deleted: HashSet<String> = covered
         .iter()
@@ -302,36 +328,49 @@ fn sync_tx(
     // Stored findings in covered files (rule findings; manual ones below).
     let mut stored_rows: Vec<StoredRow> = vec![];
     {
-        let mut st = tx.prepare(
+        // Full scans read every row; partial ones only their files' rows.
+        let sql = format!(
             "SELECT id, fingerprint, line_hash, anchor_text, rule, path, line, scope,
                     detection, suppressed, severity, message
-             FROM findings WHERE rule != ?1",
-        )?;
-        let rows = st.query_map([MANUAL_RULE], |r| {
-            let detection: String = r.get(8)?;
-            let detection = Detection::parse(&detection).unwrap_or(Detection::Open);
-            Ok(StoredRow {
-                s: Stored {
-                    id: r.get(0)?,
-                    fingerprint: r.get(1)?,
-                    line_hash: r.get(2)?,
-                    anchor_text: r.get(3)?,
-                    rule: r.get(4)?,
-                    path: r.get(5)?,
-                    line: r.get::<_, i64>(6)? as usize,
-                    scope: r.get(7)?,
-                    active: detection.is_active(),
-                },
-                detection,
-                suppressed: r.get(9)?,
-                severity: r.get(10)?,
-                message: r.get(11)?,
-            })
-        })?;
-        for r in rows {
-            let r = r?;
-            if covered.contains(&r.s.path) {
-                stored_rows.push(r);
+             FROM findings WHERE rule != ?1 {}",
+            if partial.is_some() {
+                "AND path = ?2"
+            } else {
+                "AND ?2 IS NULL"
+            }
+        );
+        let mut st = tx.prepare(&sql)?;
+        let keys: Vec<Option<&String>> = match &partial {
+            None => vec![None],
+            Some(paths) => paths.iter().map(Some).collect(),
+        };
+        for key in keys {
+            let rows = st.query_map(params![MANUAL_RULE, key], |r| {
+                let detection: String = r.get(8)?;
+                let detection = Detection::parse(&detection).unwrap_or(Detection::Open);
+                Ok(StoredRow {
+                    s: Stored {
+                        id: r.get(0)?,
+                        fingerprint: r.get(1)?,
+                        line_hash: r.get(2)?,
+                        anchor_text: r.get(3)?,
+                        rule: r.get(4)?,
+                        path: r.get(5)?,
+                        line: r.get::<_, i64>(6)? as usize,
+                        scope: r.get(7)?,
+                        active: detection.is_active(),
+                    },
+                    detection,
+                    suppressed: r.get(9)?,
+                    severity: r.get(10)?,
+                    message: r.get(11)?,
+                })
+            })?;
+            for r in rows {
+                let r = r?;
+                if covered.contains(&r.s.path) {
+                    stored_rows.push(r);
+                }
             }
         }
     }

@@ -19,8 +19,8 @@ impl Recorder {
         mut store: Store,
         state: &ProjectState,
     ) -> anyhow::Result<(Recorder, SyncSummary)> {
-        // Ask git once per session, not once per batch.
-        let git_commit = store::git_head(&state.root);
+        // Ask git once per session, not once per batch ("" = not a repository).
+        let git_commit = Some(store::git_head(&state.root).unwrap_or_default());
         let mut opts = SyncOptions::new(SyncScope::Full, Trigger::Watcher);
         opts.git_commit = git_commit.clone();
         let summary = store.sync(&state.result(), &opts)?;
@@ -36,7 +36,7 @@ impl Recorder {
 
     /// Records one batch.
     pub fn record(&mut self, state: &ProjectState, update: &Update) -> anyhow::Result<SyncSummary> {
-        let (result, covered) = state.partial_result(update, &self.project_paths);
+        let (result, covered, project_paths) = state.partial_result(update, &self.project_paths);
         let scope = if update.full_rescan {
             SyncScope::Full
         } else {
@@ -52,7 +52,11 @@ impl Recorder {
             &result
         };
         let summary = self.store.sync(result, &opts)?;
-        self.project_paths = state.project_finding_paths();
+        self.project_paths = if update.full_rescan {
+            state.project_finding_paths()
+        } else {
+            project_paths
+        };
         Ok(summary)
     }
 }
