@@ -21,4 +21,5 @@ pub fn analyse(source: String, module_name: &str, is_package: bool) -> Option<Mo
 pub fn is_valid_python(source: &str) -> bool {
     parse::parse(source).is_some_and(|t| !t.root_node().has_error())
 }
+pub mod queries_prec;
 pub mod queries_res;

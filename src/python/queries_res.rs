@@ -204,6 +204,28 @@ impl ModuleIndex {
         }
         // Bare references `x` (not `x.attr`, not `x.method()`).
         for l in self.loads_after(name, scope, after) {
+            // `self.addCleanup(x.close)`, `atexit.register(x.close)`,
+            // `stack.callback(x.close)`: the bound close method is handed to a
+            // cleanup registry, which calls it on every path from there on. It
+            // counts as a close at the registration: what runs between the open
+            // and the registration is not covered.
+            if l.scope == scope
+                && l.path
+                    .strip_prefix(name)
+                    .and_then(|r| r.strip_prefix('.'))
+                    .is_some_and(|m| CLOSE_METHODS.contains(&m))
+            {
+                if let Some(id) = self
+                    .calls
+                    .iter()
+                    .position(|c| c.scope == scope && c.args.iter().any(|a| a.span == l.span))
+                {
+                    lc.plain_closes.push(id);
+                    lc.plain_closes
+                        .sort_by_key(|&i| self.calls[i].span.start_byte);
+                    continue;
+                }
+            }
             if l.path != name {
                 continue;
             }

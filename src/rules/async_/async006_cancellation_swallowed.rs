@@ -77,6 +77,18 @@ fn awaits_cancelled(ix: &ModuleIndex, try_id: usize) -> bool {
         })
         .map(|l| l.path.as_str())
         .collect();
+    // `loop.call_soon(task.cancel)` before `await task`: the cancellation is
+    // scheduled by this code, like a direct `task.cancel()`.
+    let scheduled = ix.loads.iter().any(|l| {
+        l.scope == tr.scope
+            && l.span.start_byte < tr.span.start_byte
+            && l.path
+                .strip_suffix(".cancel")
+                .is_some_and(|r| awaited.contains(&r))
+    });
+    if scheduled {
+        return true;
+    }
     ix.calls.iter().any(|c| {
         if c.scope != tr.scope || c.method != "cancel" || c.span.start_byte > tr.span.start_byte {
             // `cancel()` inside the same try before the await also counts.
@@ -122,6 +134,14 @@ impl Rule for Async006 {
                 continue;
             }
             if awaits_cancelled(ix, h.try_id) {
+                continue;
+            }
+            // `asyncio.current_task().uncancel()`: the handler explicitly withdraws
+            // the cancellation request.
+            if ix
+                .calls_within(h.scope, h.body)
+                .any(|(_, c)| c.method == "uncancel")
+            {
                 continue;
             }
             let what = if h.is_bare() {

@@ -2,8 +2,8 @@
 use std::collections::HashSet;
 
 use crate::finding::{Kind, Severity};
-use crate::python::queries_concurrency::WriteKind;
-use crate::python::{BlockKind, ScopeKind, TestKind, Value};
+use crate::python::queries_concurrency::{StateWrite, WriteKind};
+use crate::python::{BlockKind, ScopeId, ScopeKind, Span, TestKind, Value};
 use crate::rules::async_::common::{reindent, rewrite_region};
 use crate::rules::{Checker, Rule, RuleMeta};
 
@@ -76,6 +76,26 @@ pub struct Conc001;
 
 /// Words in an initializer (callee or target) that make a double initialisation
 /// costly: the resource is duplicated and leaked.
+/// Pure functions whose result can be computed twice without harm.
+const PURE_BUILDERS: &[&str] = &[
+    "re.compile",
+    "re.escape",
+    "struct.Struct",
+    "string.Template",
+    "str",
+    "int",
+    "bool",
+    "tuple",
+    "frozenset",
+];
+
+fn writes_in(writes: &[StateWrite], scope: ScopeId, span: Span) -> usize {
+    writes
+        .iter()
+        .filter(|w| w.scope == scope && span.contains(&w.span))
+        .count()
+}
+
 const COSTLY: &[&str] = &["engine", "pool", "client", "config", "redis", "settings"];
 
 impl Rule for Conc001 {
@@ -86,7 +106,8 @@ impl Rule for Conc001 {
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
         let mut reported = HashSet::new();
-        for w in ix.state_writes() {
+        let writes = ix.state_writes();
+        for w in &writes {
             if w.kind != WriteKind::Assign {
                 continue;
             }
@@ -131,6 +152,28 @@ impl Rule for Conc001 {
             let the_if = &ix.ifs[if_id];
             let assign = &ix.assignments[w.assignment.expect("assignments carry their id")];
             let init_call = assign.value.as_ref().and_then(|v| ix.call_value(v));
+            // `cls._instance = self`: the object registers itself; nothing is built
+            // twice.
+            if matches!(&assign.value, Some(Value::Name(n)) if n == "self" || n == "cls") {
+                reported.remove(&if_id);
+                continue;
+            }
+            // `_rx = re.compile(...)` alone in the `if`: a pure, idempotent value
+            // published by one atomic assignment; a race only computes it twice.
+            if init_call.is_some() && {
+                let body = the_if.body;
+                let mut calls = ix.calls_within(w.scope, body).peekable();
+                calls.peek().is_some()
+                    && calls.all(|(_, c)| {
+                        c.qualified
+                            .as_deref()
+                            .is_some_and(|q| PURE_BUILDERS.contains(&q))
+                    })
+                    && writes_in(&writes, w.scope, body) == 1
+            } {
+                reported.remove(&if_id);
+                continue;
+            }
             let init_text = init_call
                 .map(|c| ix.text_of(&c.span).to_string())
                 .unwrap_or_else(|| "the initializer".into());

@@ -2,7 +2,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::finding::{Kind, Severity};
-use crate::python::{ScopeId, ScopeKind};
+use crate::python::{ModuleIndex, ScopeId, ScopeKind};
 use crate::rules::async_::common::{reindent, stmt_lines};
 use crate::rules::{snippet, Checker, Rule, RuleMeta};
 
@@ -114,11 +114,17 @@ impl Rule for Conc002 {
             }
         }
         // Methods whose every `self.m()` call holds a lock: the caller locks for them.
-        let called_under_lock = |class: ScopeId, m: ScopeId| {
+        // Every call of the method within its class runs under a lock, directly or
+        // through private helpers whose own callers hold it (`acquire()` takes the
+        // lock and calls `_acquire()`, which calls `_refill()`).
+        fn called_under_lock(ix: &ModuleIndex, class: ScopeId, m: ScopeId, depth: usize) -> bool {
             let name = &ix.scopes[m].name;
             if name.ends_with("_locked") || name.ends_with("_unlocked") || name.ends_with("_nolock")
             {
                 return true;
+            }
+            if depth == 0 {
+                return false;
             }
             let target = format!("self.{name}");
             let calls: Vec<_> = ix
@@ -129,8 +135,17 @@ impl Rule for Conc002 {
                         && ix.enclosing_class(c.scope) == Some(class)
                 })
                 .collect();
-            !calls.is_empty() && calls.iter().all(|c| ix.lock_held_at(c.block).is_some())
-        };
+            !calls.is_empty()
+                && calls.iter().all(|c| {
+                    ix.lock_held_at(c.block).is_some()
+                        || (c.scope != m
+                            && ix.scopes[c.scope].kind == ScopeKind::Function
+                            && ix.scopes[c.scope].parent == Some(class)
+                            && ix.scopes[c.scope].name.starts_with('_')
+                            && !ix.scopes[c.scope].name.starts_with("__")
+                            && called_under_lock(ix, class, c.scope, depth - 1))
+                })
+        }
         let mut seen_lines = HashSet::new();
         for w in &writes {
             if !is_self_attr(&w.path) {
@@ -152,7 +167,17 @@ impl Rule for Conc002 {
             if *is_async && !ix.is_async_scope(w.scope) {
                 continue;
             }
-            if called_under_lock(class, m) {
+            // `with self.pools.lock:` guards a compound action on `self.pools`, an
+            // object that synchronises its own methods (`self.pools.clear()`).
+            if lock.starts_with(&format!("{}.", w.path)) {
+                continue;
+            }
+            // After `fork()` the child has a single thread (`_afterfork()`,
+            // `_at_fork_reinit()`): no lock is needed there.
+            if ix.scopes[m].name.contains("fork") {
+                continue;
+            }
+            if called_under_lock(ix, class, m, 3) {
                 continue;
             }
             if !seen_lines.insert(w.span.line) {

@@ -113,7 +113,10 @@ impl Rule for Err003 {
             // constructed in the `with`, `with conn:`.
             let managed = ix.enclosing_withs(c.block).into_iter().any(|wid| {
                 ix.withs[wid].items.iter().any(|it| {
-                    if it.value.path() == Some(recv) {
+                    // `with conn:`, and `with memory_database() as conn:` /
+                    // `with engine.connect() as conn:`: the context manager owns
+                    // the connection and ends its transaction on exit.
+                    if it.value.path() == Some(recv) || it.alias.as_deref() == Some(recv) {
                         return true;
                     }
                     ix.call_value(&it.value).is_some_and(|w| {

@@ -465,6 +465,48 @@ fn same_owner(a: Owner, b: Owner) -> bool {
 }
 
 fn analyse(ix: &ModuleIndex, c: &mut Collection) {
+    // `self.X = []` in a runtime method that first reads `self.X` (writes its
+    // entries out, then starts afresh): a flush-and-reset, not the definition.
+    if let Owner::Instance(class) = c.owner {
+        let a = &ix.assignments[c.init];
+        let in_construction = method_of(ix, a.scope)
+            .is_some_and(|m| CONSTRUCTION_METHODS.contains(&ix.scopes[m].name.as_str()));
+        let prefix = format!("{}.", c.display);
+        let reads_in = |scope: ScopeId, before: Option<usize>| {
+            ix.loads.iter().any(|l| {
+                l.scope == scope
+                    && before.is_none_or(|b| l.span.start_byte < b)
+                    && (l.path == c.display || l.path.starts_with(&prefix))
+                    // `if self.X is None: self.X = []` is a lazy definition.
+                    && !in_condition(ix, &l.span)
+            })
+        };
+        // ... directly, or through a helper method it calls first
+        // (`self._writeout_output_cache(conn)`).
+        let self_prefix = prefix.split('.').next().unwrap_or("self").to_string() + ".";
+        let reads_via_helper = ix.calls.iter().any(|call| {
+            call.scope == a.scope
+                && call.span.start_byte < a.span.start_byte
+                && call.callee.as_deref().is_some_and(|callee| {
+                    callee.strip_prefix(&self_prefix).is_some_and(|m| {
+                        !m.contains('.')
+                            && ix.scopes.iter().enumerate().any(|(sid, sc)| {
+                                sc.kind == ScopeKind::Function
+                                    && sc.parent == Some(class)
+                                    && sc.name == m
+                                    && reads_in(sid, None)
+                            })
+                    })
+                })
+        });
+        if !in_construction && (reads_in(a.scope, Some(a.span.start_byte)) || reads_via_helper) {
+            c.shrinks.push(Shrink {
+                span: a.span,
+                scope: a.scope,
+                keyed: false,
+            });
+        }
+    }
     // Runtime code: functions, minus construction (for instance collections) and
     // import-time-only code.
     let runtime = |scope: ScopeId| -> bool {

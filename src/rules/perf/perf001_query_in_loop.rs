@@ -58,23 +58,69 @@ const STAGING: &[&str] = &[
     "merge_result",
 ];
 
-fn is_db_receiver(path: &str, sessions: &std::collections::HashSet<String>) -> bool {
-    if sessions.contains(path) {
-        return true;
-    }
+/// Methods that run a query on a generic database handle (`db`, `session`,
+/// `cursor`, `conn`). Other methods on such handles (`conn.request` of
+/// `http.client`, `session.emit` of botocore, `conn.send_bytes` of
+/// `multiprocessing`, `con.create_function` of sqlite3, `cur.append` on a list)
+/// are not queries.
+const QUERY_METHODS: &[&str] = &[
+    "execute",
+    "executemany",
+    "exec",
+    "exec_driver_sql",
+    "query",
+    "get",
+    "scalar",
+    "scalars",
+    "scalar_one",
+    "scalar_one_or_none",
+    "fetch",
+    "fetchrow",
+    "fetchval",
+    "fetchone",
+    "fetchall",
+    "filter",
+    "filter_by",
+    "find",
+    "find_one",
+    "count",
+    "count_documents",
+    "aggregate",
+    "select",
+    "insert",
+    "insert_one",
+    "update_one",
+    "replace_one",
+    "delete_one",
+    "refresh",
+    "merge",
+    "load",
+    "run",
+    "callproc",
+];
+
+/// `Some(true)`: a repository/DAO (any method is a query); `Some(false)`: a
+/// generic database handle (only [`QUERY_METHODS`] are queries); `None`: not a
+/// database receiver.
+fn db_receiver(path: &str, sessions: &std::collections::HashSet<String>) -> Option<bool> {
     let last = path.rsplit('.').next().unwrap_or(path).to_ascii_lowercase();
     let last = last.trim_start_matches('_');
     // The last `_`-separated word names the kind of object: `trace_repo`,
     // `user_repository`, `UserDAO`; not `repo_url`.
     let word = last.rsplit('_').next().unwrap_or(last);
-    word.ends_with("repo")
+    if word.ends_with("repo")
         || word.ends_with("repos")
         || word.ends_with("repository")
         || word.ends_with("dao")
+    {
+        return Some(true);
+    }
+    (sessions.contains(path)
         || matches!(
             last,
             "db" | "session" | "cursor" | "cur" | "conn" | "connection"
-        )
+        ))
+    .then_some(false)
 }
 
 /// Names bound to HTTP clients (`async with aiohttp.ClientSession() as session`,
@@ -168,7 +214,13 @@ impl Rule for Perf001 {
                 continue;
             }
             let sessions = ix.session_paths(c.scope, &cx.config.sessions);
-            if !is_db_receiver(recv, &sessions) || http_client_names(ix, c.scope).contains(recv) {
+            let Some(any_method) = db_receiver(recv, &sessions) else {
+                continue;
+            };
+            if !any_method && !QUERY_METHODS.contains(&c.method.as_str()) {
+                continue;
+            }
+            if http_client_names(ix, c.scope).contains(recv) {
                 continue;
             }
             // The innermost loop whose variable the arguments use.

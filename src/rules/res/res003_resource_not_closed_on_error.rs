@@ -85,6 +85,11 @@ impl Rule for Res003 {
             let Some((a, name)) = local_binding(ix, cid) else {
                 continue;
             };
+            // Inside `with self.assertRaises(FileExistsError):`: the open is
+            // expected to fail, nothing is opened.
+            if ix.in_expected_raise(call.block) {
+                continue;
+            }
             let lc = ix.local_lifecycle(&name, a.scope, a.span.end_byte);
             if lc.with_managed
                 || (lc.bare_with && cm_closes)
@@ -110,7 +115,7 @@ impl Rule for Res003 {
                     .statement_at(&c.span)
                     .map(|s| s.span.start_byte)
                     .unwrap_or(c.span.start_byte);
-                if ix.stmts_between(a.scope, a.span.end_byte, stmt_start) == 0 {
+                if ix.stmts_on_path_between(a.scope, a.span.end_byte, stmt_start) == 0 {
                     continue;
                 }
             }
