@@ -205,6 +205,9 @@ fn golden_reports_for_the_demo_project() {
     assert!(md.lines().any(|l| l.starts_with("### HIGH-")
         && l.ends_with(": Connection pool smaller than the worker count")));
     assert!(md.contains("```diff\n--- before\n+++ after\n"));
+    // Strengths are stored, so the demo's good patterns are listed.
+    assert!(md.contains("### Pattern 1: "));
+    assert!(!md.contains("No strength pattern was recognised"));
 }
 
 #[test]

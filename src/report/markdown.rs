@@ -354,6 +354,9 @@ fn findings(r: &Report, out: &mut String) {
     }
 }
 
+/// Places listed per strength group; the rest are summed up by file.
+const MAX_STRENGTH_PLACES: usize = 5;
+
 fn strengths(r: &Report, out: &mut String) {
     let _ = writeln!(out, "## Excellent Patterns (Preserve These)\n");
     if r.strengths.is_empty() {
@@ -381,12 +384,25 @@ fn strengths(r: &Report, out: &mut String) {
             out.push_str(&fence(&body, lang_of(&first.path)));
             out.push('\n');
         }
-        for s in &group {
+        for s in group.iter().take(MAX_STRENGTH_PLACES) {
             let _ = writeln!(
                 out,
                 "- ✅ {}: {}",
                 code(&format!("{}:{}", s.path, s.line)),
                 text(&s.message)
+            );
+        }
+        if group.len() > MAX_STRENGTH_PLACES {
+            let rest = &group[MAX_STRENGTH_PLACES..];
+            let mut files: Vec<&str> = rest.iter().map(|s| s.path.as_str()).collect();
+            files.dedup();
+            let shown: Vec<String> = files.iter().take(5).map(|p| code(p)).collect();
+            let _ = writeln!(
+                out,
+                "- ✅ and {} more in {}{}",
+                rest.len(),
+                shown.join(", "),
+                if files.len() > 5 { ", ..." } else { "" }
             );
         }
         out.push('\n');

@@ -1,6 +1,10 @@
 //! Read queries for the CLI, the report and the desktop app: filtered and sorted
 //! finding lists with counts, per-file counts, weekly aggregates, and one
 //! finding's full history.
+//!
+//! Strengths (`kind = 'strength'`) are stored next to findings but stay out of
+//! these queries (unless [`FindingFilter::include_strengths`]); one finding's
+//! history ([`Store::finding`], [`Store::history`]) works for both.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -41,6 +45,8 @@ pub struct FindingFilter {
     pub sort: SortKey,
     pub limit: Option<usize>,
     pub offset: usize,
+    /// Also list strengths (good patterns, `kind = 'strength'`); default: findings only.
+    pub include_strengths: bool,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -189,6 +195,9 @@ impl Store {
     pub fn findings(&self, filter: &FindingFilter) -> Result<FindingList> {
         let mut args: Vec<Value> = vec![];
         let mut conds: Vec<String> = vec!["1 = 1".into()];
+        if !filter.include_strengths {
+            conds.push("kind = 'finding'".into());
+        }
         if !filter.detection.is_empty() {
             let v = filter
                 .detection
@@ -319,11 +328,12 @@ impl Store {
         })
     }
 
-    /// Per-file counts of findings open now (and fixed), most open first.
+    /// Per-file counts of findings open now (and fixed), most open first
+    /// (strengths not counted).
     pub fn file_counts(&self) -> Result<Vec<FileCount>> {
         let mut st = self
             .conn
-            .prepare("SELECT path, severity, detection FROM findings")?;
+            .prepare("SELECT path, severity, detection FROM findings WHERE kind = 'finding'")?;
         let mut map: BTreeMap<String, FileCount> = BTreeMap::new();
         let rows = st.query_map([], |r| {
             Ok((
@@ -358,7 +368,7 @@ impl Store {
 
     /// The last `weeks` ISO weeks up to the week containing `now` (default: the
     /// current time), oldest first: new, fixed, regressed in the week and open at
-    /// its end, replayed from the event log.
+    /// its end, replayed from the event log (findings only, not strengths).
     pub fn weekly(&self, weeks: usize, now: Option<i64>) -> Result<Vec<WeekRow>> {
         let now = now.unwrap_or_else(super::now);
         let weeks = weeks.max(1);
@@ -367,7 +377,8 @@ impl Store {
         let mut info: HashMap<i64, (String, bool)> = HashMap::new();
         {
             let mut st = self.conn.prepare(&format!(
-                "SELECT id, coalesce(severity, 'none'), ({TRIAGE_SQL}) FROM findings"
+                "SELECT id, coalesce(severity, 'none'), ({TRIAGE_SQL}) FROM findings
+                 WHERE kind = 'finding'"
             ))?;
             let rows = st.query_map([], |r| {
                 Ok((
@@ -382,8 +393,11 @@ impl Store {
             }
         }
         let mut st = self.conn.prepare(
-            "SELECT finding_id, at, kind, to_value FROM events
-             WHERE kind IN ('detected', 'fixed', 'regressed', 'removed') ORDER BY at, id",
+            "SELECT e.finding_id, e.at, e.kind, e.to_value FROM events e
+             JOIN findings f ON f.id = e.finding_id
+             WHERE e.kind IN ('detected', 'fixed', 'regressed', 'removed')
+               AND f.kind = 'finding'
+             ORDER BY e.at, e.id",
         )?;
         let events: Vec<(i64, i64, String, Option<String>)> = st
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?

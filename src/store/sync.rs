@@ -6,7 +6,9 @@
 //! A scan may be partial ([`SyncScope::Files`], for the watcher): findings in
 //! files it does not cover are left untouched.
 //!
-//! Only findings are stored; strengths (`Kind::Strength`) stay in scan results.
+//! Strengths (`Kind::Strength`, good patterns the report lists) are stored and
+//! tracked the same way, with `kind = 'strength'`, but never appear in the
+//! [`SyncSummary`] (nor in the scan's counts): that is about findings only.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
@@ -96,7 +98,7 @@ impl SyncOptions {
     }
 }
 
-/// What a sync changed.
+/// What a sync changed (findings only: strengths are tracked silently).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SyncSummary {
     pub scan_id: i64,
@@ -152,6 +154,7 @@ struct StoredRow {
     suppressed: bool,
     severity: Option<String>,
     message: String,
+    strength: bool,
 }
 
 impl Store {
@@ -302,12 +305,7 @@ fn sync_tx(
     let new_findings: Vec<&Finding> = scan
         .findings
         .iter()
-        .filter(|f| {
-            covered.contains(&f.path)
-                && f.rule != MANUAL_RULE
-                && f.kind == Kind::Finding
-                && rule_on(&f.rule)
-        })
+        .filter(|f| covered.contains(&f.path) && f.rule != MANUAL_RULE && rule_on(&f.rule))
         .collect();
     let incoming: Vec<Incoming> = new_findings
         .iter()
@@ -331,7 +329,7 @@ fn sync_tx(
         // Full scans read every row; partial ones only their files' rows.
         let sql = format!(
             "SELECT id, fingerprint, line_hash, anchor_text, rule, path, line, scope,
-                    detection, suppressed, severity, message
+                    detection, suppressed, severity, message, kind
              FROM findings WHERE rule != ?1 {}",
             if partial.is_some() {
                 "AND path = ?2"
@@ -364,6 +362,7 @@ fn sync_tx(
                     suppressed: r.get(9)?,
                     severity: r.get(10)?,
                     message: r.get(11)?,
+                    strength: r.get::<_, String>(12)? == "strength",
                 })
             })?;
             for r in rows {
@@ -404,6 +403,9 @@ fn sync_tx(
         )
     };
 
+    // Strengths are recorded like findings but reported here, not in `summary`.
+    let mut silent = SyncSummary::default();
+
     // Matched: update place and content, bring back fixed/removed ones.
     let mut matched_in = vec![false; incoming.len()];
     let mut matched_st = vec![false; stored.len()];
@@ -414,6 +416,11 @@ fn sync_tx(
         let inc = &incoming[i];
         let row = &stored_rows[j];
         let id = row.s.id;
+        let out = if f.kind == Kind::Strength {
+            &mut silent
+        } else {
+            &mut summary
+        };
         tx.execute(
             "UPDATE findings SET fingerprint = ?2, line_hash = ?3, anchor_text = ?4, name = ?5,
                  kind = ?6, severity = ?7, path = ?8, line = ?9, end_line = ?10, col = ?11,
@@ -460,13 +467,13 @@ fn sync_tx(
                 Some(&format!("{}:{}", f.path, f.line)),
                 Some(&format!("matched by {how}")),
             )?;
-            summary.moved.push(fref(id, f));
+            out.moved.push(fref(id, f));
         }
         match row.detection {
             Detection::Fixed => {
                 set_detection(tx, id, Detection::Regressed)?;
                 event(id, "regressed", Some("fixed"), Some("regressed"), None)?;
-                summary.regressed.push(fref(id, f));
+                out.regressed.push(fref(id, f));
             }
             Detection::Removed => {
                 set_detection(tx, id, Detection::Open)?;
@@ -477,11 +484,11 @@ fn sync_tx(
                     Some("open"),
                     Some("seen again"),
                 )?;
-                summary.new.push(fref(id, f));
+                out.new.push(fref(id, f));
             }
             _ => {
                 if f.path == row.s.path && f.line == row.s.line {
-                    summary.unchanged += 1;
+                    out.unchanged += 1;
                 }
             }
         }
@@ -502,6 +509,11 @@ fn sync_tx(
             continue;
         }
         let inc = &incoming[i];
+        let out = if f.kind == Kind::Strength {
+            &mut silent
+        } else {
+            &mut summary
+        };
         tx.execute(
             "INSERT INTO findings (fingerprint, line_hash, anchor_text, rule, name, kind, severity,
                  path, line, end_line, col, end_col, scope, message, fix_before, fix_after,
@@ -539,7 +551,7 @@ fn sync_tx(
         if f.status == Status::Suppressed {
             event(id, "suppressed", None, f.suppression.as_deref(), None)?;
         }
-        summary.new.push(fref(id, f));
+        out.new.push(fref(id, f));
     }
 
     // Vanished: fixed (file still analysed) or removed (file gone, rule off).
@@ -556,6 +568,11 @@ fn sync_tx(
             line: row.s.line,
             message: row.message.clone(),
         };
+        let out = if row.strength {
+            &mut silent
+        } else {
+            &mut summary
+        };
         if !rule_on(&row.s.rule) {
             if matches!(opts.scope, SyncScope::Files(_)) {
                 // A partial scan that did not run the rule says nothing about it.
@@ -569,7 +586,7 @@ fn sync_tx(
                 Some("removed"),
                 Some("rule not run"),
             )?;
-            summary.removed.push(r);
+            out.removed.push(r);
             continue;
         }
         let now_path = matching
@@ -592,7 +609,7 @@ fn sync_tx(
                 Some("fixed"),
                 Some(&code),
             )?;
-            summary.fixed.push(r);
+            out.fixed.push(r);
         } else if deleted.contains(&row.s.path) {
             set_detection(tx, id, Detection::Removed)?;
             event(
@@ -602,7 +619,7 @@ fn sync_tx(
                 Some("removed"),
                 Some("file deleted or excluded"),
             )?;
-            summary.removed.push(r);
+            out.removed.push(r);
         }
         // Otherwise the file was not analysed (binary, too large): unknown.
     }

@@ -151,13 +151,13 @@ impl Store {
     }
 
     /// Every human decision (triage other than `needs_review`) and every manual
-    /// finding.
+    /// finding (strengths are not exported).
     pub fn export_triage(&self) -> Result<TriageExport> {
         let mut st = self.conn.prepare(
             "SELECT fingerprint, line_hash, rule, path, line, triage, triage_note, triage_by,
                     triage_at, anchor_text, severity, title, description, fix_after
              FROM findings
-             WHERE triage != 'needs_review' OR rule = ?1
+             WHERE kind = 'finding' AND (triage != 'needs_review' OR rule = ?1)
              ORDER BY path, line, id",
         )?;
         let rows = st.query_map([MANUAL_RULE], |r| {

@@ -100,8 +100,9 @@ impl Rule for Good007 {
                         .any(|m| c.method == *m || c.method.starts_with(&format!("{m}_")))
                     && (!is_lifespan || c.span.start_byte > yield_at)
             });
-            let Some(_) = closes else { continue };
-            let before = snippet::function_or_statement(ix, sid, &sc.name_span);
+            let Some(close) = closes else { continue };
+            // A long hook is cut around its first close call (not its whole body).
+            let before = snippet::function_or_statement(ix, sid, &close.span);
             cx.report(
                 &META,
                 sc.name_span,
