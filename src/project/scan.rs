@@ -132,9 +132,16 @@ pub fn scan(opts: ScanOptions) -> Result<ScanResult> {
     })
 }
 
+/// A total order (path, position, rule, message), so that output is byte-identical
+/// from run to run whatever order rules produced their diagnostics in.
 pub fn sort_findings(findings: &mut [Finding]) {
+    for f in findings.iter_mut() {
+        f.related
+            .sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
+    }
     findings.sort_by(|a, b| {
-        (&a.path, a.line, a.column, &a.rule).cmp(&(&b.path, b.line, b.column, &b.rule))
+        (&a.path, a.line, a.column, &a.rule, &a.message)
+            .cmp(&(&b.path, b.line, b.column, &b.rule, &b.message))
     });
 }
 
