@@ -298,14 +298,31 @@ pub fn focus(before: &str, after: &str) -> String {
     s
 }
 
-/// "Incomplete context manager" from `incomplete-context-manager`.
+/// "Incomplete context manager" from `incomplete-context-manager`; acronyms keep
+/// their capitals ("LRU cache on method", "Secret in URL").
 pub fn humanise(name: &str) -> String {
-    let s = name.replace('-', " ");
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => s,
-    }
+    const ACRONYMS: &[(&str, &str)] = &[
+        ("lru", "LRU"),
+        ("url", "URL"),
+        ("http", "HTTP"),
+        ("sql", "SQL"),
+        ("io", "I/O"),
+    ];
+    let words: Vec<String> = name
+        .split('-')
+        .enumerate()
+        .map(|(i, w)| match ACRONYMS.iter().find(|(a, _)| *a == w) {
+            Some((_, up)) => up.to_string(),
+            None if i == 0 => {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                    .unwrap_or_default()
+            }
+            None => w.to_string(),
+        })
+        .collect();
+    words.join(" ")
 }
 
 /// The first paragraph of a rule's "Why is this bad?" section, without the
