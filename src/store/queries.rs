@@ -142,12 +142,14 @@ pub struct FindingDetail {
     pub events: Vec<HistoryEvent>,
 }
 
-const COLUMNS: &str = "id, fingerprint, rule, name, severity, path, line, end_line, scope, message,
+pub(super) const COLUMNS: &str =
+    "id, fingerprint, rule, name, severity, path, line, end_line, scope, message,
     detection, CASE WHEN suppressed = 1 THEN 'suppressed' ELSE triage END, triage_note, triage_by,
     triage_at, suppression, title, description, fix_before, fix_after, after_code, after_line,
     first_seen_at, last_seen_at, fixed_at";
 
-fn row(r: &Row) -> rusqlite::Result<FindingRow> {
+/// A [`FindingRow`] from the first columns of a query selecting [`COLUMNS`].
+pub(super) fn row(r: &Row) -> rusqlite::Result<FindingRow> {
     Ok(FindingRow {
         id: r.get(0)?,
         fingerprint: r.get(1)?,

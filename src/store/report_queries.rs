@@ -8,37 +8,7 @@ use serde::Serialize;
 use super::error::{Result, StoreError};
 use super::Store;
 
-/// One finding's stored columns (its own type, so that changes to the list
-/// query's `FindingRow` do not ripple into the report).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct FindingRow {
-    pub id: i64,
-    pub fingerprint: String,
-    pub rule: String,
-    pub name: String,
-    pub severity: Option<String>,
-    pub path: String,
-    pub line: usize,
-    pub end_line: usize,
-    pub scope: String,
-    pub message: String,
-    pub detection: String,
-    /// Effective triage (`suppressed` when a source comment suppresses it).
-    pub triage: String,
-    pub note: Option<String>,
-    pub triage_by: Option<String>,
-    pub triage_at: Option<i64>,
-    pub suppression: Option<String>,
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub fix_before: Option<String>,
-    pub fix_after: Option<String>,
-    pub after_code: Option<String>,
-    pub after_line: Option<usize>,
-    pub first_seen_at: i64,
-    pub last_seen_at: i64,
-    pub fixed_at: Option<i64>,
-}
+pub use super::queries::FindingRow;
 
 /// A finding as the report needs it: the list row plus its kind.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -75,47 +45,25 @@ pub struct FileRecord {
     pub deleted: bool,
 }
 
-const COLUMNS: &str = "id, fingerprint, rule, name, severity, path, line, end_line, scope, message,
-    detection, CASE WHEN suppressed = 1 THEN 'suppressed' ELSE triage END, triage_note, triage_by,
-    triage_at, suppression, title, description, fix_before, fix_after, after_code, after_line,
-    first_seen_at, last_seen_at, fixed_at, kind, first_scan_id, last_scan_id";
+/// The list query's columns, then the report's extra ones (from index 25).
+fn report_columns() -> String {
+    format!(
+        "{}, kind, first_scan_id, last_scan_id",
+        super::queries::COLUMNS
+    )
+}
 
 impl Store {
     /// Every finding and strength, by id.
     pub fn report_rows(&self) -> Result<Vec<ReportRow>> {
-        let mut st = self
-            .conn
-            .prepare(&format!("SELECT {COLUMNS} FROM findings ORDER BY id"))?;
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {} FROM findings ORDER BY id",
+            report_columns()
+        ))?;
         let rows = st
             .query_map([], |r| {
                 Ok(ReportRow {
-                    row: FindingRow {
-                        id: r.get(0)?,
-                        fingerprint: r.get(1)?,
-                        rule: r.get(2)?,
-                        name: r.get(3)?,
-                        severity: r.get(4)?,
-                        path: r.get(5)?,
-                        line: r.get::<_, i64>(6)? as usize,
-                        end_line: r.get::<_, i64>(7)? as usize,
-                        scope: r.get(8)?,
-                        message: r.get(9)?,
-                        detection: r.get(10)?,
-                        triage: r.get(11)?,
-                        note: r.get(12)?,
-                        triage_by: r.get(13)?,
-                        triage_at: r.get(14)?,
-                        suppression: r.get(15)?,
-                        title: r.get(16)?,
-                        description: r.get(17)?,
-                        fix_before: r.get(18)?,
-                        fix_after: r.get(19)?,
-                        after_code: r.get(20)?,
-                        after_line: r.get::<_, Option<i64>>(21)?.map(|v| v as usize),
-                        first_seen_at: r.get(22)?,
-                        last_seen_at: r.get(23)?,
-                        fixed_at: r.get(24)?,
-                    },
+                    row: super::queries::row(r)?,
                     kind: r.get(25)?,
                     first_scan_id: r.get(26)?,
                     last_scan_id: r.get(27)?,
