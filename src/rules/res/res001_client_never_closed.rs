@@ -3,16 +3,15 @@ use std::collections::HashSet;
 
 use crate::finding::{Kind, Severity};
 use crate::python::queries_res::{pooled_client, CLOSE_METHODS};
-use crate::python::{CallUse, ModuleIndex, ScopeId, ScopeKind, Target, Value};
+use crate::python::{CallUse, ModuleIndex, ScopeId, ScopeKind, Target};
 use crate::rules::{snippet, Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
 Flags a class that stores a pooled client on `self` (`httpx.Client`/`AsyncClient`,
 `requests.Session`, `aiohttp.ClientSession`, `urllib3.PoolManager`, redis clients,
-SQLAlchemy engines, or a class listed in `clients` in the configuration), either by
-constructing it or by taking it as a constructor parameter annotated with one of
-those types, when neither the class nor a base class defined in the same module
-closes it (`close`/`aclose`/`shutdown`/`dispose`/`__exit__`/`__aexit__`).
+SQLAlchemy engines, or a class listed in `clients` in the configuration) that it
+constructs itself, when neither the class nor a base class defined in the same
+module closes it (`close`/`aclose`/`shutdown`/`dispose`/`__exit__`/`__aexit__`).
 
 ## Why is this bad?
 A pooled client keeps sockets, TLS sessions and buffers open until it is closed.
@@ -23,15 +22,15 @@ the process fails. (Seed 001 #1.)
 ## Example
 ```python
 class BaseAIClient:
-    def __init__(self, http_client: httpx.Client, settings=None):
-        self._client = http_client
+    def __init__(self, settings=None):
+        self._client = httpx.Client(timeout=30)
 ```
 
 ## Use instead
 ```python
 class BaseAIClient:
-    def __init__(self, http_client: httpx.Client, settings=None):
-        self._client = http_client
+    def __init__(self, settings=None):
+        self._client = httpx.Client(timeout=30)
 
     def close(self) -> None:
         if self._client is not None:
@@ -53,6 +52,14 @@ module (it may close the client).
 
 ## Limitations
 Base classes from other modules are not visible, so their subclasses are skipped.
+
+A client received as a constructor parameter is not reported, even when it is
+annotated with a client type (seed 001 #1's `BaseAIClient(http_client:
+httpx.Client)`): on 20 real projects (docs/ecosystem.md) nearly every such class
+only borrows the client its caller owns and closes (rq's `Queue(connection:
+Redis)`, redis-py's `Lock`/`Script`), so reporting them made the rule wrong 19
+times out of 20. Ownership cannot be read from the signature; this is a
+deliberate false negative.
 "#;
 
 pub static META: RuleMeta = RuleMeta {
@@ -198,7 +205,8 @@ impl Rule for Res001 {
                     }) else {
                         continue;
                     };
-                    // A client built here, or an owned (annotated) parameter.
+                    // A client built here. (Annotated parameters are borrowed far
+                    // more often than owned: see the Limitations in DOC.)
                     let created = ix.calls.iter().find_map(|c| {
                         if c.scope != m
                             || !a.span.contains(&c.span)
@@ -212,16 +220,7 @@ impl Rule for Res001 {
                         let q = c.qualified.as_deref()?;
                         client_of(q).map(|k| (q.to_string(), k))
                     });
-                    let owned_param = || {
-                        let Some(Value::Name(n)) = &a.value else {
-                            return None;
-                        };
-                        let p = ix.scopes[m].params.iter().find(|p| &p.name == n)?;
-                        p.annotation_qualified
-                            .iter()
-                            .find_map(|q| client_of(q).map(|k| (q.clone(), k)))
-                    };
-                    let Some((q, (closer, is_async))) = created.or_else(owned_param) else {
+                    let Some((q, (closer, is_async))) = created else {
                         continue;
                     };
                     if reported.contains(&attr) || closes_attr(ix, &family, &attr) {
