@@ -7,11 +7,48 @@
 //! overflow the stack. Python itself refuses much shallower nesting, so real code
 //! is never cut.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, Tree};
 
 use super::model::*;
+
+/// The Python grammar.
+fn language() -> tree_sitter::Language {
+    tree_sitter_python::LANGUAGE.into()
+}
+
+/// The id of a grammar field, looked up once per call site (`child_by_field_name`
+/// looks the name up by string comparison on every call). `0` (no such field) makes
+/// `child_by_field_id` return `None`, exactly like `child_by_field_name`.
+macro_rules! fid {
+    ($name:literal) => {{
+        static ID: std::sync::OnceLock<u16> = std::sync::OnceLock::new();
+        *ID.get_or_init(|| language().field_id_for_name($name).map_or(0, |f| f.get()))
+    }};
+}
+
+/// `Node::kind` from a table built once: the same name, without the `strlen` and
+/// UTF-8 check `Node::kind` does on every call.
+trait FastKind<'tree> {
+    fn kind_fast(&self) -> &'tree str;
+}
+
+impl<'tree> FastKind<'tree> for Node<'tree> {
+    fn kind_fast(&self) -> &'tree str {
+        static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        let names = NAMES.get_or_init(|| {
+            let lang = language();
+            (0..lang.node_kind_count() as u16)
+                .map(|id| lang.node_kind_for_id(id).unwrap_or("").to_string())
+                .collect()
+        });
+        match names.get(self.kind_id() as usize) {
+            Some(k) if !k.is_empty() => k.as_str(),
+            _ => self.kind(),
+        }
+    }
+}
 
 /// Deepest syntax nesting the index descends into (CPython itself refuses 200
 /// nested parentheses, so real code stays well inside it).
@@ -127,6 +164,18 @@ pub struct ModuleIndex {
     pub truncated: bool,
     /// Binary operators (`2 ** attempt`, `"?key=" + k`, `delay * 2`).
     pub binops: Vec<BinOp>,
+    /// Per-module tables computed on first use by the queries and rules that read
+    /// them (built once instead of once per rule).
+    pub(crate) cache: IndexCache,
+}
+
+/// Lazily built derived tables of a [`ModuleIndex`].
+#[derive(Debug, Default)]
+pub(crate) struct IndexCache {
+    pub(crate) state_writes:
+        std::sync::OnceLock<Vec<crate::python::queries_concurrency::StateWrite>>,
+    pub(crate) mem_collections:
+        std::sync::OnceLock<Vec<crate::rules::mem::collections::Collection>>,
 }
 
 /// Parses `source` and builds its index. `module_name` is the dotted module path
@@ -172,6 +221,7 @@ pub fn index_module(
         ix,
         package: package_of(module_name, is_package),
         call_ids: HashMap::new(),
+        bound: vec![],
     };
     b.collect_imports_and_errors(root);
     let cx = Cx {
@@ -218,6 +268,8 @@ struct Builder {
     /// tree-sitter node id -> call id, so an expression summary can point at the
     /// call recorded for the same node.
     call_ids: HashMap<usize, CallId>,
+    /// The names in each scope's `locals`, for a constant-time duplicate check.
+    bound: Vec<HashSet<String>>,
 }
 
 impl ModuleIndex {
@@ -296,20 +348,45 @@ impl Builder {
     }
 
     fn bind(&mut self, scope: ScopeId, name: &str) {
-        let locals = &mut self.ix.scopes[scope].locals;
-        if !locals.iter().any(|l| l == name) {
-            locals.push(name.to_string());
+        if self.bound.len() <= scope {
+            self.bound.resize_with(scope + 1, HashSet::new);
+        }
+        if !self.bound[scope].contains(name) {
+            self.bound[scope].insert(name.to_string());
+            self.ix.scopes[scope].locals.push(name.to_string());
         }
     }
 
     /// Imports, comments and syntax errors anywhere in the file, collected first
     /// (iteratively) so that names resolve regardless of definition order.
     fn collect_imports_and_errors(&mut self, root: Node) {
+        // Node kinds compared by id (a string comparison per node is measurable on
+        // big files); every other kind falls through to the `_` arm as before.
+        static KINDS: std::sync::OnceLock<[u16; 4]> = std::sync::OnceLock::new();
+        let kinds = KINDS.get_or_init(|| {
+            let lang: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+            [
+                lang.id_for_node_kind("comment", true),
+                lang.id_for_node_kind("import_statement", true),
+                lang.id_for_node_kind("import_from_statement", true),
+                lang.id_for_node_kind("future_import_statement", true),
+            ]
+        });
         let mut cursor = root.walk();
         loop {
             let n = cursor.node();
             let mut descend = true;
-            match n.kind() {
+            let id = n.kind_id();
+            let kind = if id == kinds[0] {
+                "comment"
+            } else if id == kinds[1] || id == kinds[2] || id == kinds[3] {
+                "import_statement"
+            } else if n.is_error() {
+                "ERROR"
+            } else {
+                ""
+            };
+            match kind {
                 "comment" => {
                     let line = n.start_position().row + 1;
                     let text = self.text(n).to_string();
@@ -350,8 +427,8 @@ impl Builder {
         let mut owner_body = None;
         let mut p = n.parent();
         while let Some(a) = p {
-            if a.kind() == "function_definition" {
-                owner_body = a.child_by_field_name("body").map(|b| b.start_byte());
+            if a.kind_fast() == "function_definition" {
+                owner_body = a.child_by_field_id(fid!("body")).map(|b| b.start_byte());
                 break;
             }
             p = a.parent();
@@ -365,10 +442,10 @@ impl Builder {
                 owner_body,
             });
         };
-        if n.kind() == "import_statement" {
+        if n.kind_fast() == "import_statement" {
             let mut c = n.walk();
             for name in n.children_by_field_name("name", &mut c) {
-                match name.kind() {
+                match name.kind_fast() {
                     "dotted_name" => {
                         let full = self.text(name).to_string();
                         let first = full.split('.').next().unwrap_or("").to_string();
@@ -381,11 +458,11 @@ impl Builder {
                     }
                     "aliased_import" => {
                         let q = name
-                            .child_by_field_name("name")
+                            .child_by_field_id(fid!("name"))
                             .map(|x| self.text(x).to_string())
                             .unwrap_or_default();
                         let a = name
-                            .child_by_field_name("alias")
+                            .child_by_field_id(fid!("alias"))
                             .map(|x| self.text(x).to_string())
                             .unwrap_or_default();
                         add(self, a, q);
@@ -396,23 +473,23 @@ impl Builder {
             return;
         }
         // from X import a, b as c
-        let base = match n.child_by_field_name("module_name") {
-            Some(m) if m.kind() == "relative_import" => self.resolve_relative(m),
+        let base = match n.child_by_field_id(fid!("module_name")) {
+            Some(m) if m.kind_fast() == "relative_import" => self.resolve_relative(m),
             Some(m) => self.text(m).to_string(),
             None => String::from("__future__"),
         };
         let mut c = n.walk();
         for name in n.children_by_field_name("name", &mut c) {
-            let (q, local) = match name.kind() {
+            let (q, local) = match name.kind_fast() {
                 "dotted_name" => {
                     let t = self.text(name).to_string();
                     (t.clone(), t)
                 }
                 "aliased_import" => (
-                    name.child_by_field_name("name")
+                    name.child_by_field_id(fid!("name"))
                         .map(|x| self.text(x).to_string())
                         .unwrap_or_default(),
-                    name.child_by_field_name("alias")
+                    name.child_by_field_id(fid!("alias"))
                         .map(|x| self.text(x).to_string())
                         .unwrap_or_default(),
                 ),
@@ -461,16 +538,16 @@ impl Builder {
             self.ix.truncated = true;
             return;
         }
-        if n.kind() != "comment" {
+        if n.kind_fast() != "comment" {
             let span = self.span(n);
             self.ix.stmts.push(Stmt {
-                kind: n.kind().to_string(),
+                kind: n.kind_fast().to_string(),
                 span,
                 scope: cx.scope,
                 block: cx.block,
             });
         }
-        match n.kind() {
+        match n.kind_fast() {
             "comment"
             | "pass_statement"
             | "break_statement"
@@ -478,7 +555,7 @@ impl Builder {
             | "import_statement"
             | "import_from_statement"
             | "future_import_statement" => {
-                if n.kind().starts_with("import") {
+                if n.kind_fast().starts_with("import") {
                     for imp in self
                         .ix
                         .imports
@@ -493,7 +570,7 @@ impl Builder {
                 let mut c = n.walk();
                 let kids: Vec<Node> = n.named_children(&mut c).collect();
                 for e in kids {
-                    match e.kind() {
+                    match e.kind_fast() {
                         "assignment" | "augmented_assignment" => self.assignment(e, cx),
                         _ => {
                             let v = self.expr(e, cx);
@@ -538,7 +615,7 @@ impl Builder {
                 let mut c = n.walk();
                 let kids: Vec<Node> = n.named_children(&mut c).collect();
                 for e in kids {
-                    if e.kind() == "expression_list" {
+                    if e.kind_fast() == "expression_list" {
                         let mut c2 = e.walk();
                         let inner: Vec<Node> = e.named_children(&mut c2).collect();
                         for t in inner {
@@ -563,7 +640,7 @@ impl Builder {
                     .map(|i| self.text(i).to_string())
                     .collect();
                 let scope = &mut self.ix.scopes[cx.scope];
-                if n.kind() == "global_statement" {
+                if n.kind_fast() == "global_statement" {
                     scope.globals.extend(names);
                 } else {
                     scope.nonlocals.extend(names);
@@ -580,13 +657,13 @@ impl Builder {
                 let mut decorators = vec![];
                 let mut c = n.walk();
                 let kids: Vec<Node> = n.named_children(&mut c).collect();
-                for d in kids.iter().filter(|d| d.kind() == "decorator") {
+                for d in kids.iter().filter(|d| d.kind_fast() == "decorator") {
                     if let Some(e) = d.named_child(0) {
                         decorators.push(self.decorator(e, *d, cx));
                     }
                 }
-                if let Some(def) = n.child_by_field_name("definition") {
-                    if def.kind() == "class_definition" {
+                if let Some(def) = n.child_by_field_id(fid!("definition")) {
+                    if def.kind_fast() == "class_definition" {
                         self.class(def, n, cx, decorators);
                     } else {
                         self.function(def, n, cx, decorators);
@@ -594,17 +671,17 @@ impl Builder {
                 }
             }
             "match_statement" => {
-                if let Some(subject) = n.child_by_field_name("subject") {
+                if let Some(subject) = n.child_by_field_id(fid!("subject")) {
                     self.expr(subject, cx);
                 }
-                if let Some(body) = n.child_by_field_name("body") {
+                if let Some(body) = n.child_by_field_id(fid!("body")) {
                     let mut c = n.walk();
                     let _ = &mut c;
                     let mut c2 = body.walk();
                     let cases: Vec<Node> = body.named_children(&mut c2).collect();
                     for case in cases {
                         let bcx = self.push_block(BlockKind::Other, case, cx, 0);
-                        if let Some(cb) = case.child_by_field_name("consequence") {
+                        if let Some(cb) = case.child_by_field_id(fid!("consequence")) {
                             self.block_stmts(cb, bcx);
                         }
                     }
@@ -616,7 +693,8 @@ impl Builder {
                 let mut c = n.walk();
                 let kids: Vec<Node> = n.named_children(&mut c).collect();
                 for k in kids {
-                    if k.kind().ends_with("statement") || k.kind().ends_with("definition") {
+                    if k.kind_fast().ends_with("statement") || k.kind_fast().ends_with("definition")
+                    {
                         self.stmt(k, cx.deeper());
                     }
                 }
@@ -626,7 +704,7 @@ impl Builder {
                 let mut c = n.walk();
                 let kids: Vec<Node> = n.named_children(&mut c).collect();
                 for k in kids {
-                    if k.kind().ends_with("statement") || k.kind() == "block" {
+                    if k.kind_fast().ends_with("statement") || k.kind_fast() == "block" {
                         self.stmt(k, cx.deeper());
                     } else {
                         self.expr(k, cx);
@@ -638,10 +716,10 @@ impl Builder {
 
     fn decorator(&mut self, e: Node, d: Node, cx: Cx) -> Decorator {
         let span = self.span(d);
-        let (callee_node, call) = if e.kind() == "call" {
+        let (callee_node, call) = if e.kind_fast() == "call" {
             let v = self.expr(e, cx);
             (
-                e.child_by_field_name("function").unwrap_or(e),
+                e.child_by_field_id(fid!("function")).unwrap_or(e),
                 if let Value::Call(id) = v {
                     Some(id)
                 } else {
@@ -662,29 +740,29 @@ impl Builder {
     }
 
     fn assignment(&mut self, n: Node, cx: Cx) {
-        let op = if n.kind() == "augmented_assignment" {
+        let op = if n.kind_fast() == "augmented_assignment" {
             AssignOp::Augmented(
-                n.child_by_field_name("operator")
+                n.child_by_field_id(fid!("operator"))
                     .map(|o| self.text(o).to_string())
                     .unwrap_or_default(),
             )
-        } else if n.child_by_field_name("type").is_some() {
+        } else if n.child_by_field_id(fid!("type")).is_some() {
             AssignOp::Annotated
         } else {
             AssignOp::Plain
         };
         let annotation = n
-            .child_by_field_name("type")
+            .child_by_field_id(fid!("type"))
             .map(|t| self.text(t).to_string());
         // Chained assignment `a = b = f()`: the right side is itself an assignment.
         let mut targets = vec![];
         let mut cur = n;
         let value_node = loop {
-            if let Some(l) = cur.child_by_field_name("left") {
+            if let Some(l) = cur.child_by_field_id(fid!("left")) {
                 self.targets_into(l, cx, &mut targets);
             }
-            match cur.child_by_field_name("right") {
-                Some(r) if r.kind() == "assignment" => cur = r,
+            match cur.child_by_field_id(fid!("right")) {
+                Some(r) if r.kind_fast() == "assignment" => cur = r,
                 other => break other,
             }
         };
@@ -710,7 +788,7 @@ impl Builder {
     }
 
     fn targets_into(&mut self, n: Node, cx: Cx, out: &mut Vec<Target>) {
-        match n.kind() {
+        match n.kind_fast() {
             "pattern_list" | "tuple_pattern" | "list_pattern" | "expression_list" | "tuple"
             | "list" => {
                 if cx.depth > MAX_DEPTH {
@@ -736,11 +814,11 @@ impl Builder {
     }
 
     fn target(&mut self, n: Node, cx: Cx) -> Target {
-        match n.kind() {
+        match n.kind_fast() {
             "identifier" => Target::Name(self.text(n).to_string()),
             "attribute" => {
                 // `self.x.y = v` reads `self` (and `self.x`): record the base load.
-                if let Some(obj) = n.child_by_field_name("object") {
+                if let Some(obj) = n.child_by_field_id(fid!("object")) {
                     self.expr(obj, cx);
                 }
                 match dotted(n, self.ix.source.as_bytes()) {
@@ -749,13 +827,13 @@ impl Builder {
                 }
             }
             "subscript" => {
-                let base_node = n.child_by_field_name("value");
+                let base_node = n.child_by_field_id(fid!("value"));
                 let base = base_node.and_then(|b| dotted(b, self.ix.source.as_bytes()));
                 if let Some(b) = base_node {
                     self.expr(b, cx);
                 }
                 let key = n
-                    .child_by_field_name("subscript")
+                    .child_by_field_id(fid!("subscript"))
                     .map(|k| self.expr(k, cx))
                     .unwrap_or(Value::Other(String::new()));
                 match base {
@@ -772,13 +850,13 @@ impl Builder {
 
     fn if_stmt(&mut self, n: Node, cx: Cx) {
         let if_id = self.ix.ifs.len();
-        let cond = n.child_by_field_name("condition");
+        let cond = n.child_by_field_id(fid!("condition"));
         let test_span = cond.map(|c| self.span(c)).unwrap_or_else(|| self.span(n));
         let tests = cond.map(|c| self.tests(c)).unwrap_or_default();
         if let Some(c) = cond {
             self.expr(c, cx);
         }
-        let body = n.child_by_field_name("consequence");
+        let body = n.child_by_field_id(fid!("consequence"));
         let body_span = body.map(|b| self.span(b)).unwrap_or_default();
         let span = self.span(n);
         self.ix.ifs.push(If {
@@ -824,16 +902,16 @@ impl Builder {
         // Iterative over the elif chain so a long chain does not deepen recursion.
         let mut cx = cx;
         for a in alts {
-            match a.kind() {
+            match a.kind_fast() {
                 "elif_clause" => {
                     let if_id = self.ix.ifs.len();
-                    let cond = a.child_by_field_name("condition");
+                    let cond = a.child_by_field_id(fid!("condition"));
                     let test_span = cond.map(|c| self.span(c)).unwrap_or_else(|| self.span(*a));
                     let tests = cond.map(|c| self.tests(c)).unwrap_or_default();
                     if let Some(c) = cond {
                         self.expr(c, cx);
                     }
-                    let body = a.child_by_field_name("consequence");
+                    let body = a.child_by_field_id(fid!("consequence"));
                     let body_span = body.map(|b| self.span(b)).unwrap_or_default();
                     let span = self.span(*a);
                     self.ix.ifs.push(If {
@@ -863,7 +941,7 @@ impl Builder {
                     };
                 }
                 "else_clause" => {
-                    if let Some(b) = a.child_by_field_name("body") {
+                    if let Some(b) = a.child_by_field_id(fid!("body")) {
                         self.block_stmts(b, cx);
                     }
                 }
@@ -881,12 +959,12 @@ impl Builder {
             if out.len() > 16 {
                 break;
             }
-            match n.kind() {
+            match n.kind_fast() {
                 "boolean_operator" => {
-                    if let Some(l) = n.child_by_field_name("left") {
+                    if let Some(l) = n.child_by_field_id(fid!("left")) {
                         stack.push(l);
                     }
-                    if let Some(r) = n.child_by_field_name("right") {
+                    if let Some(r) = n.child_by_field_id(fid!("right")) {
                         stack.push(r);
                     }
                 }
@@ -896,7 +974,7 @@ impl Builder {
                     }
                 }
                 "not_operator" => {
-                    if let Some(arg) = n.child_by_field_name("argument") {
+                    if let Some(arg) = n.child_by_field_id(fid!("argument")) {
                         if let Some(p) = dotted(arg, self.ix.source.as_bytes()) {
                             out.push(Test {
                                 path: p,
@@ -933,7 +1011,7 @@ impl Builder {
                     let lp = dotted(l, self.ix.source.as_bytes());
                     let rp = dotted(r, self.ix.source.as_bytes());
                     match ops[0].as_str() {
-                        "is" | "==" if r.kind() == "none" => {
+                        "is" | "==" if r.kind_fast() == "none" => {
                             if let Some(p) = lp {
                                 out.push(Test {
                                     path: p,
@@ -941,7 +1019,7 @@ impl Builder {
                                 });
                             }
                         }
-                        "is not" | "!=" if r.kind() == "none" => {
+                        "is not" | "!=" if r.kind_fast() == "none" => {
                             if let Some(p) = lp {
                                 out.push(Test {
                                     path: p,
@@ -971,9 +1049,9 @@ impl Builder {
 
     fn for_stmt(&mut self, n: Node, cx: Cx) {
         let is_async = has_token(n, "async");
-        let iter = n.child_by_field_name("right").map(|r| self.expr(r, cx));
+        let iter = n.child_by_field_id(fid!("right")).map(|r| self.expr(r, cx));
         let mut targets = vec![];
-        if let Some(l) = n.child_by_field_name("left") {
+        if let Some(l) = n.child_by_field_id(fid!("left")) {
             let mut ts = vec![];
             self.targets_into(l, cx, &mut ts);
             for t in ts {
@@ -983,7 +1061,7 @@ impl Builder {
                 }
             }
         }
-        let body = n.child_by_field_name("body");
+        let body = n.child_by_field_id(fid!("body"));
         let span = self.span(n);
         if is_async {
             self.ix.awaits.push(Await {
@@ -1012,19 +1090,19 @@ impl Builder {
             self.block_stmts(b, bcx);
         }
         if let Some(alt) = n
-            .child_by_field_name("alternative")
-            .and_then(|a| a.child_by_field_name("body"))
+            .child_by_field_id(fid!("alternative"))
+            .and_then(|a| a.child_by_field_id(fid!("body")))
         {
             self.block_stmts(alt, cx.deeper());
         }
     }
 
     fn while_stmt(&mut self, n: Node, cx: Cx) {
-        let cond = n.child_by_field_name("condition");
+        let cond = n.child_by_field_id(fid!("condition"));
         let test = cond.map(|c| self.expr(c, cx));
         let infinite = matches!(test, Some(Value::Bool(true)))
             || matches!(&test, Some(Value::Num(x)) if x != "0");
-        let body = n.child_by_field_name("body");
+        let body = n.child_by_field_id(fid!("body"));
         let span = self.span(n);
         let loop_id = self.ix.loops.len();
         let body_span = body.map(|b| self.span(b)).unwrap_or_default();
@@ -1045,8 +1123,8 @@ impl Builder {
             self.block_stmts(b, bcx);
         }
         if let Some(alt) = n
-            .child_by_field_name("alternative")
-            .and_then(|a| a.child_by_field_name("body"))
+            .child_by_field_id(fid!("alternative"))
+            .and_then(|a| a.child_by_field_id(fid!("body")))
         {
             self.block_stmts(alt, cx.deeper());
         }
@@ -1055,7 +1133,7 @@ impl Builder {
     fn try_stmt(&mut self, n: Node, cx: Cx) {
         let try_id = self.ix.tries.len();
         let span = self.span(n);
-        let body = n.child_by_field_name("body");
+        let body = n.child_by_field_id(fid!("body"));
         let body_span = body.map(|b| self.span(b)).unwrap_or_default();
         self.ix.tries.push(Try {
             span,
@@ -1073,10 +1151,10 @@ impl Builder {
         let mut c = n.walk();
         let clauses: Vec<Node> = n.named_children(&mut c).collect();
         for cl in clauses {
-            match cl.kind() {
+            match cl.kind_fast() {
                 "except_clause" | "except_group_clause" => self.handler(cl, try_id, cx),
                 "else_clause" => {
-                    if let Some(b) = cl.child_by_field_name("body") {
+                    if let Some(b) = cl.child_by_field_id(fid!("body")) {
                         let sp = self.span(b);
                         self.ix.tries[try_id].else_body = Some(sp);
                         let bcx = self.push_block(BlockKind::TryElse, b, cx, try_id);
@@ -1103,8 +1181,8 @@ impl Builder {
         let mut name = None;
         // tree-sitter-python 0.25: `value` = the type expression, `alias` = the name.
         // Older layouts put `X as e` in an as_pattern: handle both.
-        let mut value = cl.child_by_field_name("value");
-        if let Some(a) = cl.child_by_field_name("alias") {
+        let mut value = cl.child_by_field_id(fid!("value"));
+        if let Some(a) = cl.child_by_field_id(fid!("alias")) {
             name = Some(self.text(a).to_string());
         }
         if value.is_none() {
@@ -1112,20 +1190,20 @@ impl Builder {
                 let mut c = cl.walk();
                 let v = cl
                     .named_children(&mut c)
-                    .find(|k| k.kind() != "block" && k.kind() != "comment");
+                    .find(|k| k.kind_fast() != "block" && k.kind_fast() != "comment");
                 v
             };
         }
         if let Some(mut v) = value {
-            if v.kind() == "as_pattern" {
-                if let Some(alias) = v.child_by_field_name("alias") {
+            if v.kind_fast() == "as_pattern" {
+                if let Some(alias) = v.child_by_field_id(fid!("alias")) {
                     name = Some(self.text(alias).to_string());
                 }
                 if let Some(inner) = v.named_child(0) {
                     v = inner;
                 }
             }
-            if v.kind() == "tuple" || v.kind() == "parenthesized_expression" {
+            if v.kind_fast() == "tuple" || v.kind_fast() == "parenthesized_expression" {
                 let mut c = v.walk();
                 for t in v.named_children(&mut c) {
                     types.push(self.text(t).to_string());
@@ -1148,8 +1226,8 @@ impl Builder {
                 let mut c = b.walk();
                 let v: Vec<String> = b
                     .named_children(&mut c)
-                    .filter(|k| k.kind() != "comment")
-                    .map(|k| k.kind().to_string())
+                    .filter(|k| k.kind_fast() != "comment")
+                    .map(|k| k.kind_fast().to_string())
                     .collect();
                 v
             })
@@ -1182,13 +1260,13 @@ impl Builder {
         if let Some(clause) = first_of_kind(n, "with_clause") {
             let mut c = clause.walk();
             let kids: Vec<Node> = clause.named_children(&mut c).collect();
-            for item in kids.into_iter().filter(|k| k.kind() == "with_item") {
-                let Some(v) = item.child_by_field_name("value") else {
+            for item in kids.into_iter().filter(|k| k.kind_fast() == "with_item") {
+                let Some(v) = item.child_by_field_id(fid!("value")) else {
                     continue;
                 };
-                let (expr, alias) = if v.kind() == "as_pattern" {
+                let (expr, alias) = if v.kind_fast() == "as_pattern" {
                     let alias = v
-                        .child_by_field_name("alias")
+                        .child_by_field_id(fid!("alias"))
                         .map(|a| self.text(a).trim().to_string());
                     (v.named_child(0).unwrap_or(v), alias)
                 } else {
@@ -1217,7 +1295,7 @@ impl Builder {
                 kind: AwaitKind::AsyncWith,
             });
         }
-        let body = n.child_by_field_name("body");
+        let body = n.child_by_field_id(fid!("body"));
         let body_span = body.map(|b| self.span(b)).unwrap_or_default();
         let wid = self.ix.withs.len();
         self.ix.withs.push(With {
@@ -1253,11 +1331,11 @@ impl Builder {
         let is_async = kind == ScopeKind::Function && has_token(def, "async");
         let span = self.span(outer);
         let name_span = def
-            .child_by_field_name("name")
+            .child_by_field_id(fid!("name"))
             .map(|n| self.span(n))
             .unwrap_or_else(|| self.span(def));
         let body_span = def
-            .child_by_field_name("body")
+            .child_by_field_id(fid!("body"))
             .map(|b| self.span(b))
             .unwrap_or_else(|| self.span(def));
         self.ix.scopes.push(Scope {
@@ -1282,7 +1360,7 @@ impl Builder {
 
     fn function(&mut self, def: Node, outer: Node, cx: Cx, decorators: Vec<Decorator>) {
         let name = def
-            .child_by_field_name("name")
+            .child_by_field_id(fid!("name"))
             .map(|n| self.text(n).to_string())
             .unwrap_or_default();
         self.bind(cx.scope, &name);
@@ -1292,10 +1370,10 @@ impl Builder {
             block: None,
             depth: cx.depth + 1,
         };
-        if let Some(p) = def.child_by_field_name("parameters") {
+        if let Some(p) = def.child_by_field_id(fid!("parameters")) {
             self.params(p, cx, sid);
         }
-        if let Some(body) = def.child_by_field_name("body") {
+        if let Some(body) = def.child_by_field_id(fid!("body")) {
             self.block_stmts(body, fcx);
         }
     }
@@ -1304,18 +1382,18 @@ impl Builder {
         let mut c = p.walk();
         let kids: Vec<Node> = p.named_children(&mut c).collect();
         for k in kids {
-            let (name_node, ann, default) = match k.kind() {
+            let (name_node, ann, default) = match k.kind_fast() {
                 "identifier" => (Some(k), None, None),
-                "typed_parameter" => (k.named_child(0), k.child_by_field_name("type"), None),
+                "typed_parameter" => (k.named_child(0), k.child_by_field_id(fid!("type")), None),
                 "default_parameter" => (
-                    k.child_by_field_name("name"),
+                    k.child_by_field_id(fid!("name")),
                     None,
-                    k.child_by_field_name("value"),
+                    k.child_by_field_id(fid!("value")),
                 ),
                 "typed_default_parameter" => (
-                    k.child_by_field_name("name"),
-                    k.child_by_field_name("type"),
-                    k.child_by_field_name("value"),
+                    k.child_by_field_id(fid!("name")),
+                    k.child_by_field_id(fid!("type")),
+                    k.child_by_field_id(fid!("value")),
                 ),
                 "list_splat_pattern" | "dictionary_splat_pattern" => (k.named_child(0), None, None),
                 _ => (None, None, None),
@@ -1349,13 +1427,13 @@ impl Builder {
             if seen > 200 {
                 break;
             }
-            if n.kind() == "identifier" || n.kind() == "attribute" {
+            if n.kind_fast() == "identifier" || n.kind_fast() == "attribute" {
                 if let Some(d) = dotted(n, self.ix.source.as_bytes()) {
                     out.push(self.resolve(&d, scope).unwrap_or(d));
                     continue;
                 }
             }
-            if n.kind() == "string" {
+            if n.kind_fast() == "string" {
                 // "httpx.Client" forward references
                 let t = self
                     .text(n)
@@ -1374,16 +1452,16 @@ impl Builder {
 
     fn class(&mut self, def: Node, outer: Node, cx: Cx, decorators: Vec<Decorator>) {
         let name = def
-            .child_by_field_name("name")
+            .child_by_field_id(fid!("name"))
             .map(|n| self.text(n).to_string())
             .unwrap_or_default();
         self.bind(cx.scope, &name);
         let mut bases = vec![];
-        if let Some(sc) = def.child_by_field_name("superclasses") {
+        if let Some(sc) = def.child_by_field_id(fid!("superclasses")) {
             let mut c = sc.walk();
             let kids: Vec<Node> = sc.named_children(&mut c).collect();
             for b in kids {
-                if b.kind() == "keyword_argument" {
+                if b.kind_fast() == "keyword_argument" {
                     continue;
                 }
                 bases.push(self.expr(b, cx));
@@ -1391,7 +1469,7 @@ impl Builder {
         }
         let sid = self.new_scope(ScopeKind::Class, name, def, outer, cx, decorators);
         self.ix.scopes[sid].bases = bases;
-        if let Some(body) = def.child_by_field_name("body") {
+        if let Some(body) = def.child_by_field_id(fid!("body")) {
             self.block_stmts(
                 body,
                 Cx {
@@ -1407,7 +1485,7 @@ impl Builder {
 
     /// A shallow summary of an expression, without recording facts.
     fn shallow(&self, n: Node) -> Value {
-        match n.kind() {
+        match n.kind_fast() {
             "identifier" => Value::Name(self.text(n).to_string()),
             "attribute" => match dotted(n, self.ix.source.as_bytes()) {
                 Some(p) => Value::Path(p),
@@ -1430,7 +1508,7 @@ impl Builder {
             return Value::Other(String::new());
         }
         let cx1 = cx.deeper();
-        match n.kind() {
+        match n.kind_fast() {
             "identifier" => {
                 let name = self.text(n).to_string();
                 let span = self.span(n);
@@ -1456,7 +1534,7 @@ impl Builder {
                     });
                     Value::Path(p)
                 } else {
-                    if let Some(o) = n.child_by_field_name("object") {
+                    if let Some(o) = n.child_by_field_id(fid!("object")) {
                         self.expr(o, cx1);
                     }
                     Value::Other(truncate(self.text(n)))
@@ -1486,8 +1564,11 @@ impl Builder {
                     let mut fields = vec![];
                     let mut c = n.walk();
                     let kids: Vec<Node> = n.named_children(&mut c).collect();
-                    for k in kids.into_iter().filter(|k| k.kind() == "interpolation") {
-                        if let Some(e) = k.child_by_field_name("expression") {
+                    for k in kids
+                        .into_iter()
+                        .filter(|k| k.kind_fast() == "interpolation")
+                    {
+                        if let Some(e) = k.child_by_field_id(fid!("expression")) {
                             fields.push(self.text(e).to_string());
                             self.expr(e, cx1);
                         }
@@ -1526,13 +1607,13 @@ impl Builder {
                 let mut items = vec![];
                 let mut c = n.walk();
                 let kids: Vec<Node> = n.named_children(&mut c).collect();
-                for k in kids.into_iter().filter(|k| k.kind() != "comment") {
+                for k in kids.into_iter().filter(|k| k.kind_fast() != "comment") {
                     let v = self.expr(k, cx1);
                     if items.len() < 64 {
                         items.push(v);
                     }
                 }
-                match n.kind() {
+                match n.kind_fast() {
                     "list" => Value::List(items),
                     "set" => Value::Set(items),
                     _ => Value::Tuple(items),
@@ -1543,13 +1624,13 @@ impl Builder {
                 let mut c = n.walk();
                 let kids: Vec<Node> = n.named_children(&mut c).collect();
                 for k in kids {
-                    if k.kind() == "pair" {
+                    if k.kind_fast() == "pair" {
                         let key = k
-                            .child_by_field_name("key")
+                            .child_by_field_id(fid!("key"))
                             .map(|x| self.expr(x, cx1))
                             .unwrap_or(Value::None);
                         let val = k
-                            .child_by_field_name("value")
+                            .child_by_field_id(fid!("value"))
                             .map(|x| self.expr(x, cx1))
                             .unwrap_or(Value::None);
                         if items.len() < 64 {
@@ -1567,11 +1648,11 @@ impl Builder {
             },
             "subscript" => {
                 let base = n
-                    .child_by_field_name("value")
+                    .child_by_field_id(fid!("value"))
                     .map(|b| self.expr(b, cx1))
                     .unwrap_or(Value::None);
                 let key = n
-                    .child_by_field_name("subscript")
+                    .child_by_field_id(fid!("subscript"))
                     .map(|k| self.expr(k, cx1))
                     .unwrap_or(Value::None);
                 Value::Subscript {
@@ -1581,10 +1662,10 @@ impl Builder {
             }
             "lambda" => {
                 let sid = self.new_scope(ScopeKind::Lambda, "<lambda>".into(), n, n, cx, vec![]);
-                if let Some(p) = n.child_by_field_name("parameters") {
+                if let Some(p) = n.child_by_field_id(fid!("parameters")) {
                     self.params(p, cx, sid);
                 }
-                if let Some(body) = n.child_by_field_name("body") {
+                if let Some(body) = n.child_by_field_id(fid!("body")) {
                     self.expr(
                         body,
                         Cx {
@@ -1620,10 +1701,12 @@ impl Builder {
             }
             "named_expression" => {
                 let name = n
-                    .child_by_field_name("name")
+                    .child_by_field_id(fid!("name"))
                     .map(|x| self.text(x).to_string())
                     .unwrap_or_default();
-                let value = n.child_by_field_name("value").map(|v| self.expr(v, cx1));
+                let value = n
+                    .child_by_field_id(fid!("value"))
+                    .map(|v| self.expr(v, cx1));
                 if let Some(Value::Call(id)) = &value {
                     self.ix.calls[*id].usage = CallUse::Assigned;
                 }
@@ -1642,15 +1725,15 @@ impl Builder {
             }
             "binary_operator" => {
                 let op = n
-                    .child_by_field_name("operator")
+                    .child_by_field_id(fid!("operator"))
                     .map(|o| self.text(o).to_string())
                     .unwrap_or_default();
                 let left = n
-                    .child_by_field_name("left")
+                    .child_by_field_id(fid!("left"))
                     .map(|l| self.shallow(l))
                     .unwrap_or(Value::None);
                 let right = n
-                    .child_by_field_name("right")
+                    .child_by_field_id(fid!("right"))
                     .map(|r| self.shallow(r))
                     .unwrap_or(Value::None);
                 let span = self.span(n);
@@ -1682,7 +1765,7 @@ impl Builder {
                 let kids: Vec<Node> = n.named_children(&mut c).collect();
                 for k in kids {
                     // Statements can appear under ERROR recovery; route them properly.
-                    if k.kind().ends_with("statement") || k.kind() == "block" {
+                    if k.kind_fast().ends_with("statement") || k.kind_fast() == "block" {
                         self.stmt(k, cx1);
                     } else {
                         self.expr(k, cx1);
@@ -1713,18 +1796,18 @@ impl Builder {
         });
         let lcx = self.push_block(BlockKind::Loop, n, cx, loop_id);
         let mut first = true;
-        for k in kids.iter().filter(|k| k.kind() == "for_in_clause") {
+        for k in kids.iter().filter(|k| k.kind_fast() == "for_in_clause") {
             if has_token(*k, "async") {
                 self.ix.loops[loop_id].is_async = true;
             }
-            if let Some(r) = k.child_by_field_name("right") {
+            if let Some(r) = k.child_by_field_id(fid!("right")) {
                 let v = self.expr(r, if first { cx } else { lcx });
                 if first {
                     self.ix.loops[loop_id].iter = Some(v);
                 }
                 first = false;
             }
-            if let Some(l) = k.child_by_field_name("left") {
+            if let Some(l) = k.child_by_field_id(fid!("left")) {
                 let mut ts = vec![];
                 self.targets_into(l, lcx, &mut ts);
                 for t in ts {
@@ -1734,7 +1817,7 @@ impl Builder {
                 }
             }
         }
-        for k in kids.iter().filter(|k| k.kind() != "for_in_clause") {
+        for k in kids.iter().filter(|k| k.kind_fast() != "for_in_clause") {
             self.expr(*k, lcx);
         }
     }
@@ -1756,17 +1839,19 @@ impl Builder {
             awaited: false,
         });
         self.call_ids.insert(n.id(), id);
-        let func = n.child_by_field_name("function");
+        let func = n.child_by_field_id(fid!("function"));
         if let Some(f) = func {
             let callee = dotted(f, self.ix.source.as_bytes());
-            let (receiver, method) = if f.kind() == "attribute" {
-                let recv = f.child_by_field_name("object").map(|o| self.expr(o, cx1));
+            let (receiver, method) = if f.kind_fast() == "attribute" {
+                let recv = f
+                    .child_by_field_id(fid!("object"))
+                    .map(|o| self.expr(o, cx1));
                 if let Some(Value::Call(rid)) = recv {
                     self.ix.calls[rid].usage = CallUse::Receiver;
                 }
                 (
                     recv,
-                    f.child_by_field_name("attribute")
+                    f.child_by_field_id(fid!("attribute"))
                         .map(|a| self.text(a).to_string())
                         .unwrap_or_default(),
                 )
@@ -1785,9 +1870,9 @@ impl Builder {
             call.receiver = receiver;
             call.method = method;
         }
-        if let Some(args) = n.child_by_field_name("arguments") {
+        if let Some(args) = n.child_by_field_id(fid!("arguments")) {
             let mut out = vec![];
-            if args.kind() == "generator_expression" {
+            if args.kind_fast() == "generator_expression" {
                 let v = self.expr(args, cx1);
                 out.push(Arg {
                     keyword: None,
@@ -1800,13 +1885,13 @@ impl Builder {
                 let kids: Vec<Node> = args.named_children(&mut c).collect();
                 for a in kids {
                     let sp = self.span(a);
-                    let arg = match a.kind() {
+                    let arg = match a.kind_fast() {
                         "keyword_argument" => {
                             let kw = a
-                                .child_by_field_name("name")
+                                .child_by_field_id(fid!("name"))
                                 .map(|x| self.text(x).to_string());
                             let v = a
-                                .child_by_field_name("value")
+                                .child_by_field_id(fid!("value"))
                                 .map(|x| self.expr(x, cx1))
                                 .unwrap_or(Value::None);
                             Arg {
@@ -1871,20 +1956,38 @@ impl Builder {
     fn finish(&mut self) {
         // Handler exits: raise/return/break/continue statements inside the handler
         // block (same scope).
+        // The facts of each scope, so that each handler reads only its own scope's.
+        let n_scopes = self.ix.scopes.len();
+        let by_scope = |scopes: &mut dyn Iterator<Item = ScopeId>| {
+            let mut out: Vec<Vec<usize>> = vec![vec![]; n_scopes];
+            for (i, s) in scopes.enumerate() {
+                out[s].push(i);
+            }
+            out
+        };
+        let (raises_of, returns_of, stmts_of) = if self.ix.handlers.is_empty() {
+            (vec![], vec![], vec![])
+        } else {
+            (
+                by_scope(&mut self.ix.raises.iter().map(|r| r.scope)),
+                by_scope(&mut self.ix.returns.iter().map(|r| r.scope)),
+                by_scope(&mut self.ix.stmts.iter().map(|s| s.scope)),
+            )
+        };
         for hid in 0..self.ix.handlers.len() {
             let (scope, body) = (self.ix.handlers[hid].scope, self.ix.handlers[hid].body);
             let mut exits = Exits::default();
-            for r in &self.ix.raises {
+            for r in raises_of[scope].iter().map(|&i| &self.ix.raises[i]) {
                 if r.scope == scope && body.contains(&r.span) {
                     exits.raises = true;
                 }
             }
-            for r in &self.ix.returns {
+            for r in returns_of[scope].iter().map(|&i| &self.ix.returns[i]) {
                 if r.scope == scope && !r.is_yield && body.contains(&r.span) {
                     exits.returns = true;
                 }
             }
-            for s in &self.ix.stmts {
+            for s in stmts_of[scope].iter().map(|&i| &self.ix.stmts[i]) {
                 if s.scope == scope && body.contains(&s.span) {
                     match s.kind.as_str() {
                         "break_statement" => exits.breaks = true,
@@ -1954,8 +2057,11 @@ pub(crate) fn resolve_in(ix: &ModuleIndex, dotted_name: &str, scope: ScopeId) ->
             &dotted_name[imp.local.len()..]
         ));
     }
-    let module_defines = ix.scopes[0].locals.iter().any(|l| l == first);
-    if !module_defines && rest.is_none() && BUILTINS.contains(&first) {
+    // (the scan of the module's locals last: it is the longest list)
+    if rest.is_none()
+        && BUILTINS.contains(&first)
+        && !ix.scopes[0].locals.iter().any(|l| l == first)
+    {
         return Some(first.to_string());
     }
     None
@@ -1981,19 +2087,19 @@ pub(crate) fn dotted(n: Node, src: &[u8]) -> Option<String> {
     let mut parts = vec![];
     let mut cur = n;
     loop {
-        match cur.kind() {
+        match cur.kind_fast() {
             "identifier" => {
                 parts.push(cur.utf8_text(src).ok()?.to_string());
                 break;
             }
             "attribute" => {
                 parts.push(
-                    cur.child_by_field_name("attribute")?
+                    cur.child_by_field_id(fid!("attribute"))?
                         .utf8_text(src)
                         .ok()?
                         .to_string(),
                 );
-                cur = cur.child_by_field_name("object")?;
+                cur = cur.child_by_field_id(fid!("object"))?;
             }
             _ => return None,
         }
@@ -2009,14 +2115,14 @@ fn has_token(n: Node, token: &str) -> bool {
     let mut c = n.walk();
     let found = n
         .children(&mut c)
-        .take_while(|k| !k.is_named() || k.kind() == "comment")
-        .any(|k| k.kind() == token);
+        .take_while(|k| !k.is_named() || k.kind_fast() == "comment")
+        .any(|k| k.kind_fast() == token);
     found
 }
 
 fn first_of_kind<'t>(n: Node<'t>, kind: &str) -> Option<Node<'t>> {
     let mut c = n.walk();
-    let found = n.named_children(&mut c).find(|k| k.kind() == kind);
+    let found = n.named_children(&mut c).find(|k| k.kind_fast() == kind);
     found
 }
 
@@ -2024,7 +2130,7 @@ fn has_interpolation(n: Node) -> bool {
     let mut c = n.walk();
     let found = n
         .named_children(&mut c)
-        .any(|k| k.kind() == "interpolation");
+        .any(|k| k.kind_fast() == "interpolation");
     found
 }
 

@@ -246,7 +246,13 @@ impl ModuleIndex {
 
     /// Every write to a named or dotted piece of state in the module: assignment
     /// targets, `del X[k]`, and mutating method calls on a path.
-    pub fn state_writes(&self) -> Vec<StateWrite> {
+    pub fn state_writes(&self) -> &[StateWrite] {
+        self.cache
+            .state_writes
+            .get_or_init(|| self.compute_state_writes())
+    }
+
+    fn compute_state_writes(&self) -> Vec<StateWrite> {
         let mut out = vec![];
         for (i, a) in self.assignments.iter().enumerate() {
             for t in &a.targets {

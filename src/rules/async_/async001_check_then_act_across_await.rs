@@ -73,7 +73,7 @@ impl Rule for Async001 {
         let ix = cx.ix;
         let mut reported = HashSet::new();
         let writes = ix.state_writes();
-        for w in &writes {
+        for w in writes {
             if !ix.is_async_scope(w.scope) || !ix.is_shared_state(&w.path, w.scope) {
                 continue;
             }

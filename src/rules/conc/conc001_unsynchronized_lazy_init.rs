@@ -107,7 +107,7 @@ impl Rule for Conc001 {
         let ix = cx.ix;
         let mut reported = HashSet::new();
         let writes = ix.state_writes();
-        for w in &writes {
+        for w in writes {
             if w.kind != WriteKind::Assign {
                 continue;
             }

@@ -91,7 +91,7 @@ impl Rule for Conc002 {
             }
         }
         let is_self_attr = |p: &str| p.starts_with("self.") && p.matches('.').count() == 1;
-        for w in &writes {
+        for w in writes {
             if !is_self_attr(&w.path) || lock_paths.contains(&w.path) {
                 continue;
             }
@@ -147,7 +147,7 @@ impl Rule for Conc002 {
                 })
         }
         let mut seen_lines = HashSet::new();
-        for w in &writes {
+        for w in writes {
             if !is_self_attr(&w.path) {
                 continue;
             }

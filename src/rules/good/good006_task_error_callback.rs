@@ -46,8 +46,16 @@ impl Rule for Good006 {
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
         let loggers = ix.logger_paths(&cx.config.loggers);
+        // Scopes holding a `x.exception()` call: the only candidates (saves a scan
+        // of every call for every function).
+        let mut has_exception_call = vec![false; ix.scopes.len()];
+        for c in &ix.calls {
+            if c.method == "exception" && c.args.is_empty() {
+                has_exception_call[c.scope] = true;
+            }
+        }
         for (sid, sc) in ix.scopes.iter().enumerate() {
-            if sc.kind != ScopeKind::Function || sc.params.is_empty() {
+            if sc.kind != ScopeKind::Function || sc.params.is_empty() || !has_exception_call[sid] {
                 continue;
             }
             let params: Vec<&str> = sc.params.iter().map(|p| p.name.as_str()).collect();

@@ -389,7 +389,14 @@ fn constant_growth(call: &Call, kind: CollKind) -> bool {
 }
 
 /// Every tracked collection of the module, with its growth and shrink sites.
-pub fn collections(ix: &ModuleIndex) -> Vec<Collection> {
+/// Computed once per module (MEM001, MEM002 and MEM005 share it).
+pub fn collections(ix: &ModuleIndex) -> &[Collection] {
+    ix.cache
+        .mem_collections
+        .get_or_init(|| compute_collections(ix))
+}
+
+fn compute_collections(ix: &ModuleIndex) -> Vec<Collection> {
     let mut out: Vec<Collection> = vec![];
     for (ai, a) in ix.assignments.iter().enumerate() {
         if a.op == AssignOp::Walrus || a.targets.len() != 1 {
