@@ -132,37 +132,39 @@ impl ModuleIndex {
 
     /// Dotted paths bound to lock objects: `_lock = threading.Lock()` gives `_lock`;
     /// `self._lock = asyncio.Lock()` and class attribute `_lock = Lock()` give
-    /// `self._lock` (and `cls._lock`).
+    /// `self._lock` (and `cls._lock`, `ClassName._lock`).
     pub fn lock_paths(&self) -> HashSet<String> {
-        let mut out = HashSet::new();
-        for a in &self.assignments {
-            let Some(call) = a.value.as_ref().and_then(|v| self.call_value(v)) else {
-                continue;
-            };
-            let Some(q) = call.qualified.as_deref() else {
-                continue;
-            };
-            if !LOCK_TYPES.contains(&q) {
-                continue;
-            }
+        self.lock_bindings().map(|(path, _)| path).collect()
+    }
+
+    /// (path, qualified lock constructor) for every binding of a lock object.
+    pub fn lock_bindings(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        self.assignments.iter().flat_map(move |a| {
+            let q = a
+                .value
+                .as_ref()
+                .and_then(|v| self.call_value(v))
+                .and_then(|c| c.qualified.as_deref())
+                .filter(|q| LOCK_TYPES.contains(q))
+                .map(str::to_string);
+            let mut out = vec![];
+            let Some(q) = q else { return out };
             for t in &a.targets {
                 match t {
                     Target::Name(n) => {
-                        out.insert(n.clone());
+                        out.push((n.clone(), q.clone()));
                         if self.scopes[a.scope].kind == ScopeKind::Class {
-                            out.insert(format!("self.{n}"));
-                            out.insert(format!("cls.{n}"));
-                            out.insert(format!("{}.{n}", self.scopes[a.scope].name));
+                            for prefix in ["self", "cls", self.scopes[a.scope].name.as_str()] {
+                                out.push((format!("{prefix}.{n}"), q.clone()));
+                            }
                         }
                     }
-                    Target::Attr(p) => {
-                        out.insert(p.clone());
-                    }
+                    Target::Attr(p) => out.push((p.clone(), q.clone())),
                     _ => {}
                 }
             }
-        }
-        out
+            out
+        })
     }
 
     /// Await points (`await`, `async with`, `async for`) in `scope` strictly between

@@ -86,36 +86,9 @@ impl ModuleIndex {
     }
 
     /// Lock paths with the qualified constructor that built them
-    /// (`self._lock` -> `threading.Lock`).
+    /// (`self._lock` -> `threading.Lock`); see [`ModuleIndex::lock_paths`].
     pub fn lock_types(&self) -> HashMap<String, String> {
-        let mut out = HashMap::new();
-        for a in &self.assignments {
-            let Some(call) = a.value.as_ref().and_then(|v| self.call_value(v)) else {
-                continue;
-            };
-            let Some(q) = call.qualified.as_deref() else {
-                continue;
-            };
-            if !LOCK_TYPES.contains(&q) {
-                continue;
-            }
-            for t in &a.targets {
-                match t {
-                    Target::Name(n) => {
-                        out.insert(n.clone(), q.to_string());
-                        if self.scopes[a.scope].kind == ScopeKind::Class {
-                            out.insert(format!("self.{n}"), q.to_string());
-                            out.insert(format!("cls.{n}"), q.to_string());
-                        }
-                    }
-                    Target::Attr(p) => {
-                        out.insert(p.clone(), q.to_string());
-                    }
-                    _ => {}
-                }
-            }
-        }
-        out
+        self.lock_bindings().collect()
     }
 
     /// The qualified constructor of lock `path` (`self._lock`) as assigned inside
