@@ -1,6 +1,6 @@
 //! PERF001 query-in-loop.
 use crate::finding::{Kind, Severity};
-use crate::python::{BlockKind, LoopKind, ModuleIndex, Value};
+use crate::python::{BlockKind, LoopKind, ModuleIndex, Target, Value};
 use crate::rules::fixtext::{self, Edit};
 use crate::rules::{Checker, Rule, RuleMeta};
 
@@ -28,9 +28,11 @@ traces_by_session = trace_repo.get_by_session_ids(session_ids)
 ```
 
 ## Not reported
-Loops over constant small literals (`for kind in ("a", "b")`, `range(3)`), and
-session calls that only stage work (`add`, `add_all`, `delete`, `expunge`, `flush`,
-`commit`).
+Loops over data written in the code (a list/tuple/set display such as
+`for model in [User, Order]`, a name bound only to such a display, `range(3)`):
+their size is fixed by the source. Schema statements run per object (`DROP`,
+`ALTER`, `CREATE`, `TRUNCATE`... as the query text). Session calls that only stage
+work (`add`, `add_all`, `delete`, `expunge`, `flush`, `commit`).
 "#;
 
 pub static META: RuleMeta = RuleMeta {
@@ -163,11 +165,33 @@ fn http_client_names(ix: &ModuleIndex, scope: usize) -> std::collections::HashSe
     out
 }
 
-/// Loops over a small constant literal: `("a", "b")`, `[1, 2]`, `range(3)`.
-fn constant_loop(ix: &ModuleIndex, iter: Option<&Value>) -> bool {
+/// Loops over data written in the code: a list/tuple/set display (its size is
+/// fixed by the source: test cases, table names), a name bound to one in the same
+/// or the module scope, or `range(<= 16)`.
+fn constant_loop(ix: &ModuleIndex, iter: Option<&Value>, scope: usize) -> bool {
     match iter {
-        Some(Value::List(xs)) | Some(Value::Tuple(xs)) | Some(Value::Set(xs)) => {
-            xs.len() <= 16 && xs.iter().all(Value::is_constant)
+        Some(Value::List(_)) | Some(Value::Tuple(_)) | Some(Value::Set(_)) => true,
+        Some(Value::Name(n)) => {
+            ix.assignments.iter().any(|a| {
+                (a.scope == scope || a.scope == 0)
+                    && a.targets
+                        .iter()
+                        .any(|t| matches!(t, Target::Name(x) if x == n))
+                    && matches!(
+                        a.value,
+                        Some(Value::List(_) | Value::Tuple(_) | Value::Set(_))
+                    )
+            }) && !ix.assignments.iter().any(|a| {
+                // ... and never rebound to anything else.
+                (a.scope == scope || a.scope == 0)
+                    && a.targets
+                        .iter()
+                        .any(|t| matches!(t, Target::Name(x) if x == n))
+                    && !matches!(
+                        a.value,
+                        Some(Value::List(_) | Value::Tuple(_) | Value::Set(_))
+                    )
+            })
         }
         Some(v) => ix.call_value(v).is_some_and(|c| {
             c.qualified.as_deref() == Some("range")
@@ -178,6 +202,43 @@ fn constant_loop(ix: &ModuleIndex, iter: Option<&Value>) -> bool {
         }),
         None => false,
     }
+}
+
+/// Schema statements (`DROP`, `ALTER`, `CREATE`, `TRUNCATE`...) run per table or
+/// constraint: one per object by nature, not an N+1 read.
+fn is_ddl(ix: &ModuleIndex, c: &crate::python::Call) -> bool {
+    const DDL: &[&str] = &[
+        "DROP ",
+        "ALTER ",
+        "CREATE ",
+        "TRUNCATE ",
+        "VACUUM",
+        "ANALYZE",
+        "GRANT ",
+        "REVOKE ",
+        "COMMENT ON",
+    ];
+    let starts_ddl = |t: &str| {
+        let t = t.trim_start().to_ascii_uppercase();
+        DDL.iter().any(|k| t.starts_with(k))
+    };
+    c.args.iter().any(|a| match &a.value {
+        Value::Str(t) => starts_ddl(t),
+        Value::FString { text, .. } => starts_ddl(
+            text.trim_start_matches(|ch: char| ch.is_ascii_alphabetic())
+                .trim_start_matches(['"', '\'']),
+        ),
+        v => ix.call_value(v).is_some_and(|inner| {
+            inner.args.iter().any(|x| match &x.value {
+                Value::Str(t) => starts_ddl(t),
+                Value::FString { text, .. } => starts_ddl(
+                    text.trim_start_matches(|ch: char| ch.is_ascii_alphabetic())
+                        .trim_start_matches(['"', '\'']),
+                ),
+                _ => false,
+            })
+        }),
+    })
 }
 
 fn value_text(ix: &ModuleIndex, v: &Value) -> String {
@@ -220,13 +281,13 @@ impl Rule for Perf001 {
             if !any_method && !QUERY_METHODS.contains(&c.method.as_str()) {
                 continue;
             }
-            if http_client_names(ix, c.scope).contains(recv) {
+            if http_client_names(ix, c.scope).contains(recv) || is_ddl(ix, c) {
                 continue;
             }
             // The innermost loop whose variable the arguments use.
             let hit = loops.iter().find_map(|&lid| {
                 let lp = &ix.loops[lid];
-                if constant_loop(ix, lp.iter.as_ref()) {
+                if constant_loop(ix, lp.iter.as_ref(), c.scope) {
                     return None;
                 }
                 let var = c.args.iter().find_map(|a| {
