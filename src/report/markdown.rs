@@ -253,6 +253,21 @@ fn lang_of(path: &str) -> &'static str {
     }
 }
 
+/// The recommended fix of a finding still open (a manual finding's fix is prose,
+/// so it is fenced without a language).
+fn recommended_fix(f: &Item, lang: &str, out: &mut String) {
+    if let (Some(fix), true) = (&f.recommended_fix, f.detection.is_active()) {
+        let _ = writeln!(out, "**Fix**:\n");
+        let lang = if f.rule == crate::store::MANUAL_RULE {
+            ""
+        } else {
+            lang
+        };
+        out.push_str(&fence(fix, lang));
+        out.push('\n');
+    }
+}
+
 fn finding(f: &Item, out: &mut String) {
     let _ = writeln!(out, "### {}: {}\n", f.number, text(&f.title));
     let _ = writeln!(out, "**File**: {}  ", code(&f.location()));
@@ -297,35 +312,9 @@ fn finding(f: &Item, out: &mut String) {
             let _ = writeln!(out, "**Current code**:\n");
             out.push_str(&fence(before, lang));
             out.push('\n');
-            if let Some(fix) = &f.recommended_fix {
-                if f.detection.is_active() {
-                    let _ = writeln!(out, "**Fix**:\n");
-                    out.push_str(&fence(
-                        fix,
-                        if f.rule == crate::store::MANUAL_RULE {
-                            ""
-                        } else {
-                            lang
-                        },
-                    ));
-                    out.push('\n');
-                }
-            }
+            recommended_fix(f, lang, out);
         }
-        (None, _) => {
-            if let (Some(fix), true) = (&f.recommended_fix, f.detection.is_active()) {
-                let _ = writeln!(out, "**Fix**:\n");
-                out.push_str(&fence(
-                    fix,
-                    if f.rule == crate::store::MANUAL_RULE {
-                        ""
-                    } else {
-                        lang
-                    },
-                ));
-                out.push('\n');
-            }
-        }
+        (None, _) => recommended_fix(f, lang, out),
     }
     if let Some(n) = &f.note {
         let _ = writeln!(out, "**Auditor's notes**:\n");

@@ -156,119 +156,110 @@ fn imports(picked: &[(&Item, String, Target)]) -> String {
 const ARGS_NOTE: &str =
     "# Fill in the arguments the calls need; the names are the flagged code's own.";
 
+type Picked<'a> = (&'a Item, String, Target);
+
+/// One category's recommendation: `header` (imports), then one test per flagged
+/// target, written by `test(finding, target, setup_line, test_name)`.
+fn recommendation(
+    picked: &[Picked],
+    category: &str,
+    heading: &str,
+    intro: &str,
+    header: String,
+    test: impl Fn(&Item, &Target, &str, &str) -> String,
+) -> Recommendation {
+    let mut code = header;
+    for (f, _, t) in picked {
+        let setup = t
+            .setup
+            .as_deref()
+            .map(|s| format!("    {s}\n"))
+            .unwrap_or_default();
+        code.push_str(&test(f, t, &setup, &snake(&t.label)));
+    }
+    Recommendation {
+        category: category.into(),
+        heading: heading.into(),
+        intro: intro.into(),
+        covers: picked.iter().map(|(f, _, _)| f.number.clone()).collect(),
+        code,
+    }
+}
+
 pub fn recommendations(report: &Report) -> Vec<Recommendation> {
     let mut out = vec![];
     let mem = pick(report, &["memory"]);
     if !mem.is_empty() {
-        let mut code = format!(
-            "import gc\nimport tracemalloc\n\n{}\n\n{ARGS_NOTE}\n",
-            imports(&mem)
-        );
-        for (_, _, t) in &mem {
-            let name = snake(&t.label);
-            let setup = t
-                .setup
-                .as_deref()
-                .map(|s| format!("    {s}\n"))
-                .unwrap_or_default();
-            code.push_str(&format!(
+        out.push(recommendation(
+            &mem,
+            "memory",
+            "Memory growth (tracemalloc)",
+            "Call the code that fills the flagged collections many times and check that traced memory stops growing once the cache is warm. In staging, `memray` or `memory_profiler` (`mprof run`) over a load test shows the same trend per process.",
+            format!("import gc\nimport tracemalloc\n\n{}\n\n{ARGS_NOTE}\n", imports(&mem)),
+            |_, t, setup, name| format!(
                 "\n\ndef test_{name}_memory_is_bounded():\n{setup}    tracemalloc.start()\n    for _ in range(1_000):\n        {call}  # warm up\n    gc.collect()\n    warm, _ = tracemalloc.get_traced_memory()\n    for _ in range(20_000):\n        {call}\n    gc.collect()\n    after, _ = tracemalloc.get_traced_memory()\n    tracemalloc.stop()\n    # Bounded caches and released references stop growing after the warm-up.\n    assert after - warm < 1_000_000, f\"grew by {{after - warm}} bytes\"\n",
                 call = t.call
-            ));
-        }
-        out.push(Recommendation {
-            category: "memory".into(),
-            heading: "Memory growth (tracemalloc)".into(),
-            intro: "Call the code that fills the flagged collections many times and check that traced memory stops growing once the cache is warm. In staging, `memray` or `memory_profiler` (`mprof run`) over a load test shows the same trend per process.".into(),
-            covers: mem.iter().map(|(f, _, _)| f.number.clone()).collect(),
-            code,
-        });
+            ),
+        ));
     }
     let conc = pick(report, &["concurrency"]);
     if !conc.is_empty() {
-        let mut code = format!(
-            "from concurrent.futures import ThreadPoolExecutor\n\n{}\n\n{ARGS_NOTE}\n",
-            imports(&conc)
-        );
-        for (_, _, t) in &conc {
-            let name = snake(&t.label);
-            let setup = t
-                .setup
-                .as_deref()
-                .map(|s| format!("    {s}\n"))
-                .unwrap_or_default();
-            code.push_str(&format!(
+        out.push(recommendation(
+            &conc,
+            "concurrency",
+            "Race conditions (ThreadPoolExecutor)",
+            "Call the flagged code from many threads at once and assert that every caller sees the same instance. Run it several times (`pytest --count=20` with pytest-repeat): races show up intermittently.",
+            format!("from concurrent.futures import ThreadPoolExecutor\n\n{}\n\n{ARGS_NOTE}\n", imports(&conc)),
+            |_, t, setup, name| format!(
                 "\n\ndef test_{name}_is_thread_safe():\n{setup}    with ThreadPoolExecutor(max_workers=16) as pool:\n        results = list(pool.map(lambda _: {call}, range(200)))\n    # Lazy initialisation under a lock creates exactly one instance.\n    assert all(r is results[0] for r in results)\n",
                 call = t.call
-            ));
-        }
-        out.push(Recommendation {
-            category: "concurrency".into(),
-            heading: "Race conditions (ThreadPoolExecutor)".into(),
-            intro: "Call the flagged code from many threads at once and assert that every caller sees the same instance. Run it several times (`pytest --count=20` with pytest-repeat): races show up intermittently.".into(),
-            covers: conc.iter().map(|(f, _, _)| f.number.clone()).collect(),
-            code,
-        });
+            ),
+        ));
     }
     let aio = pick(report, &["asyncio"]);
     if !aio.is_empty() {
-        let mut code = format!("import asyncio\n\n{}\n\n{ARGS_NOTE}\n", imports(&aio));
-        for (_, _, t) in &aio {
-            let name = snake(&t.label);
-            let setup = t
-                .setup
-                .as_deref()
-                .map(|s| format!("    {s}\n"))
-                .unwrap_or_default();
-            code.push_str(&format!(
+        out.push(recommendation(
+            &aio,
+            "asyncio",
+            "Event-loop hazards (asyncio.gather)",
+            "Run the flagged coroutines concurrently with `asyncio.gather` and assert a single shared instance; run the suite with `PYTHONASYNCIODEBUG=1` to surface blocking calls and never-awaited coroutines.",
+            format!("import asyncio\n\n{}\n\n{ARGS_NOTE}\n", imports(&aio)),
+            |_, t, setup, name| format!(
                 "\n\ndef test_{name}_under_concurrent_tasks():\n{setup}    async def main():\n        return await asyncio.gather(*({call} for _ in range(100)))\n\n    results = asyncio.run(main())\n    # Concurrent tasks must share one instance and leave no task pending.\n    assert all(r is results[0] for r in results)\n",
                 call = t.call
-            ));
-        }
-        out.push(Recommendation {
-            category: "asyncio".into(),
-            heading: "Event-loop hazards (asyncio.gather)".into(),
-            intro: "Run the flagged coroutines concurrently with `asyncio.gather` and assert a single shared instance; run the suite with `PYTHONASYNCIODEBUG=1` to surface blocking calls and never-awaited coroutines.".into(),
-            covers: aio.iter().map(|(f, _, _)| f.number.clone()).collect(),
-            code,
-        });
+            ),
+        ));
     }
     let res = pick(report, &["resources"]);
     if !res.is_empty() {
-        let mut code = format!(
+        let header = format!(
             "{}import gc\nimport os\n\n{}\n\n{ARGS_NOTE}\n\n\ndef open_fds() -> int:\n    return len(os.listdir(\"/proc/self/fd\"))  # Linux; on macOS use /dev/fd\n",
             if res.iter().any(|(f, _, _)| f.scope.ends_with("__aenter__")) { "import asyncio\n" } else { "" },
             imports(&res)
         );
-        for (f, _, t) in &res {
-            let name = snake(&t.label);
-            let setup = t
-                .setup
-                .as_deref()
-                .map(|s| format!("    {s}\n"))
-                .unwrap_or_default();
-            let is_async = f.scope.ends_with("__aenter__") || f.message.contains("async with");
-            let body = match (&t.class, f.rule.as_str()) {
-                (Some(c), "RES007") if is_async => format!(
-                    "        async def use():\n            async with {c}() as resource:\n                assert resource is not None\n\n        asyncio.run(use())"
-                ),
-                (Some(c), "RES007") => format!(
-                    "        with {c}() as resource:\n            assert resource is not None"
-                ),
-                (Some(c), _) => format!("        with {c}():\n            pass"),
-                _ => format!("        {}", t.call),
-            };
-            code.push_str(&format!(
-                "\n\ndef test_{name}_releases_resources():\n{setup}    before = open_fds()\n    for _ in range(200):\n{body}\n    gc.collect()\n    # Every handle opened in the loop has been closed again.\n    assert open_fds() <= before + 2\n"
-            ));
-        }
-        out.push(Recommendation {
-            category: "resources".into(),
-            heading: "Resource leaks (file descriptors)".into(),
-            intro: "Open and close the flagged resources many times and check that the process's open file descriptors return to where they started. `python -X dev -W error::ResourceWarning -m pytest` turns unclosed files and sockets into failures.".into(),
-            covers: res.iter().map(|(f, _, _)| f.number.clone()).collect(),
-            code,
-        });
+        out.push(recommendation(
+            &res,
+            "resources",
+            "Resource leaks (file descriptors)",
+            "Open and close the flagged resources many times and check that the process's open file descriptors return to where they started. `python -X dev -W error::ResourceWarning -m pytest` turns unclosed files and sockets into failures.",
+            header,
+            |f, t, setup, name| {
+                let is_async = f.scope.ends_with("__aenter__") || f.message.contains("async with");
+                let body = match (&t.class, f.rule.as_str()) {
+                    (Some(c), "RES007") if is_async => format!(
+                        "        async def use():\n            async with {c}() as resource:\n                assert resource is not None\n\n        asyncio.run(use())"
+                    ),
+                    (Some(c), "RES007") => format!(
+                        "        with {c}() as resource:\n            assert resource is not None"
+                    ),
+                    (Some(c), _) => format!("        with {c}():\n            pass"),
+                    _ => format!("        {}", t.call),
+                };
+                format!(
+                    "\n\ndef test_{name}_releases_resources():\n{setup}    before = open_fds()\n    for _ in range(200):\n{body}\n    gc.collect()\n    # Every handle opened in the loop has been closed again.\n    assert open_fds() <= before + 2\n"
+                )
+            },
+        ));
     }
     out
 }
