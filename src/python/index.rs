@@ -1549,10 +1549,7 @@ impl Builder {
                     block: cx.block,
                     kind: AwaitKind::Await,
                 });
-                let inner = n
-                    .named_child(0)
-                    .map(|e| self.expr(e, cx1))
-                    .unwrap_or(Value::None);
+                let inner = self.expr_or_none(n.named_child(0), cx1);
                 if let Value::Call(id) = inner {
                     self.ix.calls[id].awaited = true;
                     self.ix.calls[id].usage = CallUse::Awaited;
@@ -1625,14 +1622,8 @@ impl Builder {
                 let kids: Vec<Node> = n.named_children(&mut c).collect();
                 for k in kids {
                     if k.kind_fast() == "pair" {
-                        let key = k
-                            .child_by_field_id(fid!("key"))
-                            .map(|x| self.expr(x, cx1))
-                            .unwrap_or(Value::None);
-                        let val = k
-                            .child_by_field_id(fid!("value"))
-                            .map(|x| self.expr(x, cx1))
-                            .unwrap_or(Value::None);
+                        let key = self.expr_or_none(k.child_by_field_id(fid!("key")), cx1);
+                        let val = self.expr_or_none(k.child_by_field_id(fid!("value")), cx1);
                         if items.len() < 64 {
                             items.push((key, val));
                         }
@@ -1647,14 +1638,8 @@ impl Builder {
                 None => Value::Tuple(vec![]),
             },
             "subscript" => {
-                let base = n
-                    .child_by_field_id(fid!("value"))
-                    .map(|b| self.expr(b, cx1))
-                    .unwrap_or(Value::None);
-                let key = n
-                    .child_by_field_id(fid!("subscript"))
-                    .map(|k| self.expr(k, cx1))
-                    .unwrap_or(Value::None);
+                let base = self.expr_or_none(n.child_by_field_id(fid!("value")), cx1);
+                let key = self.expr_or_none(n.child_by_field_id(fid!("subscript")), cx1);
                 Value::Subscript {
                     base: Box::new(base),
                     key: Box::new(key),
@@ -1776,6 +1761,11 @@ impl Builder {
         }
     }
 
+    /// [`Builder::expr`] of an optional node (`None` when the grammar left it out).
+    fn expr_or_none(&mut self, n: Option<Node>, cx: Cx) -> Value {
+        n.map(|x| self.expr(x, cx)).unwrap_or(Value::None)
+    }
+
     fn comprehension(&mut self, n: Node, cx: Cx) {
         // The first iterable is evaluated outside the loop; everything else runs per item.
         let mut c = n.walk();
@@ -1885,56 +1875,25 @@ impl Builder {
                 let kids: Vec<Node> = args.named_children(&mut c).collect();
                 for a in kids {
                     let sp = self.span(a);
-                    let arg = match a.kind_fast() {
-                        "keyword_argument" => {
-                            let kw = a
-                                .child_by_field_id(fid!("name"))
-                                .map(|x| self.text(x).to_string());
-                            let v = a
-                                .child_by_field_id(fid!("value"))
-                                .map(|x| self.expr(x, cx1))
-                                .unwrap_or(Value::None);
-                            Arg {
-                                keyword: kw,
-                                value: v,
-                                star: false,
-                                span: sp,
-                            }
-                        }
-                        "list_splat" => {
-                            let v = a
-                                .named_child(0)
-                                .map(|x| self.expr(x, cx1))
-                                .unwrap_or(Value::None);
-                            Arg {
-                                keyword: None,
-                                value: v,
-                                star: true,
-                                span: sp,
-                            }
-                        }
-                        "dictionary_splat" => {
-                            let v = a
-                                .named_child(0)
-                                .map(|x| self.expr(x, cx1))
-                                .unwrap_or(Value::None);
-                            Arg {
-                                keyword: Some("**".into()),
-                                value: v,
-                                star: true,
-                                span: sp,
-                            }
-                        }
+                    // (keyword, value node, star): `**kw` is keyword "**".
+                    let (keyword, value, star) = match a.kind_fast() {
+                        "keyword_argument" => (
+                            a.child_by_field_id(fid!("name"))
+                                .map(|x| self.text(x).to_string()),
+                            a.child_by_field_id(fid!("value")),
+                            false,
+                        ),
+                        "list_splat" => (None, a.named_child(0), true),
+                        "dictionary_splat" => (Some("**".into()), a.named_child(0), true),
                         "comment" => continue,
-                        _ => {
-                            let v = self.expr(a, cx1);
-                            Arg {
-                                keyword: None,
-                                value: v,
-                                star: false,
-                                span: sp,
-                            }
-                        }
+                        _ => (None, Some(a), false),
+                    };
+                    let value = self.expr_or_none(value, cx1);
+                    let arg = Arg {
+                        keyword,
+                        value,
+                        star,
+                        span: sp,
                     };
                     if let Value::Call(aid) = arg.value {
                         self.ix.calls[aid].usage = CallUse::Argument(id);
