@@ -64,6 +64,13 @@ export async function openApp(browser, base, { query = '', width = 1440, height 
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
+  // Content-Security-Policy violations (the page's own CSP meta tag) count as problems.
+  await page.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`),
+    );
+  });
   await page.goto(`${base}${query ? `?${query}` : ''}`);
   await page.waitForFunction(() => !!window.__double);
   if (project) {
@@ -73,7 +80,13 @@ export async function openApp(browser, base, { query = '', width = 1440, height 
     await page.waitForFunction(() => window.__double.project && !window.__double.project.scanning);
     await page.getByTestId('finding-row').first().waitFor();
   }
-  return { page, context, problems };
+  return { page, context, problems, check: () => check(page, problems) };
+}
+
+/** Page errors, console errors and CSP violations seen so far. */
+async function check(page, problems) {
+  const csp = await page.evaluate(() => window.__csp);
+  return [...problems, ...csp.map((c) => `csp: ${c}`)];
 }
 
 /** Attributes of the finding rows currently in the DOM, top to bottom. */
@@ -101,4 +114,26 @@ export async function cursorRow(page) {
 /** Calls on the test double's command log. */
 export async function calls(page, cmd) {
   return page.evaluate((c) => window.__double.calls.filter((x) => x.cmd === c), cmd);
+}
+
+/**
+ * Waits until the table shows the answer to a `list_findings` call whose filter
+ * satisfies `pred` (the last such call): its total, as the test double counts it.
+ */
+export async function settled(page, pred, timeout = 10_000) {
+  // Polled from Node: the page's CSP forbids evaluating a predicate sent as text.
+  const end = Date.now() + timeout;
+  for (;;) {
+    const state = await page.evaluate(() => {
+      const last = window.__double.calls.filter((c) => c.cmd === 'list_findings').at(-1);
+      return {
+        filter: last?.args.filter,
+        want: last && `${window.__double.list(last.args.filter).total} findings`,
+        shown: document.querySelector('[data-testid="total"]')?.textContent,
+      };
+    });
+    if (state.filter && pred(state.filter) && state.want === state.shown) return;
+    if (Date.now() > end) throw new Error(`table did not settle: ${JSON.stringify(state)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -398,8 +398,11 @@ export class DoubleBackend {
     return payload;
   }
 
-  handle(cmd: string, args: Record<string, unknown>): unknown {
-    this.calls.push({ cmd, args: structuredClone(args) });
+  handle(cmd: string, raw: Record<string, unknown>): unknown {
+    // Tauri sends arguments as JSON: the same round trip here (it also turns
+    // Svelte state proxies into plain data, as the real IPC does).
+    const args = JSON.parse(JSON.stringify(raw)) as Record<string, unknown>;
+    this.calls.push({ cmd, args });
     const a = args as Record<string, never>;
     switch (cmd) {
       case 'open_project':
