@@ -47,3 +47,15 @@ test('the folder picker opens the chosen folder; navigation shows every view slo
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a project error from the backend shows as an error notice', async () => {
+  const { page, context, check } = await openApp(browser, server.url);
+  await page.evaluate(() =>
+    window.__double.emit('project-error', { kind: 'db_locked', message: 'the project database is locked by another process' }),
+  );
+  const notice = page.getByTestId('notice');
+  await page.waitForFunction(() => document.querySelector('[data-testid="notice"]')?.classList.contains('error'));
+  assert.equal(await notice.textContent(), 'the project database is locked by another process');
+  assert.deepEqual(await check(), []);
+  await context.close();
+});

@@ -92,10 +92,11 @@ export class DoubleBackend {
   now = 1_763_900_000;
   private nextId = 1;
 
-  constructor(
-    private emit: Emit,
-    sources: Record<string, string>,
-  ) {
+  /** Emits a backend event (tests: `project-error`, extra progress). */
+  emit: Emit;
+
+  constructor(emit: Emit, sources: Record<string, string>) {
+    this.emit = emit;
     for (const [path, text] of Object.entries(sources)) this.files.set(path, text);
     this.rules = demo.rules.map((r) => ({
       id: r.id,
