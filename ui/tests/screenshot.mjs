@@ -8,7 +8,19 @@ const server = await startServer();
 const browser = await launch();
 try {
   const { page } = await openApp(browser, server.url, { width: 1600, height: 1000 });
-  // A finding with a fix and related locations, two rows down.
+  // Some triage history, as in a real audit.
+  await page.evaluate(() => {
+    const d = window.__double;
+    const f = d.findings;
+    d.triage([f[5].id, f[9].id], 'confirmed');
+    d.triage([f[12].id], 'false_positive', 'test-only helper');
+    d.triage([f[20].id], 'in_progress');
+  });
+  await page.getByTestId('filter-text').fill(' ');
+  await page.getByTestId('filter-text').fill('');
+  await page.keyboard.press('Escape');
+  await page.waitForTimeout(300);
+  // A finding with a fix, two rows down.
   await page.keyboard.press('j');
   await page.keyboard.press('j');
   await page.getByTestId('diff-view').waitFor();
