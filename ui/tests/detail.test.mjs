@@ -93,9 +93,20 @@ test('fix as side-by-side and unified diff; the rule explains why; related locat
   const line105 = await page.evaluate(() => window.__double.files.get('app/clients/payments.py').split('\n')[104]);
   await page.waitForFunction((t) => [...document.querySelectorAll('.cm-finding-line')].some((e) => e.textContent === t), line105);
 
+  // A later scan moved it: the history says from where to where, and lists the moves.
+  await page.evaluate((id) => {
+    window.__double.move(id, 99);
+    window.__double.emit('findings-changed', { headline: 'moved', paths: ['app/clients/payments.py'], new: 0, fixed: 0, regressed: 0 });
+  }, async1.id);
+  await page.locator('[data-testid="history-event"][data-kind="moved"]').waitFor();
   const history = await page.locator('[data-testid="history-event"]').allTextContents();
-  assert.equal(history.length, 1);
-  assert.match(history[0], /scan.*detected: ∅ → open/);
+  assert.equal(history.length, 2);
+  assert.match(history[0], /scan\s*detected: ∅ → open/);
+  assert.match(history[1], /watcher\s*moved: app\/clients\/payments.py:97 → app\/clients\/payments.py:99\s*matched by fingerprint/);
+  assert.deepEqual(
+    (await page.locator('.locations li code').allTextContents()),
+    ['app/clients/payments.py:97', 'app/clients/payments.py:99'],
+  );
   assert.deepEqual(await check(), []);
   await context.close();
 });
@@ -114,7 +125,7 @@ test('open in editor (button and e) and a note (n, Ctrl+Enter)', async () => {
   assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'note');
   await page.keyboard.type('rotate the key after the fix');
   await page.keyboard.press('Control+Enter');
-  await page.locator('[data-testid="history-event"][data-kind="note"]').waitFor();
+  await page.locator('[data-testid="history-event"][data-kind="note_added"]').waitFor();
   const [c] = await calls(page, 'add_note');
   assert.deepEqual(c.args, { id: sec.id, note: 'rotate the key after the fix' });
   assert.deepEqual(await check(), []);

@@ -174,9 +174,9 @@ test('bulk triage of a selection with a reason', async () => {
   assert.equal(after.find((x) => x.id === r[1].id).triage, 'needs_review');
   // The history of one of them records the change with who, when and the reason.
   await page.locator(`[data-testid="finding-row"][data-id="${r[5].id}"]`).click();
-  const ev = page.locator('[data-testid="history-event"][data-kind="triage"]');
+  const ev = page.locator('[data-testid="history-event"][data-kind="triage_changed"]');
   await ev.waitFor();
-  assert.match(await ev.textContent(), /dev.*needs review → accepted risk.*internal tool, reviewed with the owners/);
+  assert.match(await ev.textContent(), /dev\s*triage changed: needs review → accepted risk\s*internal tool, reviewed with the owners/);
   assert.deepEqual(await check(), []);
   await context.close();
 });

@@ -270,7 +270,7 @@ export class DoubleBackend {
       this.events.get(r.id)!.push({
         at: this.now,
         actor: 'dev',
-        kind: 'triage',
+        kind: 'triage_changed',
         from: r.triage,
         to: status,
         note: note ?? null,
@@ -310,10 +310,10 @@ export class DoubleBackend {
     this.events.get(row.id)![0] = {
       at: this.now,
       actor: 'dev',
-      kind: 'manual',
+      kind: 'detected',
       from: null,
       to: 'open',
-      note: null,
+      note: 'recorded by hand',
       scan_id: null,
     };
     return row.id;
@@ -357,6 +357,25 @@ export class DoubleBackend {
     return structuredClone(this.project);
   }
 
+  /** The finding moved to another line (a `moved` event and a new location), as a scan records it. */
+  move(id: number, line: number): void {
+    const r = this.row(id);
+    this.now += 60;
+    const span = r.end_line - r.line;
+    this.events.get(id)!.push({
+      at: this.now,
+      actor: 'watcher',
+      kind: 'moved',
+      from: `${r.path}:${r.line}`,
+      to: `${r.path}:${line}`,
+      note: 'matched by fingerprint',
+      scan_id: 3,
+    });
+    r.line = line;
+    r.end_line = line + span;
+    this.locations.get(id)!.push({ path: r.path, line, end_line: r.end_line, at: this.now, scan_id: 3 });
+  }
+
   /**
    * A watcher batch: the given findings are fixed (with the real after-code),
    * `added` are detected, and one `findings-changed` event says so.
@@ -375,7 +394,7 @@ export class DoubleBackend {
       this.events.get(id)!.push({
         at: this.now,
         actor: 'watcher',
-        kind: 'detection',
+        kind: 'fixed',
         from: 'open',
         to: 'fixed',
         note: null,
@@ -432,7 +451,7 @@ export class DoubleBackend {
         this.events.get(r.id)!.push({
           at: this.now,
           actor: 'dev',
-          kind: 'note',
+          kind: 'note_added',
           from: null,
           to: null,
           note: a.note,
