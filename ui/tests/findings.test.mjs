@@ -86,6 +86,12 @@ test('filters: severity, text, rule, path, detection; sorting', async () => {
   await page.waitForFunction(() => document.querySelector('[data-testid="finding-row"]').dataset.path === 'app/cache.py');
   const byPath = (await rows(page)).map((r) => r.path);
   assert.deepEqual(byPath, [...byPath].sort());
+  // The column headers sort too.
+  await page.getByTestId('sort-rule').click();
+  await settled(page, (f) => f.sort === 'rule');
+  const byRule = (await rows(page)).map((r) => r.rule);
+  assert.deepEqual(byRule, [...byRule].sort());
+  assert.equal(await page.getByTestId('sort').inputValue(), 'rule');
   await page.getByTestId('sort').selectOption('severity');
   await page.waitForFunction(() => document.querySelector('.sev').textContent === 'critical');
   const sev = (await rows(page)).map((r) => RANK[r.severity]);
