@@ -129,9 +129,9 @@ test('dashboard: the project folder removed while open: the notice says so and t
     const d = window.__double;
     const gone = { kind: 'not_found', message: 'the project folder /home/dev/src/demo-backend was removed' };
     for (const c of ['dashboard', 'file_counts', 'list_rules', 'render_report', 'get_settings']) d.failures.set(c, gone);
-    d.emit('project-error', gone);
-    // The watcher's batch makes the views reload (as the backend's last event would).
-    d.emit('findings-changed', { headline: 'folder removed', paths: [], new: 0, fixed: 0, regressed: 0 });
+    // The watcher's last batch makes the views reload; then the backend reports the error.
+    d.emit('findings-changed', { headline: 'files deleted', paths: [], new: 0, fixed: 0, regressed: 0 });
+    setTimeout(() => d.emit('project-error', gone), 50);
   });
   await page.getByTestId('error-state').waitFor();
   assert.match(await page.getByTestId('error-state').textContent(), /not available.*removed/s);
