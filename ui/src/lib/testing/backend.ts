@@ -28,6 +28,7 @@ import type {
   Triage,
 } from '../api';
 import demo from './demo-data.json';
+import * as part2 from './part2';
 
 export interface DemoFinding {
   rule: string;
@@ -91,6 +92,13 @@ export class DoubleBackend {
   pickResult: string | null = '/home/dev/src/demo-backend';
   now = 1_763_900_000;
   private nextId = 1;
+  /** Part 2: errors the next calls of a command fail with (tests: db locked, folder removed). */
+  failures = new Map<string, ApiError>();
+  /** Part 2: the project's configuration file as `set_rule` wrote it. */
+  config = '';
+  /** Part 2: where `export_report` "saved" (the backend's save dialog; null: cancelled). */
+  exportPath: string | null = '/home/dev/reports/demo-backend-audit.md';
+  exports: { path: string; text: string }[] = [];
 
   /** Emits a backend event (tests: `project-error`, extra progress). */
   emit: Emit;
@@ -418,11 +426,67 @@ export class DoubleBackend {
     return payload;
   }
 
+  /**
+   * Part 2: several weeks of scan history (a baseline scan `weeks` weeks ago, new
+   * findings and fixes every week), so the dashboard has a trend to show.
+   */
+  addHistory(weeks = 8): void {
+    const base = demo.findings as DemoFinding[];
+    const start = this.now - weeks * 7 * DAY;
+    // The baseline scan found a third of today's open findings.
+    this.findings.forEach((f, i) => {
+      if (i % 3 === 0) f.first_seen_at = f.last_seen_at = start;
+    });
+    for (let i = 0; i < weeks * 6; i++) {
+      const f = base[(i * 7) % base.length];
+      const seen = i < 14 ? start : start + ((i * 5) % (weeks * 7)) * DAY + 3600;
+      const row = this.insert(
+        { ...f, line: f.line + 200 + i, end_line: f.end_line + 200 + i, fingerprint: `hist${i}`, related: [] },
+        seen,
+      );
+      row.detection = 'fixed';
+      row.fixed_at = Math.min(this.now - DAY, seen + (3 + ((i * 11) % 30)) * DAY);
+      this.events.get(row.id)!.push({ at: row.fixed_at, actor: 'scan', kind: 'fixed', from: 'open', to: 'fixed', note: null, scan_id: 2 });
+    }
+  }
+
+  private sourceLines(): number {
+    let n = 0;
+    for (const t of this.files.values()) n += t.split('\n').length;
+    return n;
+  }
+
+  private reportInput(): part2.ReportInput {
+    return { project: this.needProject().name, findings: this.findings, rules: this.rules, files: this.files, now: this.now };
+  }
+
+  /** `set_rule`: writes the configuration and re-scans (findings of a disabled rule go away). */
+  setRule(id: string, enabled?: boolean, severity?: string): unknown {
+    this.needProject();
+    const rule = this.rule(id);
+    if (severity !== undefined && !(severity in RANK)) fail('invalid', `unknown severity ${severity}`);
+    if (enabled !== undefined) rule.enabled = enabled;
+    if (severity !== undefined) rule.severity = severity;
+    this.config = part2.configToml(this.rules);
+    for (const f of this.findings.filter((f) => f.rule === id)) {
+      f.severity = rule.severity as Severity;
+      if (!rule.enabled && part2.isActive(f)) f.detection = 'removed';
+      else if (rule.enabled && f.detection === 'removed') f.detection = 'open';
+    }
+    setTimeout(() => {
+      const open = this.findings.filter(part2.isActive).length;
+      this.emit('scan-finished', { headline: `${open} open findings after the rule change`, new: 0, fixed: 0, regressed: 0, files: this.files.size });
+    }, 30);
+    return this.handle('list_rules', {});
+  }
+
   handle(cmd: string, raw: Record<string, unknown>): unknown {
     // Tauri sends arguments as JSON: the same round trip here (it also turns
     // Svelte state proxies into plain data, as the real IPC does).
     const args = JSON.parse(JSON.stringify(raw)) as Record<string, unknown>;
     this.calls.push({ cmd, args });
+    const failure = this.failures.get(cmd);
+    if (failure) throw structuredClone(failure);
     const a = args as Record<string, never>;
     switch (cmd) {
       case 'open_project':
@@ -474,9 +538,22 @@ export class DoubleBackend {
       case 'set_settings':
         this.settings = structuredClone(a.settings);
         return structuredClone(this.settings);
+      case 'dashboard':
+        this.needProject();
+        return part2.dashboard(this.findings, this.rules, this.settings, this.sourceLines(), this.now, a.weeks ?? 12);
+      case 'file_counts':
+        this.needProject();
+        return part2.fileCounts(this.findings);
+      case 'set_rule':
+        return this.setRule(a.id, a.enabled, a.severity);
+      case 'render_report':
+        return part2.renderReport(this.reportInput(), a.options, a.format);
+      case 'export_report': {
+        const text = part2.renderReport(this.reportInput(), a.options, a.format);
+        if (this.exportPath) this.exports.push({ path: this.exportPath, text });
+        return this.exportPath;
+      }
       default:
-        // Part-2 commands (dashboard, file_counts, set_rule, render_report,
-        // export_report) are added with their views.
         return fail('invalid', `the test double does not implement ${cmd}`);
     }
   }
