@@ -83,7 +83,7 @@ export class DoubleBackend {
     dbPath: '.auditbench/audit.db',
     watcherEnabled: true,
     excludes: ['tests/'],
-    slaDays: { critical: 7, high: 30, medium: 90, low: 180 },
+    slaDays: { critical: 7, high: 30, medium: 90, low: 120 },
   };
   calls: Call[] = [];
   /** Milliseconds between two `scan-progress` events of the first scan. */
