@@ -57,6 +57,9 @@ def get_db_config() -> DatabaseConfig:
   `cls.X` / `ClassName.X` are considered; lazy `self.X` initialisation is not
   (an instance is often confined to one thread).
 - `async def` code is ASYNC001's business (the event loop does not switch threads).
+- Not reported: an initializer that publishes an existing object or a plain value
+  (`cls._app = current_app`, `_available = True`, a string): racing threads
+  store the same thing and nothing is built twice.
 - Initialisation that is only ever called from one thread (an import-time call, a
   startup hook) is still reported: suppress it with a reason.
 "#;
@@ -155,6 +158,26 @@ impl Rule for Conc001 {
             // `cls._instance = self`: the object registers itself; nothing is built
             // twice.
             if matches!(&assign.value, Some(Value::Name(n)) if n == "self" || n == "cls") {
+                reported.remove(&if_id);
+                continue;
+            }
+            // `cls._app = current_app`, `_available = True`, `bench_first = now`,
+            // `_banner = f"..."`: the value is an object that exists
+            // already or a plain value, so a race stores the same thing twice and
+            // nothing is built twice. (A name bound inside the `if`, such as
+            // `tmp = Engine(); _x = tmp`, is still a construction.)
+            let plain = match &assign.value {
+                Some(Value::Name(n) | Value::Path(n)) => !ix.assignments.iter().any(|a| {
+                    a.scope == w.scope
+                        && the_if.body.contains(&a.span)
+                        && a.targets
+                            .iter()
+                            .any(|t| matches!(t, crate::python::Target::Name(x) if x == n))
+                }),
+                Some(v) => v.is_constant() || matches!(v, Value::FString { .. }),
+                None => false,
+            };
+            if plain {
                 reported.remove(&if_id);
                 continue;
             }

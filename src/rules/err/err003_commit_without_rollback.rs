@@ -39,8 +39,9 @@ def create(self, db: Session, entity):
 ## Not reported
 `with session.begin():` (commits or rolls back for you), commits inside
 `with Session(...)` / `with SessionLocal() as s` (closing the session rolls back),
-`with conn:` (sqlite3 and psycopg connections roll back on error), and commits in
-a unit-of-work class whose other methods (`__exit__`, `rollback`) roll back.
+`with conn:` (sqlite3 and psycopg connections roll back on error), commits inside
+a `with` whose context manager is handed the session (`with session_cleanup(session):`,
+`with closing(session):`), and commits in a unit-of-work class whose other methods (`__exit__`, `rollback`) roll back.
 
 ## Limitations
 A repository that commits and relies on its caller to roll back is reported:
@@ -123,6 +124,10 @@ impl Rule for Err003 {
                         w.method == "begin"
                             || w.method == "begin_nested"
                             || ix.is_session_construction(w, &factories)
+                            // `with session_cleanup(session):`, `with closing(session):`:
+                            // a context manager handed the session ends it (celery's
+                            // helper rolls back on error and closes).
+                            || w.args.iter().any(|a| a.value.path() == Some(recv))
                     })
                 })
             });
