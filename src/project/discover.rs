@@ -187,6 +187,11 @@ impl PathFilter {
         };
         hit(&self.excludes)
             || hit(&self.gitignore)
-            || (self.skip_tests && if is_dir { is_test_dir(rel) } else { is_test_path(rel) })
+            || (self.skip_tests
+                && if is_dir {
+                    is_test_dir(rel)
+                } else {
+                    is_test_path(rel)
+                })
     }
 }

@@ -95,8 +95,7 @@ pub fn scan(opts: ScanOptions) -> Result<ScanResult> {
         (files, vec![])
     } else {
         files.into_iter().partition(|f| {
-            opts.config.include_tests
-                || !discover::is_test_path(f.strip_prefix(&root).unwrap_or(f))
+            opts.config.include_tests || !discover::is_test_path(f.strip_prefix(&root).unwrap_or(f))
         })
     };
     let total = files.len();
