@@ -68,6 +68,11 @@ enum Command {
         /// Do not record the scan (pure CI run).
         #[arg(long, conflicts_with = "db")]
         no_db: bool,
+        /// Scan test code too (tests/, test/, testing/ folders, test_*.py,
+        /// *_test.py, conftest.py), skipped by default; same as
+        /// `include-tests = true` in the configuration.
+        #[arg(long)]
+        include_tests: bool,
     },
     /// List every rule.
     Rules,
@@ -147,6 +152,7 @@ fn execute(cli: Cli) -> Result<i32> {
             quiet,
             db,
             no_db,
+            include_tests,
         } => {
             let fail_on: Severity = fail_on.parse().map_err(anyhow::Error::msg)?;
             let root = path.unwrap_or_else(|| PathBuf::from("."));
@@ -160,6 +166,7 @@ fn execute(cli: Cli) -> Result<i32> {
             };
             let mut config = Config::load(&config_dir)?;
             config.apply_cli(&select, &ignore)?;
+            config.include_tests |= include_tests;
             let rule_ids: Vec<String> = rules::all_meta()
                 .iter()
                 .filter(|m| config.is_enabled(m.id))

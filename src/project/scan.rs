@@ -60,6 +60,9 @@ pub struct ScanResult {
     pub files_scanned: usize,
     pub lines_scanned: usize,
     pub duration_ms: u64,
+    /// Test files found and not scanned (`include-tests` off; see
+    /// [`discover::is_test_path`]).
+    pub test_files_skipped: usize,
     pub warnings: Vec<Warning>,
     pub findings: Vec<Finding>,
     #[serde(skip)]
@@ -85,6 +88,15 @@ pub fn scan(opts: ScanOptions) -> Result<ScanResult> {
     } else {
         let (files, problems) = discover::discover(&given, &opts.config.exclude)?;
         (given.clone(), files, problems)
+    };
+    // A file named on the command line is scanned whatever it is; in a folder,
+    // test code is skipped unless asked for.
+    let (files, tests): (Vec<PathBuf>, Vec<PathBuf>) = if given.is_file() {
+        (files, vec![])
+    } else {
+        files.into_iter().partition(|f| {
+            opts.config.include_tests || !discover::is_test_path(f.strip_prefix(&root).unwrap_or(f))
+        })
     };
     let total = files.len();
     let done = AtomicUsize::new(0);
@@ -126,6 +138,7 @@ pub fn scan(opts: ScanOptions) -> Result<ScanResult> {
         files_scanned: results.iter().filter(|r| r.analysed).count(),
         lines_scanned: results.iter().map(|r| r.lines).sum(),
         duration_ms: start.elapsed().as_millis() as u64,
+        test_files_skipped: tests.len(),
         warnings,
         findings,
         files: results,
