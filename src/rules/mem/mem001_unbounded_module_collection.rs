@@ -1,5 +1,6 @@
 //! MEM001 unbounded-module-collection.
-use super::collections::{collections, function_name, growth_fix, Owner};
+use super::collections::{collections, function_name, growth_fix, Collection, Owner};
+use super::per_call::grows_per_call;
 use crate::finding::{Kind, Severity};
 use crate::rules::{Checker, Rule, RuleMeta};
 
@@ -92,6 +93,21 @@ impl Rule for Mem001 {
             {
                 continue;
             }
+            // Only growth with data that arrives per call counts (see `per_call`).
+            let growth: Vec<_> = c
+                .growth
+                .iter()
+                .filter(|g| grows_per_call(ix, g))
+                .cloned()
+                .collect();
+            if growth.is_empty() {
+                continue;
+            }
+            let c = Collection {
+                growth,
+                ..c.clone()
+            };
+            let c = &c;
             let a = &ix.assignments[c.init];
             let g = &c.growth[0];
             let msg = format!(
