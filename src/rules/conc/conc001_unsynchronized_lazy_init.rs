@@ -5,6 +5,7 @@ use crate::finding::{Kind, Severity};
 use crate::python::queries_concurrency::{StateWrite, WriteKind};
 use crate::python::{BlockKind, ScopeId, ScopeKind, Span, TestKind, Value};
 use crate::rules::async_::common::{reindent, rewrite_region};
+use crate::rules::conc::identity::{builds_identity, empty_container};
 use crate::rules::{Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
@@ -208,7 +209,13 @@ impl Rule for Conc001 {
                 if let Some(c) = init_call {
                     words.push(' ');
                     words.push_str(&c.method.to_ascii_lowercase());
-                    if let Some(q) = &c.qualified {
+                    // The resolved name only when an import resolved it: a local
+                    // `client.register_script(...)` is not a client being built.
+                    if let Some(q) = c
+                        .qualified
+                        .as_ref()
+                        .filter(|q| Some(*q) != c.callee.as_ref())
+                    {
                         words.push(' ');
                         words.push_str(&q.to_ascii_lowercase());
                     }
@@ -219,6 +226,18 @@ impl Rule for Conc001 {
                 }
                 COSTLY.iter().any(|k| words.contains(k))
             };
+            // Precision (see `## Precision`): only initializers that build something
+            // costly or with identity; a race on a computed value is harmless.
+            if !costly
+                && !builds_identity(ix, w.scope, assign.span)
+                && !assign
+                    .value
+                    .as_ref()
+                    .is_some_and(|v| empty_container(ix, v))
+            {
+                reported.remove(&if_id);
+                continue;
+            }
             let what = if w.path.contains('.') {
                 format!("singleton `{}`", w.path)
             } else {
