@@ -13,8 +13,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::config::Config;
 use crate::finding::{Kind, Severity};
 use crate::output;
+use crate::project::incremental;
 use crate::project::scan::{scan, worst_open, ScanOptions};
 use crate::rules;
+use crate::store;
 
 pub mod report_cmd;
 pub mod store_cmds;
@@ -188,11 +190,23 @@ fn execute(cli: Cli) -> Result<i32> {
                     b.set_position(done as u64);
                 }
             };
-            let result = scan(ScanOptions {
+            let opts = ScanOptions {
                 root: root.clone(),
                 config,
                 progress: Some(&progress),
-            })?;
+            };
+            // Into the database, a folder's unchanged files are not analysed again.
+            let (result, key) = if !no_db && root.is_dir() {
+                let canonical = root.canonicalize()?;
+                let path = db
+                    .clone()
+                    .unwrap_or_else(|| store::default_path(&canonical));
+                let store = store::Store::open(&path)?;
+                let (result, key) = incremental::scan_recorded(&store, opts)?;
+                (result, Some(key))
+            } else {
+                (scan(opts)?, None)
+            };
             if let Some(b) = &bar {
                 b.finish_and_clear();
             }
@@ -208,7 +222,8 @@ fn execute(cli: Cli) -> Result<i32> {
                 None => print!("{text}"),
             }
             if !no_db {
-                let changes = store_cmds::record_scan(&result, &root, db.as_deref(), rule_ids)?;
+                let changes =
+                    store_cmds::record_scan(&result, &root, db.as_deref(), rule_ids, key)?;
                 if to_stdout {
                     print!("\n{changes}");
                 } else if !quiet {
