@@ -18,7 +18,7 @@ use crate::rules::{self, Checker, ProjectDiagnostic, ProjectFacts};
 
 /// Stack size of scan threads: the index recursion is bounded by
 /// `python::index::MAX_DEPTH`, and this leaves a wide margin for it.
-const SCAN_STACK: usize = 32 * 1024 * 1024;
+pub const SCAN_STACK: usize = 32 * 1024 * 1024;
 
 /// A problem with one file or the walk, reported and never fatal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
