@@ -262,7 +262,9 @@ pub fn scan_bytes(rel: &str, bytes: Vec<u8>, config: &Config) -> FileResult {
             .map(|b| format!("{b:02x}"))
             .collect()
     };
-    if bytes.iter().take(8192).any(|b| *b == 0) {
+    // Python refuses source with a NUL byte anywhere; tree-sitter would stop
+    // there silently (found by tests/hostile.rs).
+    if bytes.contains(&0) {
         out.warnings.push(warn(
             &rel,
             "binary",
@@ -282,6 +284,23 @@ pub fn scan_bytes(rel: &str, bytes: Vec<u8>, config: &Config) -> FileResult {
             out.warnings.push(warn(&rel, "not-utf8", format!("not valid UTF-8 (first bad byte on line {line}); analysed with invalid bytes replaced")));
             String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
+    };
+    // A lone `\r` ends a line for Python but not for tree-sitter: make it `\n`
+    // (same length, so byte offsets stay true).
+    let source = if source.contains('\r') {
+        let b = source.as_bytes();
+        let fixed: Vec<u8> = (0..b.len())
+            .map(|i| {
+                if b[i] == b'\r' && b.get(i + 1) != Some(&b'\n') {
+                    b'\n'
+                } else {
+                    b[i]
+                }
+            })
+            .collect();
+        String::from_utf8(fixed).unwrap_or(source)
+    } else {
+        source
     };
     let (module, is_package) = module_name(&rel);
     let timed_out = |start: Instant, what: &str| {
