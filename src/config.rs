@@ -12,6 +12,8 @@ use crate::finding::Severity;
 use crate::rules;
 
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
+/// Per-file time limit (milliseconds) for parsing and rules; 0 = none.
+pub const DEFAULT_MAX_FILE_TIME_MS: u64 = 5_000;
 
 /// The configuration file's schema.
 #[derive(Debug, Default, Deserialize)]
@@ -41,6 +43,9 @@ pub struct ConfigFile {
     /// Scan test code too (`tests/`, `test_*.py`, `conftest.py`...): off by default.
     #[serde(default)]
     pub include_tests: bool,
+    /// A file whose analysis takes longer than this many milliseconds is given
+    /// up with a warning (0: no limit).
+    pub max_file_time_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -55,6 +60,7 @@ pub struct Config {
     pub max_file_size: u64,
     /// Scan test code too (see [`crate::project::discover::is_test_path`]).
     pub include_tests: bool,
+    pub max_file_time_ms: u64,
     /// The file the configuration came from.
     pub source: Option<PathBuf>,
 }
@@ -71,6 +77,7 @@ impl Default for Config {
             clients: vec![],
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             include_tests: false,
+            max_file_time_ms: DEFAULT_MAX_FILE_TIME_MS,
             source: None,
         }
     }
@@ -122,31 +129,41 @@ impl Config {
         if dedicated.is_file() {
             let text = std::fs::read_to_string(&dedicated)
                 .with_context(|| format!("cannot read {}", dedicated.display()))?;
-            let file: ConfigFile = toml::from_str(&text)
-                .map_err(|e| anyhow::anyhow!("{}: {}", dedicated.display(), e))?;
-            return Config::from_file(file, Some(dedicated));
+            return Config::from_dedicated_text(&text, dedicated);
         }
         let pyproject = root.join("pyproject.toml");
         if pyproject.is_file() {
             let text = std::fs::read_to_string(&pyproject)
                 .with_context(|| format!("cannot read {}", pyproject.display()))?;
-            // A pyproject that is not valid TOML is the project's problem, not ours,
-            // unless it holds our table: then say so.
-            let parsed: Pyproject = match toml::from_str(&text) {
-                Ok(p) => p,
-                Err(e) if text.contains("[tool.auditbench") => {
-                    bail!("{}: {}", pyproject.display(), e)
-                }
-                Err(_) => return Ok(Config::default()),
-            };
-            if let Some(table) = parsed.tool.and_then(|t| t.auditbench) {
-                let file: ConfigFile = table.try_into().map_err(|e: toml::de::Error| {
-                    anyhow::anyhow!("{} [tool.auditbench]: {}", pyproject.display(), e)
-                })?;
-                return Config::from_file(file, Some(pyproject));
-            }
+            return Ok(Config::from_pyproject_text(&text, pyproject)?.unwrap_or_default());
         }
         Ok(Config::default())
+    }
+
+    /// The configuration in the text of a `.auditbench.toml` found at `source`.
+    pub fn from_dedicated_text(text: &str, source: PathBuf) -> Result<Config> {
+        let file: ConfigFile =
+            toml::from_str(text).map_err(|e| anyhow::anyhow!("{}: {}", source.display(), e))?;
+        Config::from_file(file, Some(source))
+    }
+
+    /// The `[tool.auditbench]` table in the text of a `pyproject.toml` found at
+    /// `source`, if it has one.
+    pub fn from_pyproject_text(text: &str, source: PathBuf) -> Result<Option<Config>> {
+        // A pyproject that is not valid TOML is the project's problem, not ours,
+        // unless it holds our table: then say so.
+        let parsed: Pyproject = match toml::from_str(text) {
+            Ok(p) => p,
+            Err(e) if text.contains("[tool.auditbench") => bail!("{}: {}", source.display(), e),
+            Err(_) => return Ok(None),
+        };
+        let Some(table) = parsed.tool.and_then(|t| t.auditbench) else {
+            return Ok(None);
+        };
+        let file: ConfigFile = table.try_into().map_err(|e: toml::de::Error| {
+            anyhow::anyhow!("{} [tool.auditbench]: {}", source.display(), e)
+        })?;
+        Config::from_file(file, Some(source)).map(Some)
     }
 
     pub fn from_file(file: ConfigFile, source: Option<PathBuf>) -> Result<Config> {
@@ -176,6 +193,7 @@ impl Config {
             clients: file.clients,
             max_file_size: file.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
             include_tests: file.include_tests,
+            max_file_time_ms: file.max_file_time_ms.unwrap_or(DEFAULT_MAX_FILE_TIME_MS),
             source,
         })
     }

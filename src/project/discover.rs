@@ -83,13 +83,33 @@ pub fn discover(
         overrides.add(&format!("!{pat}"))?;
     }
     let overrides = overrides.build()?;
+    let escaped = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let escaped_in_filter = escaped.clone();
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let walker = WalkBuilder::new(root)
         .standard_filters(true)
         .hidden(false)
         .require_git(false)
         .follow_links(true)
         .overrides(overrides)
-        .filter_entry(|e| {
+        .filter_entry(move |e| {
+            // A symlink out of the project is never followed: the repository is
+            // untrusted and must not make us read (or report) anything else.
+            if e.path_is_symlink() {
+                if let Some(target) = outside(&real_root, e.path()) {
+                    if let Ok(mut v) = escaped_in_filter.lock() {
+                        v.push(WalkProblem {
+                            message: format!(
+                                "skipped: {} is a symlink to {} outside the project",
+                                e.path().display(),
+                                target.display()
+                            ),
+                            path: Some(e.path().to_path_buf()),
+                        });
+                    }
+                    return false;
+                }
+            }
             // A folder holding pyvenv.cfg is a virtualenv whatever its name.
             !(e.file_type().is_some_and(|t| t.is_dir()) && e.path().join("pyvenv.cfg").is_file())
         })
@@ -112,7 +132,21 @@ pub fn discover(
     }
     files.sort();
     files.dedup();
+    problems.extend(escaped.lock().map(|v| v.clone()).unwrap_or_default());
     Ok((files, problems))
+}
+
+/// Where `path` really is, when that is outside the project `root` (a symlink
+/// out of it, or through a linked folder). `None` for paths inside, and for
+/// paths that do not resolve (the read then reports them).
+pub fn outside_root(root: &Path, path: &Path) -> Option<PathBuf> {
+    let real_root = root.canonicalize().ok()?;
+    outside(&real_root, path)
+}
+
+fn outside(real_root: &Path, path: &Path) -> Option<PathBuf> {
+    let real = path.canonicalize().ok()?;
+    (!real.starts_with(real_root)).then_some(real)
 }
 
 fn error_path(err: &ignore::Error) -> Option<PathBuf> {

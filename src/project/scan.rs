@@ -19,7 +19,7 @@ use crate::rules::{self, Checker, ProjectDiagnostic, ProjectFacts};
 
 /// Stack size of scan threads: the index recursion is bounded by
 /// `python::index::MAX_DEPTH`, and this leaves a wide margin for it.
-const SCAN_STACK: usize = 32 * 1024 * 1024;
+pub const SCAN_STACK: usize = 32 * 1024 * 1024;
 
 /// A problem with one file or the walk, reported and never fatal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -27,7 +27,7 @@ pub struct Warning {
     /// Relative path (forward slashes), when the problem is about one file.
     pub path: Option<String>,
     /// `not-utf8`, `syntax-error`, `binary`, `too-large`, `unreadable`, `walk`,
-    /// `too-deep`.
+    /// `too-deep`, `timed-out`, `outside-root`.
     pub kind: String,
     pub message: String,
 }
@@ -207,44 +207,100 @@ fn scan_file_known(
     known: Option<&KnownFiles>,
 ) -> FileResult {
     let rel = rel_path(root, path);
-    let mut out = FileResult {
-        path: rel.clone(),
-        hash: String::new(),
-        lines: 0,
-        analysed: false,
-        findings: vec![],
-        facts: ProjectFacts::default(),
-        warnings: vec![],
-        unchanged: false,
+    let skipped = |kind: &str, message: String| FileResult {
+        warnings: vec![warn(&rel, kind, message)],
+        ..FileResult::empty(&rel)
     };
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > config.max_file_size => {
-            out.warnings.push(warn(
-                &rel,
-                "too-large",
-                format!(
-                    "skipped: {} bytes is over the size limit of {} bytes (max-file-size)",
-                    m.len(),
-                    config.max_file_size
-                ),
-            ));
-            return out;
-        }
-        Ok(_) => {}
-        Err(e) => {
-            out.warnings
-                .push(warn(&rel, "unreadable", format!("cannot read file: {e}")));
-            return out;
+    if let Some(target) = discover::outside_root(root, path) {
+        return skipped(
+            "outside-root",
+            format!(
+                "skipped: a symlink to {} outside the project",
+                target.display()
+            ),
+        );
+    }
+    match read_bounded(path, config.max_file_size) {
+        Ok(Read::Bytes(bytes)) => scan_bytes_known(&rel, bytes, config, known),
+        Ok(Read::TooLarge(len)) => skipped(
+            "too-large",
+            format!(
+                "skipped: {len} bytes is over the size limit of {} bytes (max-file-size)",
+                config.max_file_size
+            ),
+        ),
+        Ok(Read::NotAFile) => skipped(
+            "unreadable",
+            "skipped: not a regular file (a device, socket or pipe)".into(),
+        ),
+        Err(e) => skipped("unreadable", format!("cannot read file: {e}")),
+    }
+}
+
+enum Read {
+    Bytes(Vec<u8>),
+    TooLarge(u64),
+    NotAFile,
+}
+
+/// Reads a regular file of at most `max` bytes. The limit holds while reading
+/// too, for a file that grows after its size was checked; a pipe or device
+/// named `*.py` is never opened (a FIFO would block forever).
+fn read_bounded(path: &Path, max: u64) -> std::io::Result<Read> {
+    use std::io::Read as _;
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Ok(Read::NotAFile);
+    }
+    if meta.len() > max {
+        return Ok(Read::TooLarge(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)?
+        .take(max.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Ok(Read::TooLarge(bytes.len() as u64));
+    }
+    Ok(Read::Bytes(bytes))
+}
+
+impl FileResult {
+    fn empty(rel: &str) -> FileResult {
+        FileResult {
+            path: rel.to_string(),
+            hash: String::new(),
+            lines: 0,
+            analysed: false,
+            findings: vec![],
+            facts: ProjectFacts::default(),
+            warnings: vec![],
+            unchanged: false,
         }
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            out.warnings
-                .push(warn(&rel, "unreadable", format!("cannot read file: {e}")));
-            return out;
-        }
-    };
+}
+
+/// Analyses the content of one file (relative path `rel`): decoding, parsing,
+/// index, per-file rules and project facts, within the per-file time limit
+/// (`max-file-time-ms`). The whole engine path on untrusted bytes; the fuzz
+/// targets call it directly.
+pub fn scan_bytes(rel: &str, bytes: Vec<u8>, config: &Config) -> FileResult {
+    scan_bytes_known(rel, bytes, config, None)
+}
+
+/// [`scan_bytes`], returning the stored result of a file whose content hash is
+/// in `known` (incremental scans) instead of analysing it again.
+fn scan_bytes_known(
+    rel: &str,
+    bytes: Vec<u8>,
+    config: &Config,
+    known: Option<&KnownFiles>,
+) -> FileResult {
+    let start = Instant::now();
+    let deadline = (config.max_file_time_ms > 0)
+        .then(|| start + std::time::Duration::from_millis(config.max_file_time_ms));
+    let rel = rel.to_string();
+    let mut out = FileResult::empty(&rel);
     out.hash = {
         use sha2::{Digest, Sha256};
         Sha256::digest(&bytes)
@@ -258,7 +314,9 @@ fn scan_file_known(
     {
         return incremental::unchanged_result(out, k);
     }
-    if bytes.iter().take(8192).any(|b| *b == 0) {
+    // Python refuses source with a NUL byte anywhere; tree-sitter would stop
+    // there silently (found by tests/hostile.rs).
+    if bytes.contains(&0) {
         out.warnings.push(warn(
             &rel,
             "binary",
@@ -279,14 +337,50 @@ fn scan_file_known(
             String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
     };
+    // A lone `\r` ends a line for Python but not for tree-sitter: make it `\n`
+    // (same length, so byte offsets stay true).
+    let source = if source.contains('\r') {
+        let b = source.as_bytes();
+        let fixed: Vec<u8> = (0..b.len())
+            .map(|i| {
+                if b[i] == b'\r' && b.get(i + 1) != Some(&b'\n') {
+                    b'\n'
+                } else {
+                    b[i]
+                }
+            })
+            .collect();
+        String::from_utf8(fixed).unwrap_or(source)
+    } else {
+        source
+    };
     let (module, is_package) = module_name(&rel);
-    let Some(ix) = python::analyse(source, &module, is_package) else {
-        out.warnings.push(warn(
+    let timed_out = |start: Instant, what: &str| {
+        warn(
             &rel,
-            "unreadable",
-            "the parser could not process this file".into(),
-        ));
-        return out;
+            "timed-out",
+            format!(
+                "{what} timed out after {} ms (limit max-file-time-ms = {})",
+                start.elapsed().as_millis(),
+                config.max_file_time_ms
+            ),
+        )
+    };
+    let ix = match python::analyse_within(source, &module, is_package, deadline) {
+        Ok(ix) => ix,
+        Err(python::parse::ParseFailure::TimedOut) => {
+            out.warnings
+                .push(timed_out(start, "skipped: parsing this file"));
+            return out;
+        }
+        Err(python::parse::ParseFailure::Failed) => {
+            out.warnings.push(warn(
+                &rel,
+                "unreadable",
+                "the parser could not process this file".into(),
+            ));
+            return out;
+        }
     };
     out.analysed = true;
     out.lines = ix.line_count();
@@ -311,7 +405,16 @@ fn scan_file_known(
             ),
         ));
     }
-    out.findings = check_module(&ix, &rel, config);
+    let (findings, complete) = check_module_until(&ix, &rel, config, deadline);
+    out.findings = findings;
+    if !complete {
+        // Not every rule ran: the store must not read the missing findings as fixed.
+        out.analysed = false;
+        out.warnings.push(timed_out(
+            start,
+            "incomplete: the rules on this file (findings so far are kept)",
+        ));
+    }
     let mut clients = rules::res::res006_client_not_closed_at_shutdown::collect(&ix, config);
     let suppressions = Suppressions::new(&ix.comments);
     for c in &mut clients.created {
@@ -327,8 +430,24 @@ fn scan_file_known(
 
 /// Runs every enabled per-file rule on an indexed module.
 pub fn check_module(ix: &ModuleIndex, rel: &str, config: &Config) -> Vec<Finding> {
+    check_module_until(ix, rel, config, None).0
+}
+
+/// [`check_module`] that stops between two rules once `deadline` has passed;
+/// the flag says whether every enabled rule ran.
+pub fn check_module_until(
+    ix: &ModuleIndex,
+    rel: &str,
+    config: &Config,
+    deadline: Option<Instant>,
+) -> (Vec<Finding>, bool) {
     let mut checker = Checker::new(ix, config);
+    let mut complete = true;
     for rule in rules::registry() {
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            complete = false;
+            break;
+        }
         if config.is_enabled(rule.meta().id) {
             rule.check(&mut checker);
         }
@@ -379,7 +498,7 @@ pub fn check_module(ix: &ModuleIndex, rel: &str, config: &Config) -> Vec<Finding
         a.rule == b.rule && a.line == b.line && a.column == b.column && a.message == b.message
     });
     fingerprint::assign(&mut findings, |f| ix.line_text(f.line).to_string());
-    findings
+    (findings, complete)
 }
 
 /// The project-wide pass over the per-file facts (cheap: no parsing).

@@ -1666,7 +1666,9 @@ impl Builder {
             | "set_comprehension"
             | "dictionary_comprehension"
             | "generator_expression" => {
-                self.comprehension(n, cx);
+                // Deeper: the first iterable is indexed with this context, and
+                // nested comprehensions must count towards MAX_DEPTH.
+                self.comprehension(n, cx1);
                 Value::Comprehension
             }
             "yield" => {

@@ -12,8 +12,18 @@ pub use model::*;
 
 /// Parses and indexes `source`.
 pub fn analyse(source: String, module_name: &str, is_package: bool) -> Option<ModuleIndex> {
-    let tree = parse::parse(&source)?;
-    Some(index_module(source, &tree, module_name, is_package))
+    analyse_within(source, module_name, is_package, None).ok()
+}
+
+/// [`analyse`] that gives up parsing once `deadline` has passed.
+pub fn analyse_within(
+    source: String,
+    module_name: &str,
+    is_package: bool,
+    deadline: Option<std::time::Instant>,
+) -> Result<ModuleIndex, parse::ParseFailure> {
+    let tree = parse::parse_within(&source, deadline)?;
+    Ok(index_module(source, &tree, module_name, is_package))
 }
 
 /// Whether `source` parses as Python without syntax errors (used to check that

@@ -62,6 +62,8 @@ fn escape_plain(s: &str, out: &mut String) {
             '\\' => out.push_str("\\\\"),
             '_' => out.push_str("\\_"),
             '*' => out.push_str("\\*"),
+            // GFM strikethrough (`~x~`), found by the report_escape fuzz target.
+            '~' => out.push_str("\\~"),
             _ => out.push(c),
         }
     }
@@ -144,6 +146,10 @@ pub fn code(s: &str) -> String {
         .chars()
         .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
         .collect();
+    if s.is_empty() {
+        // "``" would be two literal backticks, not an empty code span.
+        return "` `".into();
+    }
     let fence = "`".repeat(longest_backtick_run(&s) + 1);
     let pad = if s.starts_with('`') || s.ends_with('`') || s.starts_with(' ') {
         " "
@@ -205,6 +211,7 @@ mod tests {
         assert_eq!(text("one ` two"), "one \\` two");
         assert_eq!(text("[x](http://e)"), "\\[x\\](http://e)");
         assert_eq!(text("a\nb"), "a b");
+        assert_eq!(text("~x~"), "\\~x\\~");
         assert_eq!(text("__init__ `__x__`"), "\\_\\_init\\_\\_ `__x__`");
         assert_eq!(quote("## h\n1. x\n- y"), "> \\## h\n> \\1. x\n> \\- y\n");
     }
@@ -214,6 +221,7 @@ mod tests {
         assert_eq!(cell("a|b"), "a\\|b");
         assert_eq!(code("a`b"), "``a`b``");
         assert_eq!(code("`x"), "`` `x ``");
+        assert_eq!(code(""), "` `");
         assert_eq!(code_cell("a|b"), "`a\\|b`");
         assert_eq!(clean("x\u{202E}y"), "x[U+202E]y");
     }

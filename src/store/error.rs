@@ -14,6 +14,8 @@ pub enum StoreError {
     Locked(PathBuf),
     #[error("the project database {0} is read-only: check the file and folder permissions")]
     ReadOnly(PathBuf),
+    #[error("the disk holding the project database {0} is full: nothing of this change was written (the database is as it was); free some space and try again")]
+    DiskFull(PathBuf),
     #[error("{0} is not a valid auditbench database (corrupt or not SQLite): {1}; it was left untouched, move it away to start a new one")]
     Corrupt(PathBuf, String),
     #[error("the project database {path} has schema version {found}, newer than this auditbench understands (up to {supported}): upgrade auditbench; the file was left untouched")]
@@ -45,6 +47,7 @@ impl StoreError {
                 StoreError::Locked(path.to_path_buf())
             }
             Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(path.to_path_buf()),
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull(path.to_path_buf()),
             Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
                 StoreError::Corrupt(path.to_path_buf(), e.to_string())
             }
@@ -69,6 +72,9 @@ impl StoreError {
             StoreError::ReadOnly(p) if p.as_os_str().is_empty() => {
                 StoreError::ReadOnly(path.to_path_buf())
             }
+            StoreError::DiskFull(p) if p.as_os_str().is_empty() => {
+                StoreError::DiskFull(path.to_path_buf())
+            }
             StoreError::Corrupt(p, m) if p.as_os_str().is_empty() => {
                 StoreError::Corrupt(path.to_path_buf(), m)
             }
@@ -84,6 +90,7 @@ impl From<rusqlite::Error> for StoreError {
                 StoreError::Locked(PathBuf::new())
             }
             Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(PathBuf::new()),
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull(PathBuf::new()),
             Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
                 StoreError::Corrupt(PathBuf::new(), e.to_string())
             }

@@ -400,6 +400,7 @@ pub fn collections(ix: &ModuleIndex) -> &[Collection] {
 
 fn compute_collections(ix: &ModuleIndex) -> Vec<Collection> {
     let mut out: Vec<Collection> = vec![];
+    let mut seen: std::collections::HashSet<(String, Option<ScopeId>)> = Default::default();
     for (ai, a) in ix.assignments.iter().enumerate() {
         if a.op == AssignOp::Walrus || a.targets.len() != 1 {
             continue;
@@ -438,10 +439,9 @@ fn compute_collections(ix: &ModuleIndex) -> Vec<Collection> {
             }
             _ => continue,
         };
-        if out
-            .iter()
-            .any(|c| c.name == name && same_owner(c.owner, owner))
-        {
+        // A set, not a scan of `out`: a generated module with 100 000
+        // collections made this quadratic (found by tests/hostile.rs).
+        if !seen.insert((name.clone(), owner_key(owner))) {
             continue;
         }
         out.push(Collection {
@@ -463,13 +463,12 @@ fn compute_collections(ix: &ModuleIndex) -> Vec<Collection> {
     out
 }
 
-fn same_owner(a: Owner, b: Owner) -> bool {
-    match (a, b) {
-        (Owner::Module, Owner::Module) => true,
-        (Owner::Instance(x) | Owner::ClassAttr(x), Owner::Instance(y) | Owner::ClassAttr(y)) => {
-            x == y
-        }
-        _ => false,
+/// One key for the places a name can only be defined once: the module, or a
+/// class (its instances and its body share the attribute namespace).
+fn owner_key(o: Owner) -> Option<ScopeId> {
+    match o {
+        Owner::Module => None,
+        Owner::Instance(x) | Owner::ClassAttr(x) => Some(x),
     }
 }
 
