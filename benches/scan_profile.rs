@@ -7,27 +7,14 @@
 //! each per-file rule's `check`, and the RES006 fact collection. Prints the totals
 //! sorted by time, the parse-only total, and the slowest files.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
+
+mod common;
 
 use auditbench::config::Config;
 use auditbench::python;
 use auditbench::rules::{self, Checker};
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        let Ok(ft) = e.file_type() else { continue };
-        if ft.is_dir() {
-            walk(&p, out);
-        } else if ft.is_file() && p.extension().is_some_and(|x| x == "py") {
-            out.push(p);
-        }
-    }
-}
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
@@ -38,7 +25,7 @@ fn run(folder: PathBuf, top: usize) {
     if folder.is_file() {
         files.push(folder.clone());
     } else {
-        walk(&folder, &mut files);
+        common::walk(&folder, &mut files);
     }
     files.sort();
     let config = Config::default();
@@ -118,11 +105,5 @@ fn main() {
         .collect();
     let folder = PathBuf::from(args.first().cloned().unwrap_or_else(|| "fixtures".into()));
     let top = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100);
-    // Deeply nested code recurses in the index builder: same stack as a scan.
-    std::thread::Builder::new()
-        .stack_size(32 * 1024 * 1024)
-        .spawn(move || run(folder, top))
-        .unwrap()
-        .join()
-        .unwrap();
+    common::with_scan_stack(move || run(folder, top));
 }
