@@ -78,7 +78,20 @@ fn start() -> Harness {
         window,
         events,
     };
-    h.wait_for("scan-finished", |_| true);
+    // The first scan started in `setup`, possibly before the listeners: poll.
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        let info = h.ok("project_info", json!({}));
+        if info["scanning"] == false && info["lastScan"].is_object() {
+            break;
+        }
+        assert!(info["error"].is_null(), "{info}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "first scan did not finish"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
     h
 }
 

@@ -31,9 +31,7 @@ fn csp_is_strict_and_local() {
                 "{directive}: {source}"
             );
         }
-        if directive != "style-src" {
-            assert!(!value.contains("'unsafe-inline'"), "{directive}: {value}");
-        }
+        assert!(!value.contains("'unsafe-inline'"), "{directive}: {value}");
     }
     assert!(!csp.contains_key("script-src-elem") && !csp.contains_key("script-src-attr"));
     assert_ne!(security["dangerousDisableAssetCspModification"], true);

@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, TableLike, Value};
+use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value};
 
 use super::error::{ApiError, ApiResult};
 use crate::config::{expand_selectors, Config};
@@ -175,7 +175,7 @@ fn set_severity(t: &mut Table, id: &str, sev: Severity, default: Severity) {
     let item = t
         .entry("severity")
         .or_insert_with(|| Item::Value(Value::InlineTable(InlineTable::new())));
-    let Some(table): Option<&mut dyn TableLike> = item.as_table_like_mut() else {
+    let Some(table) = item.as_table_like_mut() else {
         return;
     };
     if sev == default {

@@ -431,7 +431,8 @@ impl Worker {
                 (self.sink)(Event::ScanProgress(p));
             }
         };
-        let mut state = ProjectState::open(&self.root, Some(&progress))
+        let progress: scan::Progress = &progress;
+        let mut state = ProjectState::open(&self.root, Some(progress))
             .map_err(|e| ApiError::scan_failed(format!("{e:#}")))?;
         if self.stop.load(Ordering::Relaxed) {
             return Ok(());
