@@ -82,7 +82,8 @@ fn start() -> Harness {
     let deadline = std::time::Instant::now() + Duration::from_secs(120);
     loop {
         let info = h.ok("project_info", json!({}));
-        if info["scanning"] == false && info["lastScan"].is_object() {
+        // Edits are seen once the watcher is registered.
+        if info["scanning"] == false && info["lastScan"].is_object() && info["watching"] == true {
             break;
         }
         assert!(info["error"].is_null(), "{info}");

@@ -27,7 +27,7 @@ use crate::store::{
     SyncScope, SyncSummary, TriageChange, Trigger, MANUAL_RULE,
 };
 use crate::watch::recorder::Recorder;
-use crate::watch::{watch, WatchOptions};
+use crate::watch::{watch_with_ready, WatchOptions};
 
 #[derive(Debug, Default, Clone)]
 struct Status {
@@ -444,7 +444,6 @@ impl Worker {
             let mut st = lock(&self.status);
             st.scanning = false;
             st.last_scan = Some(scan_info(&summary, files));
-            st.watching = self.watcher;
         }
         (self.sink)(Event::ScanFinished(ScanFinished {
             headline: summary.headline(),
@@ -457,10 +456,12 @@ impl Worker {
             return Ok(());
         }
         let mut missed = false;
-        let result = watch(
+        let ready = || lock(&self.status).watching = true;
+        let result = watch_with_ready(
             &mut state,
             &WatchOptions::default(),
             self.stop.clone(),
+            ready,
             |st, update| {
                 let recorded = if missed {
                     recorder.record_full(st)
