@@ -162,32 +162,6 @@ async fn set_settings(wb: Wb<'_>, settings: Settings) -> ApiResult<Settings> {
     wb.set_settings(settings)
 }
 
-/// Every command, for the app and for the mock-runtime tests.
-pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![
-        open_project,
-        close_project,
-        project_info,
-        recent_projects,
-        pick_folder,
-        list_findings,
-        finding_detail,
-        read_file,
-        triage,
-        add_note,
-        add_manual,
-        open_in_editor,
-        dashboard,
-        file_counts,
-        list_rules,
-        set_rule,
-        render_report,
-        export_report,
-        get_settings,
-        set_settings,
-    ]
-}
-
 /// A sink that forwards library events to every window.
 pub fn event_sink<R: Runtime>(app: AppHandle<R>) -> auditbench::desktop::Sink {
     Arc::new(move |e: Event| {
@@ -205,7 +179,28 @@ pub fn builder<R: Runtime>(
 ) -> tauri::Builder<R> {
     tauri::Builder::<R>::new()
         .plugin(tauri_plugin_dialog::init())
-        .invoke_handler(handler())
+        .invoke_handler(tauri::generate_handler![
+            open_project,
+            close_project,
+            project_info,
+            recent_projects,
+            pick_folder,
+            list_findings,
+            finding_detail,
+            read_file,
+            triage,
+            add_note,
+            add_manual,
+            open_in_editor,
+            dashboard,
+            file_counts,
+            list_rules,
+            set_rule,
+            render_report,
+            export_report,
+            get_settings,
+            set_settings,
+        ])
         .setup(move |app| {
             let dir = match prefs_dir {
                 Some(d) => d,
