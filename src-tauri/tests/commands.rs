@@ -46,7 +46,9 @@ fn start() -> Harness {
     let root = dir.path().join("demo-backend");
     copy_dir(Path::new(DEMO), &root);
     let root = root.canonicalize().unwrap();
-    let outside = dir.path().join("outside.txt");
+    // A sibling folder (not an ancestor: a symlink to it makes no loop).
+    std::fs::create_dir_all(dir.path().join("outside")).unwrap();
+    let outside = dir.path().join("outside/outside.txt");
     std::fs::write(&outside, "not part of the project\n").unwrap();
     let app = auditbench_desktop::builder::<MockRuntime>(
         Some(dir.path().join("prefs")),
@@ -278,8 +280,8 @@ fn every_path_argument_is_confined_to_the_project() {
     }
     let outside = h.outside.to_str().unwrap().to_string();
     let attempts = [
-        "../outside.txt".to_string(),
-        "app/../../outside.txt".to_string(),
+        "../outside/outside.txt".to_string(),
+        "app/../../outside/outside.txt".to_string(),
         outside.clone(),
         h.root.join("app/metrics.py").to_str().unwrap().to_string(),
         "app/leak.py".to_string(),
@@ -317,7 +319,7 @@ fn every_path_argument_is_confined_to_the_project() {
         h.err_kind("set_settings", json!({ "settings": settings })),
         "outside_root"
     );
-    assert!(!h.outside.parent().unwrap().join("elsewhere.db").exists());
+    assert!(!h.root.parent().unwrap().join("elsewhere.db").exists());
 
     // Inside paths work: a manual finding, and the editor with the absolute path.
     let id = h
@@ -443,24 +445,33 @@ fn dashboard_rules_and_report() {
         "title": "Orders <b>audit</b>", "client": "ACME", "date": "2026-11-23",
         "minSeverity": "medium", "statuses": [], "includeCode": false, "includeStrengths": true
     });
-    let expected = report::render(
-        &h.db(),
-        &ReportOptions {
-            title: Some("Orders <b>audit</b>".into()),
-            client: Some("ACME".into()),
-            date: Some("2026-11-23".into()),
-            min_severity: auditbench::Severity::Medium,
-            include_code: false,
-            ..Default::default()
-        },
-        ReportFormat::Markdown,
-    )
-    .unwrap();
-    let md = h.ok(
-        "render_report",
-        json!({ "options": options, "format": "markdown" }),
-    );
-    assert_eq!(md.as_str().unwrap(), expected);
+    let opts = ReportOptions {
+        title: Some("Orders <b>audit</b>".into()),
+        client: Some("ACME".into()),
+        date: Some("2026-11-23".into()),
+        min_severity: auditbench::Severity::Medium,
+        include_code: false,
+        ..Default::default()
+    };
+    // The watcher may record the configuration change meanwhile (a new scan in
+    // the history): compare renders of the same database state.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let expected = loop {
+        let md = h.ok(
+            "render_report",
+            json!({ "options": options, "format": "markdown" }),
+        );
+        let expected = report::render(&h.db(), &opts, ReportFormat::Markdown).unwrap();
+        if md.as_str().unwrap() == expected {
+            break expected;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "render_report differs from auditbench::report::render"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    assert!(expected.contains("Orders"));
     let sarif = h.ok(
         "render_report",
         json!({ "options": options, "format": "sarif" }),
@@ -483,5 +494,9 @@ fn dashboard_rules_and_report() {
         json!({ "options": options, "format": "markdown" }),
     );
     assert_eq!(written, dest.to_str().unwrap());
-    assert_eq!(std::fs::read_to_string(&dest).unwrap(), expected);
+    let exported = std::fs::read_to_string(&dest).unwrap();
+    assert_eq!(
+        exported,
+        report::render(&h.db(), &opts, ReportFormat::Markdown).unwrap()
+    );
 }
