@@ -38,6 +38,9 @@ pub struct ConfigFile {
     pub clients: Vec<String>,
     /// Files larger than this many bytes are skipped with a warning.
     pub max_file_size: Option<u64>,
+    /// Scan test code too (`tests/`, `test_*.py`, `conftest.py`...): off by default.
+    #[serde(default)]
+    pub include_tests: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -50,6 +53,8 @@ pub struct Config {
     pub sessions: Vec<String>,
     pub clients: Vec<String>,
     pub max_file_size: u64,
+    /// Scan test code too (see [`crate::project::discover::is_test_path`]).
+    pub include_tests: bool,
     /// The file the configuration came from.
     pub source: Option<PathBuf>,
 }
@@ -65,6 +70,7 @@ impl Default for Config {
             sessions: vec![],
             clients: vec![],
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            include_tests: false,
             source: None,
         }
     }
@@ -169,6 +175,7 @@ impl Config {
             sessions: file.sessions,
             clients: file.clients,
             max_file_size: file.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            include_tests: file.include_tests,
             source,
         })
     }

@@ -217,6 +217,7 @@ fn partial_scan_leaves_other_files_untouched() {
         files_scanned: 0,
         lines_scanned: 0,
         duration_ms: 0,
+        test_files_skipped: 0,
         warnings: vec![],
         findings: vec![],
         files: vec![],

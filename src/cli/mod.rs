@@ -13,8 +13,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::config::Config;
 use crate::finding::{Kind, Severity};
 use crate::output;
+use crate::project::incremental;
 use crate::project::scan::{scan, worst_open, ScanOptions};
 use crate::rules;
+use crate::store;
 
 pub mod report_cmd;
 pub mod store_cmds;
@@ -68,6 +70,11 @@ enum Command {
         /// Do not record the scan (pure CI run).
         #[arg(long, conflicts_with = "db")]
         no_db: bool,
+        /// Scan test code too (tests/, test/, testing/ folders, test_*.py,
+        /// *_test.py, conftest.py), skipped by default; same as
+        /// `include-tests = true` in the configuration.
+        #[arg(long)]
+        include_tests: bool,
     },
     /// List every rule.
     Rules,
@@ -147,6 +154,7 @@ fn execute(cli: Cli) -> Result<i32> {
             quiet,
             db,
             no_db,
+            include_tests,
         } => {
             let fail_on: Severity = fail_on.parse().map_err(anyhow::Error::msg)?;
             let root = path.unwrap_or_else(|| PathBuf::from("."));
@@ -160,6 +168,7 @@ fn execute(cli: Cli) -> Result<i32> {
             };
             let mut config = Config::load(&config_dir)?;
             config.apply_cli(&select, &ignore)?;
+            config.include_tests |= include_tests;
             let rule_ids: Vec<String> = rules::all_meta()
                 .iter()
                 .filter(|m| config.is_enabled(m.id))
@@ -181,11 +190,23 @@ fn execute(cli: Cli) -> Result<i32> {
                     b.set_position(done as u64);
                 }
             };
-            let result = scan(ScanOptions {
+            let opts = ScanOptions {
                 root: root.clone(),
                 config,
                 progress: Some(&progress),
-            })?;
+            };
+            // Into the database, a folder's unchanged files are not analysed again.
+            let (result, key) = if !no_db && root.is_dir() {
+                let canonical = root.canonicalize()?;
+                let path = db
+                    .clone()
+                    .unwrap_or_else(|| store::default_path(&canonical));
+                let store = store::Store::open(&path)?;
+                let (result, key) = incremental::scan_recorded(&store, opts)?;
+                (result, Some(key))
+            } else {
+                (scan(opts)?, None)
+            };
             if let Some(b) = &bar {
                 b.finish_and_clear();
             }
@@ -201,7 +222,8 @@ fn execute(cli: Cli) -> Result<i32> {
                 None => print!("{text}"),
             }
             if !no_db {
-                let changes = store_cmds::record_scan(&result, &root, db.as_deref(), rule_ids)?;
+                let changes =
+                    store_cmds::record_scan(&result, &root, db.as_deref(), rule_ids, key)?;
                 if to_stdout {
                     print!("\n{changes}");
                 } else if !quiet {

@@ -445,7 +445,9 @@ fn json_row(f: &FindingRow) -> serde_json::Value {
 
 /// Records a finished scan in the project database (`scan` without `--no-db`).
 /// `given` is the path the user scanned (folder or file); `rules` the rule ids
-/// that ran. Returns the summary text to print.
+/// that ran; `analysis_key` the key of an incremental scan
+/// ([`crate::project::incremental::scan_recorded`]). Returns the summary text to
+/// print.
 ///
 /// A single file is recorded as a partial scan of the project that holds it
 /// (the nearest folder above it with a `.auditbench` folder, else its own
@@ -456,6 +458,7 @@ pub fn record_scan(
     given: &Path,
     db: Option<&Path>,
     mut rules: Vec<String>,
+    analysis_key: Option<String>,
 ) -> Result<String> {
     let mut rebased;
     let mut result = result;
@@ -484,8 +487,17 @@ pub fn record_scan(
         .map(Path::to_path_buf)
         .unwrap_or_else(|| store::default_path(root));
     let mut store = Store::open(&db)?;
-    let summary = store.sync(result, &SyncOptions::new(scope, Trigger::Cli).rules(rules))?;
-    Ok(summary_text(&summary, &db))
+    let mut opts = SyncOptions::new(scope, Trigger::Cli).rules(rules);
+    opts.analysis_key = analysis_key;
+    let summary = store.sync(result, &opts)?;
+    let skipped = result.files.iter().filter(|f| f.unchanged).count();
+    let mut text = summary_text(&summary, &db);
+    if skipped > 0 {
+        text.push_str(&format!(
+            "{skipped} unchanged file(s) skipped (same content hash as the last scan)\n"
+        ));
+    }
+    Ok(text)
 }
 
 /// The nearest folder at or above `dir` holding a `.auditbench` folder.

@@ -11,6 +11,8 @@ struct JsonReport<'a> {
     files_scanned: usize,
     lines_scanned: usize,
     duration_ms: u64,
+    /// Added in place (version stays 1): test files found and not scanned.
+    test_files_skipped: usize,
     warnings: &'a [Warning],
     findings: &'a [Finding],
 }
@@ -22,6 +24,7 @@ pub fn render(r: &ScanResult) -> String {
         files_scanned: r.files_scanned,
         lines_scanned: r.lines_scanned,
         duration_ms: r.duration_ms,
+        test_files_skipped: r.test_files_skipped,
         warnings: &r.warnings,
         findings: &r.findings,
     };

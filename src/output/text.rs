@@ -51,6 +51,13 @@ pub fn render(r: &ScanResult) -> String {
         "\nScanned {} files ({} lines) in {} ms.",
         r.files_scanned, r.lines_scanned, r.duration_ms
     );
+    if r.test_files_skipped > 0 {
+        let _ = writeln!(
+            s,
+            "Skipped {} test file(s) (tests/, test_*.py, conftest.py); --include-tests scans them.",
+            r.test_files_skipped
+        );
+    }
     if open.is_empty() {
         let _ = writeln!(s, "No open findings.");
     } else {

@@ -1,6 +1,6 @@
 //! Finding the Python files of a project, honouring `.gitignore` and the default
 //! excludes (VCS folders, virtualenvs, site-packages, node_modules, build output,
-//! our own `.auditbench/`).
+//! our own `.auditbench/`), and telling test code from production code.
 
 use std::path::{Path, PathBuf};
 
@@ -32,6 +32,35 @@ pub const DEFAULT_EXCLUDES: &[&str] = &[
     ".ruff_cache",
     ".eggs",
 ];
+
+/// Folder names that mark everything below them as test code.
+pub const TEST_DIRS: &[&str] = &["tests", "test", "testing"];
+
+/// Whether a path relative to the project root is test code: a folder component
+/// named `tests`/`test`/`testing`, or a file named `test_*.py`, `*_test.py` or
+/// `conftest.py`. Findings there are not production hazards (a test's session or
+/// socket lives as long as the test, and its harness cleans up), so scans skip
+/// these files unless `include-tests` is set.
+pub fn is_test_path(rel: &Path) -> bool {
+    let Some(name) = rel.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    if rel.parent().is_some_and(is_test_dir) {
+        return true;
+    }
+    let Some(stem) = name.strip_suffix(".py") else {
+        return false;
+    };
+    name == "conftest.py" || stem.starts_with("test_") || stem.ends_with("_test")
+}
+
+/// Whether a folder relative to the project root is (inside) a test folder.
+pub fn is_test_dir(rel: &Path) -> bool {
+    rel.components().any(|c| match c {
+        std::path::Component::Normal(s) => s.to_str().is_some_and(|s| TEST_DIRS.contains(&s)),
+        _ => false,
+    })
+}
 
 /// A problem met while walking the tree (unreadable folder, symlink loop).
 #[derive(Debug, Clone)]
@@ -113,14 +142,24 @@ fn describe(err: &ignore::Error) -> String {
     }
 }
 
-/// Decides for a single path (from a file-system event) what discovery would
-/// decide: default excludes, extra excludes, the root `.gitignore`.
+/// Decides for a single path (from a file-system event) what a scan would
+/// decide: default excludes, extra excludes, the root `.gitignore`, test code.
 pub struct PathFilter {
     excludes: ignore::gitignore::Gitignore,
     gitignore: ignore::gitignore::Gitignore,
+    skip_tests: bool,
 }
 
 impl PathFilter {
+    /// The filter a scan with this configuration applies (test code skipped
+    /// unless `include-tests`).
+    pub fn for_config(root: &Path, config: &crate::config::Config) -> anyhow::Result<PathFilter> {
+        let mut f = PathFilter::new(root, &config.exclude)?;
+        f.skip_tests = !config.include_tests;
+        Ok(f)
+    }
+
+    /// Excludes and `.gitignore` only (test code kept).
     pub fn new(root: &Path, extra_excludes: &[String]) -> anyhow::Result<PathFilter> {
         let mut ex = ignore::gitignore::GitignoreBuilder::new(root);
         for d in DEFAULT_EXCLUDES {
@@ -137,6 +176,7 @@ impl PathFilter {
         Ok(PathFilter {
             excludes: ex.build()?,
             gitignore: gi.build()?,
+            skip_tests: false,
         })
     }
 
@@ -145,6 +185,13 @@ impl PathFilter {
         let hit = |g: &ignore::gitignore::Gitignore| {
             g.matched_path_or_any_parents(rel, is_dir).is_ignore()
         };
-        hit(&self.excludes) || hit(&self.gitignore)
+        hit(&self.excludes)
+            || hit(&self.gitignore)
+            || (self.skip_tests
+                && if is_dir {
+                    is_test_dir(rel)
+                } else {
+                    is_test_path(rel)
+                })
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod discover;
 pub mod fingerprint;
+pub mod incremental;
 pub mod scan;
 pub mod state;
 pub mod suppress;

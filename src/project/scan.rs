@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::finding::{Finding, Fix, Kind, Related, Severity, Status};
+use crate::project::incremental::{self, KnownFiles};
 use crate::project::{discover, fingerprint, suppress::Suppressions};
 use crate::python::{self, ModuleIndex};
 use crate::rules::{self, Checker, ProjectDiagnostic, ProjectFacts};
@@ -21,7 +22,7 @@ use crate::rules::{self, Checker, ProjectDiagnostic, ProjectFacts};
 const SCAN_STACK: usize = 32 * 1024 * 1024;
 
 /// A problem with one file or the walk, reported and never fatal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Warning {
     /// Relative path (forward slashes), when the problem is about one file.
     pub path: Option<String>,
@@ -43,6 +44,11 @@ pub struct FileResult {
     pub findings: Vec<Finding>,
     pub facts: ProjectFacts,
     pub warnings: Vec<Warning>,
+    /// Skipped because its content hash matches the project database's record
+    /// from a scan with the same analysis key: `findings` is empty here (the
+    /// caller takes them from the database), `lines`, `warnings` and `facts`
+    /// come from the record. See [`crate::project::incremental`].
+    pub unchanged: bool,
 }
 
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
@@ -60,6 +66,9 @@ pub struct ScanResult {
     pub files_scanned: usize,
     pub lines_scanned: usize,
     pub duration_ms: u64,
+    /// Test files found and not scanned (`include-tests` off; see
+    /// [`discover::is_test_path`]).
+    pub test_files_skipped: usize,
     pub warnings: Vec<Warning>,
     pub findings: Vec<Finding>,
     #[serde(skip)]
@@ -68,6 +77,12 @@ pub struct ScanResult {
 
 /// Scans a project directory (or a single file).
 pub fn scan(opts: ScanOptions) -> Result<ScanResult> {
+    scan_with_known(opts, None)
+}
+
+/// [`scan`], skipping the files whose path and content hash are in `known`
+/// (see [`crate::project::incremental`]).
+pub fn scan_with_known(opts: ScanOptions, known: Option<&KnownFiles>) -> Result<ScanResult> {
     let start = Instant::now();
     let given = &opts.root;
     if !given.exists() {
@@ -86,6 +101,15 @@ pub fn scan(opts: ScanOptions) -> Result<ScanResult> {
         let (files, problems) = discover::discover(&given, &opts.config.exclude)?;
         (given.clone(), files, problems)
     };
+    // A file named on the command line is scanned whatever it is; in a folder,
+    // test code is skipped unless asked for.
+    let (files, tests): (Vec<PathBuf>, Vec<PathBuf>) = if given.is_file() {
+        (files, vec![])
+    } else {
+        files.into_iter().partition(|f| {
+            opts.config.include_tests || !discover::is_test_path(f.strip_prefix(&root).unwrap_or(f))
+        })
+    };
     let total = files.len();
     let done = AtomicUsize::new(0);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -96,7 +120,7 @@ pub fn scan(opts: ScanOptions) -> Result<ScanResult> {
         files
             .par_iter()
             .map(|f| {
-                let r = scan_file(&root, f, config);
+                let r = scan_file_known(&root, f, config, known);
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if let Some(p) = opts.progress {
                     p(n, total);
@@ -126,6 +150,7 @@ pub fn scan(opts: ScanOptions) -> Result<ScanResult> {
         files_scanned: results.iter().filter(|r| r.analysed).count(),
         lines_scanned: results.iter().map(|r| r.lines).sum(),
         duration_ms: start.elapsed().as_millis() as u64,
+        test_files_skipped: tests.len(),
         warnings,
         findings,
         files: results,
@@ -172,6 +197,15 @@ fn warn(path: &str, kind: &str, message: String) -> Warning {
 
 /// Reads, parses, indexes and checks one file. Never fails: problems become warnings.
 pub fn scan_file(root: &Path, path: &Path, config: &Config) -> FileResult {
+    scan_file_known(root, path, config, None)
+}
+
+fn scan_file_known(
+    root: &Path,
+    path: &Path,
+    config: &Config,
+    known: Option<&KnownFiles>,
+) -> FileResult {
     let rel = rel_path(root, path);
     let mut out = FileResult {
         path: rel.clone(),
@@ -181,6 +215,7 @@ pub fn scan_file(root: &Path, path: &Path, config: &Config) -> FileResult {
         findings: vec![],
         facts: ProjectFacts::default(),
         warnings: vec![],
+        unchanged: false,
     };
     match std::fs::metadata(path) {
         Ok(m) if m.len() > config.max_file_size => {
@@ -217,6 +252,12 @@ pub fn scan_file(root: &Path, path: &Path, config: &Config) -> FileResult {
             .map(|b| format!("{b:02x}"))
             .collect()
     };
+    if let Some(k) = known
+        .and_then(|k| k.get(&rel))
+        .filter(|k| k.hash == out.hash)
+    {
+        return incremental::unchanged_result(out, k);
+    }
     if bytes.iter().take(8192).any(|b| *b == 0) {
         out.warnings.push(warn(
             &rel,

@@ -43,6 +43,8 @@ pub struct ProjectState {
     /// Walk problems of the last full scan.
     walk_warnings: Vec<scan::Warning>,
     last_duration_ms: u64,
+    /// Test files the last full scan skipped.
+    test_files_skipped: usize,
 }
 
 /// Files whose change means "re-read the configuration and re-scan everything".
@@ -56,12 +58,13 @@ impl ProjectState {
             .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", root.display()))?;
         let config = Config::load(&root)?;
         let mut state = ProjectState {
-            filter: PathFilter::new(&root, &config.exclude)?,
+            filter: PathFilter::for_config(&root, &config)?,
             root,
             config,
             files: BTreeMap::new(),
             walk_warnings: vec![],
             last_duration_ms: 0,
+            test_files_skipped: 0,
         };
         state.full_scan(progress)?;
         Ok(state)
@@ -80,6 +83,7 @@ impl ProjectState {
             .cloned()
             .collect();
         self.last_duration_ms = result.duration_ms;
+        self.test_files_skipped = result.test_files_skipped;
         self.files = result
             .files
             .into_iter()
@@ -102,7 +106,7 @@ impl ProjectState {
         if config_changed {
             let before: Vec<String> = self.files.keys().cloned().collect();
             self.config = Config::load(&self.root)?;
-            self.filter = PathFilter::new(&self.root, &self.config.exclude)?;
+            self.filter = PathFilter::for_config(&self.root, &self.config)?;
             self.full_scan(None)?;
             update.full_rescan = true;
             update.rescanned = self.files.keys().cloned().collect();
@@ -193,6 +197,7 @@ impl ProjectState {
             files_scanned: files.iter().filter(|f| f.analysed).count(),
             lines_scanned: files.iter().map(|f| f.lines).sum(),
             duration_ms: self.last_duration_ms,
+            test_files_skipped: self.test_files_skipped,
             warnings,
             findings,
             files,
@@ -236,6 +241,7 @@ impl ProjectState {
             files_scanned: files.iter().filter(|f| f.analysed).count(),
             lines_scanned: files.iter().map(|f| f.lines).sum(),
             duration_ms: update.duration_ms,
+            test_files_skipped: self.test_files_skipped,
             warnings,
             findings,
             files,

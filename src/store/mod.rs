@@ -26,6 +26,7 @@ pub mod schema;
 mod sync;
 pub mod triage;
 mod types;
+mod unchanged;
 pub mod week;
 
 use std::path::{Path, PathBuf};

@@ -106,7 +106,15 @@ CREATE INDEX events_kind_at ON events(kind, at);
 CREATE INDEX findings_rule ON findings(rule);
 "#;
 
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+/// Version 3: what an incremental scan needs to skip an unchanged file: its
+/// project-wide facts (JSON) and the analysis key of the scan that wrote them
+/// (`crate::project::incremental`).
+const V3: &str = r#"
+ALTER TABLE files ADD COLUMN facts TEXT;
+ALTER TABLE files ADD COLUMN analysis_key TEXT;
+"#;
+
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this build writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -73,6 +73,10 @@ pub struct SyncOptions {
     pub git_commit: Option<String>,
     /// Actor written on scan events.
     pub actor: String,
+    /// Recorded with each file, so that a later scan with the same key may
+    /// skip the file while its content hash is unchanged
+    /// (`crate::project::incremental`); `None` records no key (never skipped).
+    pub analysis_key: Option<String>,
 }
 
 impl SyncOptions {
@@ -84,7 +88,13 @@ impl SyncOptions {
             rules: None,
             git_commit: None,
             actor: "scan".into(),
+            analysis_key: None,
         }
+    }
+
+    pub fn analysis_key(mut self, key: String) -> Self {
+        self.analysis_key = Some(key);
+        self
     }
 
     pub fn at(mut self, at: i64) -> Self {
@@ -277,52 +287,32 @@ fn sync_tx(
         .filter(|p| !root.join(p).is_file() || matches!(opts.scope, SyncScope::Full))
         .cloned()
         .collect();
-    // Sources of covered, analysed files: anchor texts and after-code.
-    let mut sources: HashMap<String, String> = HashMap::new();
-    for p in &covered {
-        if let Some(f) = scanned.get(p.as_str()) {
-            if f.analysed {
-                if let Ok(bytes) = std::fs::read(root.join(p)) {
-                    sources.insert(p.clone(), String::from_utf8_lossy(&bytes).into_owned());
-                }
-            }
-        }
-    }
-    let line_of = |path: &str, line: usize| -> String {
-        sources
-            .get(path)
-            .and_then(|s| s.lines().nth(line.saturating_sub(1)))
-            .unwrap_or("")
-            .to_string()
-    };
-
     // Incoming findings in covered files, of rules that ran.
     let rule_on = |r: &str| {
         opts.rules
             .as_ref()
             .is_none_or(|rs| rs.iter().any(|x| x == r))
     };
+    // Files skipped as unchanged keep their per-file findings as they are; only
+    // the project-wide rules' findings in them are matched again.
+    let unchanged: HashSet<&str> = scan
+        .files
+        .iter()
+        .filter(|f| f.unchanged)
+        .map(|f| f.path.as_str())
+        .collect();
+    let project_rules = crate::project::scan::project_rule_ids();
+    let kept = |path: &str, rule: &str| unchanged.contains(path) && !project_rules.contains(&rule);
     let new_findings: Vec<&Finding> = scan
         .findings
         .iter()
-        .filter(|f| covered.contains(&f.path) && f.rule != MANUAL_RULE && rule_on(&f.rule))
-        .collect();
-    let incoming: Vec<Incoming> = new_findings
-        .iter()
-        .map(|f| {
-            let text = line_of(&f.path, f.line);
-            Incoming {
-                fingerprint: f.fingerprint.clone(),
-                line_hash: identity::line_hash(&f.rule, &f.path, &text),
-                anchor_text: text,
-                rule: f.rule.clone(),
-                path: f.path.clone(),
-                line: f.line,
-                scope: f.scope.clone(),
-            }
+        .filter(|f| {
+            covered.contains(&f.path)
+                && f.rule != MANUAL_RULE
+                && rule_on(&f.rule)
+                && !kept(&f.path, &f.rule)
         })
         .collect();
-
     // Stored findings in covered files (rule findings; manual ones below).
     let mut stored_rows: Vec<StoredRow> = vec![];
     {
@@ -367,12 +357,51 @@ fn sync_tx(
             })?;
             for r in rows {
                 let r = r?;
-                if covered.contains(&r.s.path) {
+                if covered.contains(&r.s.path) && !kept(&r.s.path, &r.s.rule) {
                     stored_rows.push(r);
                 }
             }
         }
     }
+    // Sources of covered, analysed files: anchor texts and after-code.
+    let mut sources: HashMap<String, String> = HashMap::new();
+    for p in &covered {
+        if let Some(f) = scanned.get(p.as_str()) {
+            // An unchanged file is read only when a finding of it is matched.
+            let needed = !f.unchanged
+                || new_findings.iter().any(|n| &n.path == p)
+                || stored_rows.iter().any(|r| &r.s.path == p);
+            if f.analysed && needed {
+                if let Ok(bytes) = std::fs::read(root.join(p)) {
+                    sources.insert(p.clone(), String::from_utf8_lossy(&bytes).into_owned());
+                }
+            }
+        }
+    }
+    let line_of = |path: &str, line: usize| -> String {
+        sources
+            .get(path)
+            .and_then(|s| s.lines().nth(line.saturating_sub(1)))
+            .unwrap_or("")
+            .to_string()
+    };
+
+    let incoming: Vec<Incoming> = new_findings
+        .iter()
+        .map(|f| {
+            let text = line_of(&f.path, f.line);
+            Incoming {
+                fingerprint: f.fingerprint.clone(),
+                line_hash: identity::line_hash(&f.rule, &f.path, &text),
+                anchor_text: text,
+                rule: f.rule.clone(),
+                path: f.path.clone(),
+                line: f.line,
+                scope: f.scope.clone(),
+            }
+        })
+        .collect();
+
     let stored: Vec<Stored> = stored_rows.iter().map(|r| r.s.clone()).collect();
     let mut known_paths: HashSet<String> = finding_paths.clone();
     known_paths.extend(known_files.keys().cloned());
@@ -638,28 +667,56 @@ fn sync_tx(
     )?;
 
     // Files table.
+    let mut upsert_file = tx.prepare_cached(
+        "INSERT INTO files (path, hash, lines, analysed, problems, last_scan_id, deleted,
+             facts, analysis_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8)
+         ON CONFLICT(path) DO UPDATE SET hash = ?2, lines = ?3, analysed = ?4,
+             problems = ?5, last_scan_id = ?6, deleted = 0, facts = ?7, analysis_key = ?8",
+    )?;
     for p in &covered {
         if let Some(f) = scanned.get(p.as_str()) {
             let problems: Vec<&crate::project::scan::Warning> = f.warnings.iter().collect();
-            tx.execute(
-                "INSERT INTO files (path, hash, lines, analysed, problems, last_scan_id, deleted)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)
-                 ON CONFLICT(path) DO UPDATE SET hash = ?2, lines = ?3, analysed = ?4,
-                     problems = ?5, last_scan_id = ?6, deleted = 0",
-                params![
-                    p,
-                    f.hash,
-                    f.lines as i64,
-                    f.analysed,
-                    serde_json::to_string(&problems)?,
-                    scan_id
-                ],
-            )?;
+            upsert_file.execute(params![
+                p,
+                f.hash,
+                f.lines as i64,
+                f.analysed,
+                serde_json::to_string(&problems)?,
+                scan_id,
+                serde_json::to_string(&f.facts.clients)?,
+                opts.analysis_key
+            ])?;
         } else if deleted.contains(p) {
             tx.execute(
                 "UPDATE files SET deleted = 1, last_scan_id = ?2 WHERE path = ?1",
                 params![p, scan_id],
             )?;
+        }
+    }
+    // Findings kept from unchanged files were seen again where they were.
+    {
+        let sql = format!(
+            "UPDATE findings SET last_scan_id = ?2, last_seen_at = ?3
+             WHERE path = ?1 AND detection IN ('open', 'regressed') AND rule != ?4
+                 AND rule NOT IN ({})
+             RETURNING kind",
+            project_rules
+                .iter()
+                .map(|r| format!("'{r}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut seen = tx.prepare(&sql)?;
+        for p in &unchanged {
+            let kinds = seen.query_map(params![p, scan_id, at, MANUAL_RULE], |r| {
+                r.get::<_, String>(0)
+            })?;
+            for k in kinds {
+                if k? == "finding" {
+                    summary.unchanged += 1;
+                }
+            }
         }
     }
     tx.execute(

@@ -56,6 +56,8 @@ pub struct Growth {
     pub set_item: bool,
     /// The call for method growth (`X.add(v)`), to rewrite it in fixes.
     pub call: Option<usize>,
+    /// The assignment for `X[k] = v` growth.
+    pub assign: Option<usize>,
 }
 
 /// A place where something removes entries (or replaces the collection).
@@ -555,6 +557,7 @@ fn analyse(ix: &ModuleIndex, c: &mut Collection) {
                             scope: a.scope,
                             set_item: true,
                             call: None,
+                            assign: Some(ai),
                         });
                     }
                 }
@@ -647,6 +650,7 @@ fn analyse(ix: &ModuleIndex, c: &mut Collection) {
                     scope: call.scope,
                     set_item: false,
                     call: Some(ci),
+                    assign: None,
                 });
             }
         }
@@ -662,6 +666,7 @@ fn analyse(ix: &ModuleIndex, c: &mut Collection) {
                         scope: call.scope,
                         set_item: false,
                         call: Some(ci),
+                        assign: None,
                     });
                 }
             }

@@ -7,6 +7,7 @@ pub mod mem002_unbounded_instance_collection;
 pub mod mem003_lru_cache_on_method;
 pub mod mem004_high_cardinality_metric_label;
 pub mod mem005_expiry_enforced_only_on_read;
+pub mod per_call;
 
 pub fn rules() -> Vec<&'static dyn Rule> {
     vec![

@@ -32,6 +32,10 @@ class ProviderSession:
     async def __aexit__(self, exc_type, exc, tb):
         await self.close()
 ```
+
+## Not reported
+A `typing.Protocol` (it only describes a type; sqlalchemy's `AsyncIODBAPICursor`
+declares `__aenter__` alone).
 "#;
 
 pub static META: RuleMeta = RuleMeta {
@@ -82,7 +86,13 @@ impl Rule for Res007 {
                 }
                 None => true,
             });
-            if unknown_bases {
+            // A `typing.Protocol` only describes a type (its methods are stubs and
+            // it is never instantiated): nothing can leak through it.
+            let protocol = class
+                .bases
+                .iter()
+                .any(|b| b.path().is_some_and(|p| p.ends_with("Protocol")));
+            if unknown_bases || protocol {
                 continue;
             }
             let defines = |name: &str| {

@@ -1,0 +1,111 @@
+//! What an incremental scan reads back (see `crate::project::incremental`):
+//! the files recorded under an analysis key, and the current findings of
+//! files that did not change.
+
+use std::collections::HashSet;
+
+use rusqlite::params;
+
+use super::error::Result;
+use super::types::MANUAL_RULE;
+use super::Store;
+use crate::finding::{Finding, Fix, Kind, Related, Severity, Status};
+use crate::project::incremental::{KnownFile, KnownFiles};
+use crate::rules::ProjectFacts;
+
+impl Store {
+    /// The analysed, present files whose record was written by a scan with
+    /// this analysis key (a record with unreadable facts is left out: that
+    /// file is simply scanned again).
+    pub fn known_files(&self, key: &str) -> Result<KnownFiles> {
+        let mut st = self.conn.prepare(
+            "SELECT path, hash, lines, problems, facts FROM files
+             WHERE deleted = 0 AND analysed = 1 AND analysis_key = ?1 AND facts IS NOT NULL",
+        )?;
+        let rows = st.query_map(params![key], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?;
+        let mut out = KnownFiles::new();
+        for row in rows {
+            let (path, hash, lines, problems, facts) = row?;
+            let (Ok(warnings), Ok(clients)) = (
+                serde_json::from_str(&problems),
+                serde_json::from_str(&facts),
+            ) else {
+                continue;
+            };
+            out.insert(
+                path,
+                KnownFile {
+                    hash,
+                    lines: lines as usize,
+                    warnings,
+                    facts: ProjectFacts { clients },
+                },
+            );
+        }
+        Ok(out)
+    }
+
+    /// The open (or regressed) rule findings and strengths of `paths`, as the
+    /// last scan reported them, leaving out the rules in `skip` (project-wide
+    /// rules, which the caller computes again).
+    pub fn current_findings(&self, paths: &HashSet<String>, skip: &[&str]) -> Result<Vec<Finding>> {
+        let mut st = self.conn.prepare(
+            "SELECT rule, name, kind, severity, path, line, end_line, col, end_col, message,
+                    fingerprint, fix_before, fix_after, related, suppressed, suppression, scope
+             FROM findings WHERE detection IN ('open', 'regressed') AND rule != ?1",
+        )?;
+        let rows = st.query_map(params![MANUAL_RULE], |r| {
+            let fix = match (
+                r.get::<_, Option<String>>(11)?,
+                r.get::<_, Option<String>>(12)?,
+            ) {
+                (Some(before), Some(after)) => Some(Fix { before, after }),
+                _ => None,
+            };
+            let severity: Option<String> = r.get(3)?;
+            let related: String = r.get(13)?;
+            Ok(Finding {
+                rule: r.get(0)?,
+                name: r.get(1)?,
+                kind: if r.get::<_, String>(2)? == "strength" {
+                    Kind::Strength
+                } else {
+                    Kind::Finding
+                },
+                severity: severity.and_then(|s| s.parse::<Severity>().ok()),
+                path: r.get(4)?,
+                line: r.get::<_, i64>(5)? as usize,
+                end_line: r.get::<_, i64>(6)? as usize,
+                column: r.get::<_, i64>(7)? as usize,
+                end_column: r.get::<_, i64>(8)? as usize,
+                message: r.get(9)?,
+                fingerprint: r.get(10)?,
+                fix,
+                related: serde_json::from_str::<Vec<Related>>(&related).unwrap_or_default(),
+                status: if r.get::<_, bool>(14)? {
+                    Status::Suppressed
+                } else {
+                    Status::Open
+                },
+                suppression: r.get(15)?,
+                scope: r.get(16)?,
+            })
+        })?;
+        let mut out = vec![];
+        for row in rows {
+            let f = row?;
+            if paths.contains(&f.path) && !skip.contains(&f.rule.as_str()) {
+                out.push(f);
+            }
+        }
+        Ok(out)
+    }
+}

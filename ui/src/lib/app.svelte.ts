@@ -1,0 +1,39 @@
+// Shared application state (Svelte 5 runes): the open project, the current view,
+// the live-update notice and a revision that views watch to reload their data
+// when the backend reports a change. Views read it; only App.svelte subscribes to
+// backend events.
+
+import type { FindingsChanged, ProjectInfo } from './api';
+
+export type ViewId = 'findings' | 'dashboard' | 'files' | 'rules' | 'report' | 'settings';
+
+export interface Notice {
+  text: string;
+  kind: 'info' | 'error';
+  at: number;
+}
+
+export const app = $state({
+  project: null as ProjectInfo | null,
+  view: 'findings' as ViewId,
+  /** Bumped on every `scan-finished` / `findings-changed`: views reload. */
+  revision: 0,
+  /** The last watcher batch (the open viewer reloads when its file is listed). */
+  lastChange: null as FindingsChanged | null,
+  notice: null as Notice | null,
+  /** A path filter another view asks the findings view to apply (Files -> Findings). */
+  pathFilter: null as string | null,
+});
+
+let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Shows a short notice; it fades after a while unless it is an error. */
+export function notify(text: string, kind: Notice['kind'] = 'info'): void {
+  app.notice = { text, kind, at: Date.now() };
+  clearTimeout(noticeTimer);
+  if (kind === 'info') noticeTimer = setTimeout(() => (app.notice = null), 8000);
+}
+
+export function navigate(view: ViewId): void {
+  app.view = view;
+}

@@ -1,0 +1,133 @@
+// The detail pane: code viewer with highlighted lines and gutter markers, jumping
+// between a file's findings, the fix diff, the rule's explanation, related
+// locations, history, note and open-in-editor.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openApp, cursorRow, calls } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** The double's finding rows matching a rule and path. */
+const finding = (page, rule, path) =>
+  page.evaluate(([r, p]) => window.__double.findings.find((f) => f.rule === r && f.path === p), [rule, path]);
+
+async function select(page, id) {
+  await page.locator(`[data-testid="finding-row"][data-id="${id}"]`).click();
+  await page.locator(`[data-testid="finding-detail"][data-id="${id}"]`).waitFor();
+  await page.locator('.cm-finding-line').first().waitFor();
+}
+
+test('the viewer highlights the finding, marks every finding of the file in the gutter, and jumps between them', async () => {
+  const { page, context, check } = await openApp(browser, server.url);
+  const path = 'app/services/notifications.py';
+  const inFile = await page.evaluate(
+    (p) => window.__double.findings.filter((f) => f.path === p).sort((a, b) => a.line - b.line),
+    path,
+  );
+  assert.equal(inFile.length, 3);
+  const source = await page.evaluate((p) => window.__double.files.get(p).split('\n'), path);
+  await select(page, inFile[0].id);
+  assert.equal(await page.getByTestId('file-finding-count').textContent(), '3 in file');
+
+  for (const [i, f] of inFile.entries()) {
+    if (i > 0) {
+      // `]` once, then the toolbar button.
+      if (i === 1) await page.keyboard.press(']');
+      else await page.getByTestId('next-in-file').click();
+      await page.locator(`[data-testid="finding-detail"][data-id="${f.id}"]`).waitFor();
+    }
+    // The finding's lines are highlighted, with the file's real text.
+    await page.waitForFunction((text) => document.querySelector('.cm-finding-line')?.textContent === text, source[f.line - 1]);
+    const hl = await page.$$eval('.cm-finding-line', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(hl, source.slice(f.line - 1, f.end_line));
+    // Its gutter marker is the active one, on its line.
+    const active = page.locator('[data-testid="gutter-marker"].active');
+    assert.equal(await active.getAttribute('data-id'), String(f.id));
+    // The table's cursor follows.
+    assert.equal((await cursorRow(page)).id, f.id);
+  }
+  // `[` goes back; clicking another finding's gutter marker selects it.
+  await page.keyboard.press('[');
+  await page.locator(`[data-testid="finding-detail"][data-id="${inFile[1].id}"]`).waitFor();
+  const other = page.locator(`[data-testid="gutter-marker"][data-id="${inFile[0].id}"]`);
+  await other.click();
+  await page.locator(`[data-testid="finding-detail"][data-id="${inFile[0].id}"]`).waitFor();
+  assert.deepEqual(await check(), []);
+  await context.close();
+});
+
+test('fix as side-by-side and unified diff; the rule explains why; related locations open in the viewer; history', async () => {
+  const { page, context, check } = await openApp(browser, server.url);
+  const sec = await finding(page, 'SEC001', 'app/clients/fx.py');
+  await select(page, sec.id);
+  const diff = page.getByTestId('diff-view');
+  assert.equal(await diff.getAttribute('data-mode'), 'split');
+  await page.locator('.cm-mergeView').waitFor();
+  const sides = await page.$$eval('.cm-mergeView .cm-content', (els) => els.map((e) => e.innerText));
+  assert.equal(sides.length, 2);
+  assert.equal(sides[0].trim(), sec.fix_before.trim());
+  assert.equal(sides[1].trim(), sec.fix_after.trim());
+  assert.ok(await page.locator('.cm-mergeView .cm-changedLine').count() > 0, 'changed lines are marked');
+  await page.getByTestId('diff-unified').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="diff-view"]').dataset.mode === 'unified');
+  await page.locator('[data-testid="diff-view"] .cm-deletedChunk').waitFor();
+  assert.equal(await page.locator('.cm-mergeView').count(), 0);
+  const doc = await page.getByTestId('rule-doc').textContent();
+  assert.match(doc, /Why is this bad\?/);
+  assert.match(doc, /access logs/);
+
+  const async1 = await finding(page, 'ASYNC001', 'app/clients/payments.py');
+  await select(page, async1.id);
+  const related = page.locator('[data-testid="related"] li');
+  assert.equal(await related.count(), 2);
+  assert.match(await related.nth(1).textContent(), /app\/clients\/payments.py:105.*write to `self._token`/);
+  await related.nth(1).locator('button').click();
+  const line105 = await page.evaluate(() => window.__double.files.get('app/clients/payments.py').split('\n')[104]);
+  await page.waitForFunction((t) => [...document.querySelectorAll('.cm-finding-line')].some((e) => e.textContent === t), line105);
+
+  // A later scan moved it: the history says from where to where, and lists the moves.
+  await page.evaluate((id) => {
+    window.__double.move(id, 99);
+    window.__double.emit('findings-changed', { headline: 'moved', paths: ['app/clients/payments.py'], new: 0, fixed: 0, regressed: 0 });
+  }, async1.id);
+  await page.locator('[data-testid="history-event"][data-kind="moved"]').waitFor();
+  const history = await page.locator('[data-testid="history-event"]').allTextContents();
+  assert.equal(history.length, 2);
+  assert.match(history[0], /scan\s*detected: ∅ → open/);
+  assert.match(history[1], /watcher\s*moved: app\/clients\/payments.py:97 → app\/clients\/payments.py:99\s*matched by fingerprint/);
+  assert.deepEqual(
+    (await page.locator('.locations li code').allTextContents()),
+    ['app/clients/payments.py:97', 'app/clients/payments.py:99'],
+  );
+  assert.deepEqual(await check(), []);
+  await context.close();
+});
+
+test('open in editor (button and e) and a note (n, Ctrl+Enter)', async () => {
+  const { page, context, check } = await openApp(browser, server.url);
+  const sec = await finding(page, 'SEC001', 'app/clients/fx.py');
+  await select(page, sec.id);
+  await page.getByTestId('open-in-editor').click();
+  await page.locator('[data-testid="findings-table"]').focus();
+  await page.keyboard.press('e');
+  await page.waitForFunction(() => window.__double.calls.filter((c) => c.cmd === 'open_in_editor').length === 2);
+  for (const c of await calls(page, 'open_in_editor')) assert.deepEqual(c.args, { path: 'app/clients/fx.py', line: 25 });
+
+  await page.keyboard.press('n');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'note');
+  await page.keyboard.type('rotate the key after the fix');
+  await page.keyboard.press('Control+Enter');
+  await page.locator('[data-testid="history-event"][data-kind="note_added"]').waitFor();
+  const [c] = await calls(page, 'add_note');
+  assert.deepEqual(c.args, { id: sec.id, note: 'rotate the key after the fix' });
+  assert.deepEqual(await check(), []);
+  await context.close();
+});
