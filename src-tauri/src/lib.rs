@@ -235,7 +235,7 @@ pub fn run() {
         )
         .with_writer(std::io::stderr)
         .init();
-    builder(None, startup_project())
+    builder::<tauri::Wry>(None, startup_project())
         .run(tauri::generate_context!())
         .expect("error while running the Auditbench workbench");
 }
