@@ -206,16 +206,23 @@ pub fn builder<R: Runtime>(
                 Some(d) => d,
                 None => app.path().app_config_dir()?,
             };
-            let wb = Workbench::new(dir, event_sink(app.handle().clone()));
-            if let Some(p) = &project {
-                wb.allow_folder(p);
-                if let Err(e) = wb.open_project(&p.to_string_lossy()) {
-                    tracing::error!("cannot open {}: {}", p.display(), e.message);
-                }
-            }
-            app.manage(wb);
+            init(app.handle(), dir, project);
             Ok(())
         })
+}
+
+/// Creates the workbench state (preferences in `prefs_dir`), opens the start-up
+/// project if any, and hands the state to Tauri. Called from the app's setup; the
+/// mock-runtime tests call it after `build()`, since setup only runs in the event loop.
+pub fn init<R: Runtime>(app: &AppHandle<R>, prefs_dir: PathBuf, project: Option<PathBuf>) {
+    let wb = Workbench::new(prefs_dir, event_sink(app.clone()));
+    if let Some(p) = &project {
+        wb.allow_folder(p);
+        if let Err(e) = wb.open_project(&p.to_string_lossy()) {
+            tracing::error!("cannot open {}: {}", p.display(), e.message);
+        }
+    }
+    app.manage(wb);
 }
 
 /// The project folder given at start: the first argument, else `AUDITBENCH_PROJECT`.

@@ -9,7 +9,7 @@ use std::time::Duration;
 use auditbench::report::{self, ReportFormat, ReportOptions};
 use auditbench::store::{self, Store};
 use serde_json::{json, Value};
-use tauri::test::{get_ipc_response, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::test::{get_ipc_response, mock_context, noop_assets, MockRuntime};
 use tauri::{App, Listener, WebviewWindow};
 
 const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/demo-backend");
@@ -50,12 +50,9 @@ fn start() -> Harness {
     std::fs::create_dir_all(dir.path().join("outside")).unwrap();
     let outside = dir.path().join("outside/outside.txt");
     std::fs::write(&outside, "not part of the project\n").unwrap();
-    let app = auditbench_desktop::builder::<MockRuntime>(
-        Some(dir.path().join("prefs")),
-        Some(root.clone()),
-    )
-    .build(mock_context(noop_assets()))
-    .expect("app builds");
+    let app = auditbench_desktop::builder::<MockRuntime>(None, None)
+        .build(mock_context(noop_assets()))
+        .expect("app builds");
     let (tx, events) = mpsc::channel();
     for name in [
         "scan-progress",
@@ -69,6 +66,12 @@ fn start() -> Harness {
             let _ = tx.send((name.to_string(), payload));
         });
     }
+    // Setup only runs in the event loop, which the mock app never enters.
+    auditbench_desktop::init(
+        app.handle(),
+        dir.path().join("prefs"),
+        Some(root.clone()),
+    );
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .unwrap();
@@ -109,7 +112,7 @@ impl Harness {
                 url: "tauri://localhost".parse().unwrap(),
                 body: tauri::ipc::InvokeBody::Json(args),
                 headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
+                invoke_key: self.app.invoke_key().to_string(),
             },
         )
         .map(|b| b.deserialize::<Value>().unwrap())
