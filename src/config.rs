@@ -211,6 +211,16 @@ impl Config {
         !self.ignore.contains(id) && self.select.as_ref().is_none_or(|s| s.contains(id))
     }
 
+    /// Ids of the rules this configuration runs (for a full store sync, so that
+    /// the findings of a disabled rule become `removed`, not `fixed`).
+    pub fn enabled_rules(&self) -> Vec<String> {
+        rules::all_meta()
+            .into_iter()
+            .filter(|m| self.is_enabled(m.id))
+            .map(|m| m.id.to_string())
+            .collect()
+    }
+
     pub fn severity_of(&self, id: &str, default: Severity) -> Severity {
         self.severity.get(id).copied().unwrap_or(default)
     }

@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod desktop;
 pub mod finding;
 pub mod output;
 pub mod project;

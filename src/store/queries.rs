@@ -47,6 +47,9 @@ pub struct FindingFilter {
     pub offset: usize,
     /// Also list strengths (good patterns, `kind = 'strength'`); default: findings only.
     pub include_strengths: bool,
+    /// Free text matched (case-insensitive, as a substring) against the rule id,
+    /// rule name, path, message and title.
+    pub text: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -241,6 +244,27 @@ impl Store {
             let n = args.len();
             args.push(Value::Text(format!("{}/%", p.trim_end_matches('/'))));
             conds.push(format!("(path = ?{n} OR path LIKE ?{})", n + 1));
+        }
+        if let Some(t) = filter
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            // LIKE with an escape character, so that `%` and `_` match themselves.
+            let pattern = t
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            args.push(Value::Text(format!("%{pattern}%")));
+            let n = args.len();
+            let cols = ["rule", "name", "path", "message", "coalesce(title, '')"];
+            let ors: Vec<String> = cols
+                .iter()
+                .map(|c| format!("lower({c}) LIKE ?{n} ESCAPE '\\'"))
+                .collect();
+            conds.push(format!("({})", ors.join(" OR ")));
         }
         let where_ = conds.join(" AND ");
         let order = match filter.sort {

@@ -49,6 +49,18 @@ pub fn watch(
     state: &mut ProjectState,
     options: &WatchOptions,
     stop: Arc<AtomicBool>,
+    on_batch: impl FnMut(&ProjectState, &Update) -> Result<()>,
+) -> Result<()> {
+    watch_with_ready(state, options, stop, || {}, on_batch)
+}
+
+/// [`watch`], calling `on_ready` once the folder is being watched (changes from
+/// then on are seen; the desktop app shows "watching" only from that moment).
+pub fn watch_with_ready(
+    state: &mut ProjectState,
+    options: &WatchOptions,
+    stop: Arc<AtomicBool>,
+    on_ready: impl FnOnce(),
     mut on_batch: impl FnMut(&ProjectState, &Update) -> Result<()>,
 ) -> Result<()> {
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
@@ -56,6 +68,7 @@ pub fn watch(
         let _ = tx.send(r);
     })?;
     debouncer.watch(&state.root, RecursiveMode::Recursive)?;
+    on_ready();
     let root = state.root.clone();
     while !stop.load(Ordering::Relaxed) {
         let first = match rx.recv_timeout(Duration::from_millis(100)) {

@@ -21,7 +21,8 @@ impl Recorder {
     ) -> anyhow::Result<(Recorder, SyncSummary)> {
         // Ask git once per session, not once per batch ("" = not a repository).
         let git_commit = Some(store::git_head(&state.root).unwrap_or_default());
-        let mut opts = SyncOptions::new(SyncScope::Full, Trigger::Watcher);
+        let mut opts =
+            SyncOptions::new(SyncScope::Full, Trigger::Watcher).rules(state.config.enabled_rules());
         opts.git_commit = git_commit.clone();
         let summary = store.sync(&state.result(), &opts)?;
         Ok((
@@ -43,6 +44,10 @@ impl Recorder {
             SyncScope::Files(covered)
         };
         let mut opts = SyncOptions::new(scope, Trigger::Watcher);
+        if update.full_rescan {
+            // The configuration changed: a rule turned off is `removed`, not `fixed`.
+            opts.rules = Some(state.config.enabled_rules());
+        }
         opts.git_commit = self.git_commit.clone();
         let full;
         let result = if update.full_rescan {
@@ -57,6 +62,17 @@ impl Recorder {
         } else {
             project_paths
         };
+        Ok(summary)
+    }
+
+    /// Records the state's whole current result (after a batch could not be
+    /// recorded, e.g. the database was locked, so that nothing stays missed).
+    pub fn record_full(&mut self, state: &ProjectState) -> anyhow::Result<SyncSummary> {
+        let mut opts =
+            SyncOptions::new(SyncScope::Full, Trigger::Watcher).rules(state.config.enabled_rules());
+        opts.git_commit = self.git_commit.clone();
+        let summary = self.store.sync(&state.result(), &opts)?;
+        self.project_paths = state.project_finding_paths();
         Ok(summary)
     }
 }

@@ -1,0 +1,495 @@
+//! One open project: its database, the first scan on a background thread
+//! (progress as events, so the window stays responsive), then the watcher on
+//! the same thread, recording each batch and announcing it. Commands read and
+//! write through their own database connection, so they never wait for a scan
+//! (SQLite WAL: readers do not block the writer).
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use super::confine;
+use super::error::{ApiError, ApiResult};
+use super::events::{Event, FindingsChanged, Progress, ScanFinished, Sink};
+use super::types::{
+    report_format, DetailOut, FileMarker, FileText, FilterArgs, ManualInput, ProjectInfo,
+    ReportArgs, RuleInfo, ScanInfo, SlaDays,
+};
+use super::{dashboard, editor, rules_config};
+use crate::config::Config;
+use crate::finding::{Kind, Related, Severity};
+use crate::project::scan::{self, ScanOptions};
+use crate::project::state::ProjectState;
+use crate::report;
+use crate::rules::{self, RuleMeta};
+use crate::store::{
+    self, FileCount, FindingFilter, FindingList, FindingRow, ManualFinding, Store, SyncOptions,
+    SyncScope, SyncSummary, TriageChange, Trigger, MANUAL_RULE,
+};
+use crate::watch::recorder::Recorder;
+use crate::watch::{watch_with_ready, WatchOptions};
+
+#[derive(Debug, Default, Clone)]
+struct Status {
+    scanning: bool,
+    progress: Option<Progress>,
+    watching: bool,
+    last_scan: Option<ScanInfo>,
+    error: Option<String>,
+}
+
+pub struct Session {
+    pub root: PathBuf,
+    pub name: String,
+    pub db_path: PathBuf,
+    store: Mutex<Store>,
+    status: Arc<Mutex<Status>>,
+    stop: Arc<AtomicBool>,
+    sink: Sink,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic elsewhere must not make the project unusable.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Session {
+    /// Opens `root` (an existing folder) with its database at `db_path`, and
+    /// starts the first scan (then the watcher, when `watcher`) in the background.
+    pub fn open(
+        root: &Path,
+        db_path: PathBuf,
+        watcher: bool,
+        sink: Sink,
+    ) -> ApiResult<Arc<Session>> {
+        let root = root
+            .canonicalize()
+            .map_err(|e| ApiError::not_found(format!("cannot open {}: {e}", root.display())))?;
+        if !root.is_dir() {
+            return Err(ApiError::invalid(format!(
+                "{} is not a folder",
+                root.display()
+            )));
+        }
+        Config::load(&root).map_err(|e| ApiError::invalid(format!("{e:#}")))?;
+        let store = Store::open(&db_path)?;
+        let name = root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| root.to_string_lossy().into_owned());
+        let session = Arc::new(Session {
+            name,
+            db_path,
+            store: Mutex::new(store),
+            status: Arc::new(Mutex::new(Status {
+                scanning: true,
+                ..Default::default()
+            })),
+            stop: Arc::new(AtomicBool::new(false)),
+            sink,
+            root,
+        });
+        let worker = Worker {
+            root: session.root.clone(),
+            db_path: session.db_path.clone(),
+            watcher,
+            status: session.status.clone(),
+            stop: session.stop.clone(),
+            sink: session.sink.clone(),
+        };
+        std::thread::Builder::new()
+            .name("auditbench-project".into())
+            .spawn(move || worker.run())
+            .map_err(|e| ApiError::io(format!("cannot start the scan thread: {e}")))?;
+        Ok(session)
+    }
+
+    /// Stops the watcher (within about 100 ms; a first scan still running
+    /// finishes but records nothing).
+    pub fn close(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+
+    pub fn info(&self) -> ProjectInfo {
+        let st = lock(&self.status).clone();
+        ProjectInfo {
+            root: self.root.to_string_lossy().into_owned(),
+            name: self.name.clone(),
+            db_path: self.db_path.to_string_lossy().into_owned(),
+            scanning: st.scanning,
+            progress: st.progress,
+            watching: st.watching,
+            last_scan: st.last_scan,
+            error: st.error,
+        }
+    }
+
+    fn store(&self) -> MutexGuard<'_, Store> {
+        lock(&self.store)
+    }
+
+    fn config(&self) -> ApiResult<Config> {
+        Config::load(&self.root).map_err(|e| ApiError::invalid(format!("{e:#}")))
+    }
+
+    pub fn list_findings(&self, filter: &FilterArgs) -> ApiResult<FindingList> {
+        Ok(self.store().findings(&filter.to_filter()?)?)
+    }
+
+    pub fn finding_detail(&self, id: i64) -> ApiResult<DetailOut> {
+        let (detail, related) = {
+            let store = self.store();
+            let detail = store.history(id)?;
+            let related: String = store
+                .connection()
+                .query_row("SELECT related FROM findings WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .map_err(store::StoreError::from)?;
+            (detail, related)
+        };
+        let related: Vec<Related> = serde_json::from_str(&related).unwrap_or_default();
+        let rule = match rules::find_meta(&detail.finding.rule) {
+            Some(meta) => rule_info(meta, &self.config()?, 0),
+            None => manual_rule_info(&detail.finding),
+        };
+        Ok(DetailOut {
+            detail,
+            rule,
+            related,
+        })
+    }
+
+    pub fn read_file(&self, path: &str) -> ApiResult<FileText> {
+        let file = confine::resolve_file(&self.root, path)?;
+        let limit = self.config()?.max_file_size;
+        let size = std::fs::metadata(&file.abs)
+            .map_err(|e| ApiError::io(format!("cannot read `{path}`: {e}")))?
+            .len();
+        if size > limit {
+            return Err(ApiError::invalid(format!(
+                "`{path}` is {size} bytes, over the {limit}-byte limit"
+            )));
+        }
+        let bytes = std::fs::read(&file.abs)
+            .map_err(|e| ApiError::io(format!("cannot read `{path}`: {e}")))?;
+        let list = self.store().findings(&FindingFilter {
+            path: Some(file.rel.clone()),
+            ..Default::default()
+        })?;
+        let findings = list
+            .items
+            .into_iter()
+            .filter(|f| f.path == file.rel && f.detection != "removed")
+            .map(|f| FileMarker {
+                id: f.id,
+                line: f.line,
+                end_line: f.end_line,
+                severity: f.severity,
+                rule: f.rule,
+                detection: f.detection,
+            })
+            .collect();
+        Ok(FileText {
+            path: file.rel,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+            findings,
+        })
+    }
+
+    pub fn triage(
+        &self,
+        ids: &[i64],
+        status: &str,
+        note: Option<String>,
+    ) -> ApiResult<Vec<FindingRow>> {
+        let change = TriageChange {
+            status: status.parse()?,
+            note: note.filter(|n| !n.trim().is_empty()),
+            actor: store::default_actor(),
+            at: None,
+        };
+        let mut store = self.store();
+        store.triage(ids, &change)?;
+        Ok(ids
+            .iter()
+            .map(|&id| store.finding(id))
+            .collect::<store::Result<_>>()?)
+    }
+
+    pub fn add_note(&self, id: i64, note: &str) -> ApiResult<()> {
+        Ok(self
+            .store()
+            .add_note(id, &store::default_actor(), note, None)?)
+    }
+
+    pub fn add_manual(&self, input: &ManualInput) -> ApiResult<i64> {
+        let file = confine::resolve_file(&self.root, &input.path)?;
+        let lines = std::fs::read(&file.abs)
+            .map(|b| String::from_utf8_lossy(&b).lines().count())
+            .map_err(|e| ApiError::io(format!("cannot read `{}`: {e}", input.path)))?;
+        if input.line == 0 || input.line > lines.max(1) {
+            return Err(ApiError::invalid(format!(
+                "line {} is not in `{}` ({lines} lines)",
+                input.line, file.rel
+            )));
+        }
+        let m = ManualFinding {
+            path: file.rel,
+            line: input.line,
+            severity: input.severity,
+            title: input.title.clone(),
+            description: input.description.clone(),
+            fix: input.fix.clone().filter(|f| !f.trim().is_empty()),
+        };
+        Ok(self
+            .store()
+            .add_manual(&self.root, &m, &store::default_actor(), None)?)
+    }
+
+    pub fn open_in_editor(&self, path: &str, line: usize, template: &str) -> ApiResult<()> {
+        let file = confine::resolve_file(&self.root, path)?;
+        editor::open(template, &file.abs, line.max(1))
+    }
+
+    pub fn dashboard(
+        &self,
+        weeks: Option<usize>,
+        sla: &SlaDays,
+    ) -> ApiResult<dashboard::Dashboard> {
+        let weeks = weeks.unwrap_or(dashboard::DEFAULT_WEEKS);
+        Ok(dashboard::build(&self.store(), weeks, sla, store::now())?)
+    }
+
+    pub fn file_counts(&self) -> ApiResult<Vec<FileCount>> {
+        Ok(self.store().file_counts()?)
+    }
+
+    pub fn list_rules(&self) -> ApiResult<Vec<RuleInfo>> {
+        let config = self.config()?;
+        let open = self.store().findings(&dashboard::open_filter())?.by_rule;
+        Ok(rules::all_meta()
+            .into_iter()
+            .map(|m| rule_info(m, &config, open.get(m.id).copied().unwrap_or(0)))
+            .collect())
+    }
+
+    /// Writes the change to the project's configuration file, re-scans the
+    /// project and records the result (the watcher, when on, sees the file change
+    /// too and finds nothing more to record).
+    pub fn set_rule(
+        &self,
+        id: &str,
+        enabled: Option<bool>,
+        severity: Option<&str>,
+    ) -> ApiResult<Vec<RuleInfo>> {
+        let severity = severity
+            .map(|s| s.parse::<Severity>().map_err(ApiError::invalid))
+            .transpose()?;
+        rules_config::set_rule(&self.root, id, enabled, severity)?;
+        self.rescan()?;
+        self.list_rules()
+    }
+
+    pub fn excludes(&self) -> ApiResult<Vec<String>> {
+        Ok(self.config()?.exclude)
+    }
+
+    /// Replaces the `exclude` list and re-scans, when it changed.
+    pub fn set_excludes(&self, excludes: &[String]) -> ApiResult<()> {
+        if self.excludes()? != excludes {
+            rules_config::set_excludes(&self.root, excludes)?;
+            self.rescan()?;
+        }
+        Ok(())
+    }
+
+    /// A full scan with the configuration on disk, recorded now.
+    pub fn rescan(&self) -> ApiResult<SyncSummary> {
+        let config = self.config()?;
+        let rules = config.enabled_rules();
+        let result = scan::scan(ScanOptions {
+            root: self.root.clone(),
+            config,
+            progress: None,
+        })
+        .map_err(|e| ApiError::scan_failed(format!("{e:#}")))?;
+        let opts = SyncOptions::new(SyncScope::Full, Trigger::App).rules(rules);
+        let summary = self.store().sync(&result, &opts)?;
+        lock(&self.status).last_scan = Some(scan_info(&summary, result.files_scanned));
+        (self.sink)(Event::FindingsChanged(FindingsChanged::new(
+            &summary,
+            vec![],
+            true,
+        )));
+        Ok(summary)
+    }
+
+    pub fn render_report(&self, args: &ReportArgs, format: &str) -> ApiResult<String> {
+        let (format, _) = report_format(format)?;
+        Ok(report::render(&self.store(), &args.to_options()?, format)?)
+    }
+
+    /// Renders and writes the report to `dest` (a path the user chose in the
+    /// save dialog); returns the path written.
+    pub fn export_report(&self, args: &ReportArgs, format: &str, dest: &Path) -> ApiResult<String> {
+        let text = self.render_report(args, format)?;
+        std::fs::write(dest, text)
+            .map_err(|e| ApiError::io(format!("cannot write {}: {e}", dest.display())))?;
+        Ok(dest.to_string_lossy().into_owned())
+    }
+}
+
+pub fn rule_info(meta: &RuleMeta, config: &Config, open: usize) -> RuleInfo {
+    let strength = meta.kind == Kind::Strength;
+    let sev = |s: Severity| {
+        if strength {
+            String::new()
+        } else {
+            s.as_str().to_string()
+        }
+    };
+    RuleInfo {
+        id: meta.id.into(),
+        name: meta.name.into(),
+        kind: if strength { "strength" } else { "finding" }.into(),
+        default_severity: sev(meta.severity),
+        severity: sev(config.severity_of(meta.id, meta.severity)),
+        enabled: config.is_enabled(meta.id),
+        summary: meta.summary.into(),
+        doc: meta.doc.into(),
+        open,
+    }
+}
+
+fn manual_rule_info(f: &FindingRow) -> RuleInfo {
+    let sev = f.severity.clone().unwrap_or_default();
+    RuleInfo {
+        id: MANUAL_RULE.into(),
+        name: "manual-finding".into(),
+        kind: "finding".into(),
+        default_severity: sev.clone(),
+        severity: sev,
+        enabled: true,
+        summary: "Recorded by hand by an auditor.".into(),
+        doc: "A finding recorded by a person: no rule detects it, so only triage closes it.".into(),
+        open: 0,
+    }
+}
+
+fn scan_info(summary: &SyncSummary, files: usize) -> ScanInfo {
+    ScanInfo {
+        at: store::now(),
+        files,
+        headline: summary.headline(),
+    }
+}
+
+/// The background half of a session: first scan, first record, then watching.
+struct Worker {
+    root: PathBuf,
+    db_path: PathBuf,
+    watcher: bool,
+    status: Arc<Mutex<Status>>,
+    stop: Arc<AtomicBool>,
+    sink: Sink,
+}
+
+impl Worker {
+    fn run(self) {
+        if let Err(e) = self.run_inner() {
+            let e = if !self.root.exists() {
+                ApiError::not_found(format!(
+                    "the project folder {} was removed",
+                    self.root.display()
+                ))
+            } else {
+                e
+            };
+            {
+                let mut st = lock(&self.status);
+                st.scanning = false;
+                st.watching = false;
+                st.error = Some(e.message.clone());
+            }
+            (self.sink)(Event::ProjectError(e));
+        }
+    }
+
+    fn fail(&self, e: anyhow::Error) -> ApiError {
+        ApiError::from(e)
+    }
+
+    fn run_inner(&self) -> ApiResult<()> {
+        let last_pct = AtomicUsize::new(usize::MAX);
+        let progress = |done: usize, total: usize| {
+            // At most ~100 events per scan, plus the last one.
+            let pct = done * 100 / total.max(1);
+            if last_pct.swap(pct, Ordering::Relaxed) != pct || done == total {
+                let p = Progress { done, total };
+                lock(&self.status).progress = Some(p);
+                (self.sink)(Event::ScanProgress(p));
+            }
+        };
+        let progress: scan::Progress = &progress;
+        let mut state = ProjectState::open(&self.root, Some(progress))
+            .map_err(|e| ApiError::scan_failed(format!("{e:#}")))?;
+        if self.stop.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let store = Store::open(&self.db_path)?;
+        let (mut recorder, summary) = Recorder::start(store, &state).map_err(|e| self.fail(e))?;
+        let files = state.result().files_scanned;
+        {
+            let mut st = lock(&self.status);
+            st.scanning = false;
+            st.last_scan = Some(scan_info(&summary, files));
+        }
+        (self.sink)(Event::ScanFinished(ScanFinished {
+            headline: summary.headline(),
+            new: summary.new.len(),
+            fixed: summary.fixed.len(),
+            regressed: summary.regressed.len(),
+            files,
+        }));
+        if !self.watcher {
+            return Ok(());
+        }
+        let mut missed = false;
+        let ready = || lock(&self.status).watching = true;
+        let result = watch_with_ready(
+            &mut state,
+            &WatchOptions::default(),
+            self.stop.clone(),
+            ready,
+            |st, update| {
+                let recorded = if missed {
+                    recorder.record_full(st)
+                } else {
+                    recorder.record(st, update)
+                };
+                match recorded {
+                    Ok(summary) => {
+                        missed = false;
+                        // The file count of the first scan: counting again would copy
+                        // every file's result on each batch.
+                        lock(&self.status).last_scan = Some(scan_info(&summary, files));
+                        (self.sink)(Event::FindingsChanged(FindingsChanged::new(
+                            &summary,
+                            update.covered(),
+                            update.full_rescan,
+                        )));
+                    }
+                    Err(e) => {
+                        // Keep watching; the next batch records everything.
+                        missed = true;
+                        (self.sink)(Event::ProjectError(self.fail(e)));
+                    }
+                }
+                Ok(())
+            },
+        );
+        lock(&self.status).watching = false;
+        result.map_err(|e| self.fail(e))
+    }
+}
