@@ -3,17 +3,9 @@
 // locations, history, note and open-in-editor.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openApp, cursorRow, calls } from './harness.mjs';
+import { suite, openApp, cursorRow, calls } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const s = suite(before, after);
 
 /** The double's finding rows matching a rule and path. */
 const finding = (page, rule, path) =>
@@ -26,7 +18,7 @@ async function select(page, id) {
 }
 
 test('the viewer highlights the finding, marks every finding of the file in the gutter, and jumps between them', async () => {
-  const { page, context, check } = await openApp(browser, server.url);
+  const { page, context, check } = await openApp(s.browser, s.server.url);
   const path = 'app/services/notifications.py';
   const inFile = await page.evaluate(
     (p) => window.__double.findings.filter((f) => f.path === p).sort((a, b) => a.line - b.line),
@@ -65,7 +57,7 @@ test('the viewer highlights the finding, marks every finding of the file in the 
 });
 
 test('fix as side-by-side and unified diff; the rule explains why; related locations open in the viewer; history', async () => {
-  const { page, context, check } = await openApp(browser, server.url);
+  const { page, context, check } = await openApp(s.browser, s.server.url);
   const sec = await finding(page, 'SEC001', 'app/clients/fx.py');
   await select(page, sec.id);
   const diff = page.getByTestId('diff-view');
@@ -112,7 +104,7 @@ test('fix as side-by-side and unified diff; the rule explains why; related locat
 });
 
 test('open in editor (button and e) and a note (n, Ctrl+Enter)', async () => {
-  const { page, context, check } = await openApp(browser, server.url);
+  const { page, context, check } = await openApp(s.browser, s.server.url);
   const sec = await finding(page, 'SEC001', 'app/clients/fx.py');
   await select(page, sec.id);
   await page.getByTestId('open-in-editor').click();

@@ -1,23 +1,15 @@
 // The findings table: virtualisation, filters, sorting, keyboard, triage, bulk.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openApp, rows, cursorRow, calls, settled } from './harness.mjs';
+import { suite, openApp, rows, cursorRow, calls, settled } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const s = suite(before, after);
 
 const RANK = { critical: 0, high: 1, medium: 2, low: 3 };
 const total = (page) => page.getByTestId('total').textContent();
 
 test('thousands of rows: the DOM holds only the visible rows and scrolling stays fast', async () => {
-  const { page, context, check } = await openApp(browser, server.url, { query: 'seed=5000' });
+  const { page, context, check } = await openApp(s.browser, s.server.url, { query: 'seed=5000' });
   assert.equal(await total(page), '5030 findings');
   const dom = await page.locator('[data-testid="finding-row"]').count();
   assert.ok(dom > 20 && dom < 100, `rows in the DOM: ${dom}`);
@@ -56,7 +48,7 @@ test('thousands of rows: the DOM holds only the visible rows and scrolling stays
 });
 
 test('filters: severity, text, rule, path, detection; sorting', async () => {
-  const { page, context, check } = await openApp(browser, server.url);
+  const { page, context, check } = await openApp(s.browser, s.server.url);
   await page.getByTestId('filter-severity-critical').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="total"]').textContent === '2 findings');
   assert.deepEqual((await rows(page)).map((r) => r.severity), ['critical', 'critical']);
@@ -112,7 +104,7 @@ test('filters: severity, text, rule, path, detection; sorting', async () => {
 });
 
 test('keyboard: j/k and arrows move, / focuses search, a key per triage action', async () => {
-  const { page, context, check } = await openApp(browser, server.url);
+  const { page, context, check } = await openApp(s.browser, s.server.url);
   const r = await rows(page);
   assert.equal((await cursorRow(page)).id, r[0].id);
   await page.keyboard.press('j');
@@ -157,7 +149,7 @@ test('keyboard: j/k and arrows move, / focuses search, a key per triage action',
 });
 
 test('bulk triage of a selection with a reason', async () => {
-  const { page, context, check } = await openApp(browser, server.url);
+  const { page, context, check } = await openApp(s.browser, s.server.url);
   const r = await rows(page);
   await page.keyboard.press('x');
   await page.keyboard.press('j');

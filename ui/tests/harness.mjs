@@ -137,3 +137,17 @@ export async function settled(page, pred, timeout = 10_000) {
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** One server + one Chromium for a test file. */
+export function suite(before, after) {
+  const s = {};
+  before(async () => {
+    s.server = await startServer();
+    s.browser = await launch();
+  });
+  after(async () => {
+    await s.browser?.close();
+    await s.server?.close();
+  });
+  return s;
+}

@@ -1,20 +1,12 @@
 // Live updates from the watcher and manual findings.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openApp, rows, calls, settled } from './harness.mjs';
+import { suite, openApp, rows, calls, settled } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const s = suite(before, after);
 
 test('a watcher batch refreshes the table and the open viewer and says what changed', async () => {
-  const { page, context, check } = await openApp(browser, server.url);
+  const { page, context, check } = await openApp(s.browser, s.server.url);
   const path = 'app/services/notifications.py';
   const [a, b] = await page.evaluate(
     (p) => window.__double.findings.filter((f) => f.path === p).sort((x, y) => x.line - y.line),
@@ -71,7 +63,7 @@ test('a watcher batch refreshes the table and the open viewer and says what chan
 });
 
 test('a manual finding on the lines selected in the viewer', async () => {
-  const { page, context, check } = await openApp(browser, server.url);
+  const { page, context, check } = await openApp(s.browser, s.server.url);
   const f = await page.evaluate(() => window.__double.findings.find((x) => x.rule === 'SEC001'));
   await page.locator(`[data-testid="finding-row"][data-id="${f.id}"]`).click();
   await page.locator('.cm-finding-line').first().waitFor();

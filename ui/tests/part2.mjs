@@ -1,19 +1,6 @@
 // Helpers shared by the part-2 view tests (dashboard, files, rules, report, settings).
-import { startServer, launch, openApp } from './harness.mjs';
-
-/** One server + one Chromium for a test file. */
-export function suite(before, after) {
-  const s = {};
-  before(async () => {
-    s.server = await startServer();
-    s.browser = await launch();
-  });
-  after(async () => {
-    await s.browser?.close();
-    await s.server?.close();
-  });
-  return s;
-}
+import { openApp } from './harness.mjs';
+export { suite } from './harness.mjs';
 
 /** The app on the demo project (first scan done), optionally with weeks of history. */
 export async function open(s, { history = 0, ...opts } = {}) {

@@ -3,24 +3,16 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startServer, launch, openApp, settled } from './harness.mjs';
+import { suite, openApp, settled } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const s = suite(before, after);
 
 const IMG = '<img src=x onerror="window.__pwned=1">';
 const SCRIPT = '<script>window.__pwned=2</script>';
 const SVG = '<svg onload="window.__pwned=3"></svg>';
 
 test('HTML and script in messages, paths, code, fixes and related locations render as text', async () => {
-  const { page, context, check } = await openApp(browser, server.url);
+  const { page, context, check } = await openApp(s.browser, s.server.url);
   const path = `app/${SCRIPT}.py`;
   const code = ['import os', `# ${IMG}`, `x = "${SCRIPT}"`, `def f():  # ${SVG}`, '    return 1', ''].join('\n');
   await page.evaluate(
@@ -90,7 +82,7 @@ test('HTML and script in messages, paths, code, fixes and related locations rend
 });
 
 test('a path outside the project root is refused with a message, nothing breaks', async () => {
-  const { page, context, check } = await openApp(browser, server.url);
+  const { page, context, check } = await openApp(s.browser, s.server.url);
   const f = await page.evaluate(() => window.__double.findings[0]);
   await page.evaluate((id) => {
     const d = window.__double;

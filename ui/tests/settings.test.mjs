@@ -23,7 +23,7 @@ test('settings: edits round-trip through set_settings and survive a reload', asy
     dbPath: '/var/lib/audits/demo.db',
     watcherEnabled: false,
     excludes: ['tests/', '**/migrations/'],
-    slaDays: { critical: 7, high: 30, medium: 60, low: 180 },
+    slaDays: { critical: 7, high: 30, medium: 60, low: 120 },
   };
   assert.deepEqual(sent, [want]);
   // Away and back: the view reads them from the backend again.
@@ -48,12 +48,12 @@ test('settings: revert drops edits; invalid values cannot be saved; a failed sav
   assert.equal(await page.getByTestId('settings-editor').inputValue(), 'code -g {path}:{line}');
   await page.getByTestId('settings-sla-low').fill('0');
   assert.equal(await page.getByTestId('settings-save').isDisabled(), true, 'a target of 0 days');
-  await page.getByTestId('settings-sla-low').fill('120');
+  await page.getByTestId('settings-sla-low').fill('90');
   await page.evaluate(() => window.__double.failures.set('set_settings', { kind: 'db_locked', message: 'database is locked' }));
   await page.getByTestId('settings-save').click();
   await page.getByTestId('settings-error').waitFor();
   assert.match(await page.getByTestId('settings-error').textContent(), /database is locked/);
-  assert.equal(await page.getByTestId('settings-sla-low').inputValue(), '120', 'the edit is kept');
+  assert.equal(await page.getByTestId('settings-sla-low').inputValue(), '90', 'the edit is kept');
   assert.deepEqual(problems, []);
   await context.close();
 });

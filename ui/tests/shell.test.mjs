@@ -1,19 +1,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openApp, rows } from './harness.mjs';
+import { suite, openApp, rows } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const s = suite(before, after);
 
 test('opening a recent project scans it with progress, then lists its findings', async () => {
-  const { page, context, problems } = await openApp(browser, server.url, { project: false });
+  const { page, context, problems } = await openApp(s.browser, s.server.url, { project: false });
   await page.evaluate(() => (window.__double.scanStepMs = 120));
   const recent = await page.getByTestId('recent-project').allTextContents();
   assert.deepEqual(recent, ['/home/dev/src/demo-backend', '/home/dev/src/payments-api']);
@@ -36,7 +28,7 @@ test('opening a recent project scans it with progress, then lists its findings',
 });
 
 test('the folder picker opens the chosen folder; navigation shows every view slot', async () => {
-  const { page, context, problems } = await openApp(browser, server.url, { project: false });
+  const { page, context, problems } = await openApp(s.browser, s.server.url, { project: false });
   await page.evaluate(() => (window.__double.pickResult = '/srv/other-project'));
   await page.getByTestId('open-folder').click();
   assert.equal(await page.getByTestId('project-name').textContent(), 'other-project');
@@ -49,7 +41,7 @@ test('the folder picker opens the chosen folder; navigation shows every view slo
 });
 
 test('a project error from the backend shows as an error notice', async () => {
-  const { page, context, check } = await openApp(browser, server.url);
+  const { page, context, check } = await openApp(s.browser, s.server.url);
   await page.evaluate(() =>
     window.__double.emit('project-error', { kind: 'db_locked', message: 'the project database is locked by another process' }),
   );
