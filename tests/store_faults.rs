@@ -228,7 +228,6 @@ fn in_mount_namespace(script: &str) -> Option<String> {
 }
 
 #[test]
-#[ignore = "open: on a real full tmpfs SQLite reports SQLITE_IOERR (disk I/O error), not SQLITE_FULL, so the message is not yet the disk-full one; triage is intact"]
 fn full_disk_on_a_small_tmpfs() {
     let dir = tempfile::tempdir().unwrap();
     let (root, db, id) = triaged_project(dir.path());

@@ -67,11 +67,7 @@ fn start() -> Harness {
         });
     }
     // Setup only runs in the event loop, which the mock app never enters.
-    auditbench_desktop::init(
-        app.handle(),
-        dir.path().join("prefs"),
-        Some(root.clone()),
-    );
+    auditbench_desktop::init(app.handle(), dir.path().join("prefs"), Some(root.clone()));
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .unwrap();

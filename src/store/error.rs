@@ -39,6 +39,17 @@ pub enum StoreError {
     Sqlite(rusqlite::Error),
 }
 
+/// Whether the file system holding `db` has no room left: a small probe file
+/// beside it cannot be written and synced for want of space.
+fn disk_is_full(db: &Path) -> bool {
+    use std::io::Write;
+    let probe = db.with_extension("space-probe");
+    let result = std::fs::File::create(&probe)
+        .and_then(|mut f| f.write_all(&[0u8; 64 * 1024]).and_then(|_| f.sync_all()));
+    let _ = std::fs::remove_file(&probe);
+    matches!(result, Err(e) if e.kind() == std::io::ErrorKind::StorageFull)
+}
+
 impl StoreError {
     /// Classifies a SQLite error (locked, read-only, corrupt) for `path`.
     pub fn from_sqlite(e: rusqlite::Error, path: &Path) -> StoreError {
@@ -48,6 +59,11 @@ impl StoreError {
             }
             Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(path.to_path_buf()),
             Some(ErrorCode::DiskFull) => StoreError::DiskFull(path.to_path_buf()),
+            // SQLite reports some writes that fail for want of space (the WAL's
+            // shared-memory file on tmpfs) as a plain I/O error: ask the disk.
+            Some(ErrorCode::SystemIoFailure) if disk_is_full(path) => {
+                StoreError::DiskFull(path.to_path_buf())
+            }
             Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
                 StoreError::Corrupt(path.to_path_buf(), e.to_string())
             }
