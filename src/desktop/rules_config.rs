@@ -205,7 +205,9 @@ mod tests {
         let c = load(root);
         assert!(!c.is_enabled("MEM001"));
         assert_eq!(c.severity_of("MEM001", Severity::High), Severity::Critical);
-        set_rule(root, "MEM001", Some(true), Some(Severity::High)).unwrap();
+        // Setting the rule's own default severity removes the override.
+        let default = crate::rules::find_meta("MEM001").unwrap().severity;
+        set_rule(root, "MEM001", Some(true), Some(default)).unwrap();
         let c = load(root);
         assert!(c.is_enabled("MEM001"));
         assert!(c.severity.is_empty());
