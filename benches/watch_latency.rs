@@ -55,7 +55,7 @@ fn main() {
     let t = Instant::now();
     let mut state = ProjectState::open(&root, None).expect("initial scan");
     let initial_scan = t.elapsed();
-    let db_path = store::default_path(&root);
+    let db_path = store::default_path(&root).unwrap();
     let t = Instant::now();
     let (mut recorder, _) =
         Recorder::start(Store::open(&db_path).expect("database"), &state).expect("initial sync");

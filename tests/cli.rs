@@ -300,3 +300,35 @@ fn suppression_is_kept_with_its_reason() {
     assert_eq!(v["findings"][0]["status"], "suppressed");
     assert_eq!(v["findings"][0]["suppression"], "exit handled by the pool");
 }
+
+/// A repository that ships `.auditbench` as a symlink out of the project must not
+/// make the scan write its database there.
+#[test]
+fn database_folder_symlinked_out_of_the_project_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("repo");
+    let outside = dir.path().join("elsewhere");
+    fs::create_dir_all(&project).unwrap();
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(project.join("app.py"), POSITIVE).unwrap();
+    std::os::unix::fs::symlink(&outside, project.join(".auditbench")).unwrap();
+    let out = run(&["scan", project.to_str().unwrap(), "--quiet"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("symlink leading out of the project"), "{err}");
+    assert_eq!(
+        fs::read_dir(&outside).unwrap().count(),
+        0,
+        "nothing written outside"
+    );
+    // With --db the user chooses, and the scan works.
+    let db = dir.path().join("chosen.db");
+    let out = run(&[
+        "scan",
+        project.to_str().unwrap(),
+        "--quiet",
+        "--db",
+        db.to_str().unwrap(),
+    ]);
+    assert!(db.exists(), "{}", String::from_utf8_lossy(&out.stderr));
+}

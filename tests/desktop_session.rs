@@ -156,7 +156,7 @@ fn a_locked_database_is_reported_as_db_locked() {
     b.open();
     b.wb.close_project();
     // Another process holds the write lock for longer than the busy timeout.
-    let db = store::default_path(&b.root);
+    let db = store::default_path(&b.root).unwrap();
     let other = rusqlite::Connection::open(&db).unwrap();
     other.execute_batch("BEGIN EXCLUSIVE").unwrap();
     b.wb.open_project(b.root.to_str().unwrap()).unwrap();

@@ -140,7 +140,7 @@ impl Harness {
     }
 
     fn db(&self) -> Store {
-        Store::open_existing(store::default_path(&self.root)).unwrap()
+        Store::open_existing(store::default_path(&self.root).unwrap()).unwrap()
     }
 
     fn findings(&self, filter: Value) -> Vec<Value> {

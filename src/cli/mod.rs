@@ -198,9 +198,10 @@ fn execute(cli: Cli) -> Result<i32> {
             // Into the database, a folder's unchanged files are not analysed again.
             let (result, key) = if !no_db && root.is_dir() {
                 let canonical = root.canonicalize()?;
-                let path = db
-                    .clone()
-                    .unwrap_or_else(|| store::default_path(&canonical));
+                let path = match db.clone() {
+                    Some(db) => db,
+                    None => store::default_path(&canonical)?,
+                };
                 let store = store::Store::open(&path)?;
                 let (result, key) = incremental::scan_recorded(&store, opts)?;
                 (result, Some(key))

@@ -63,9 +63,10 @@ pub struct ReportArgs {
 
 pub fn execute(a: ReportArgs) -> Result<i32> {
     let project = a.path.clone().unwrap_or_else(|| PathBuf::from("."));
-    let db =
-        a.db.clone()
-            .unwrap_or_else(|| store::default_path(&project));
+    let db = match a.db.clone() {
+        Some(db) => db,
+        None => store::default_path(&project)?,
+    };
     let store = Store::open_existing(&db)
         .with_context(|| "run `auditbench scan` first to record a scan".to_string())?;
     let mut statuses = vec![];

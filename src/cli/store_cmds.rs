@@ -35,13 +35,14 @@ impl DbArgs {
     fn project(&self) -> PathBuf {
         self.project.clone().unwrap_or_else(|| PathBuf::from("."))
     }
-    fn path(&self) -> PathBuf {
-        self.db
-            .clone()
-            .unwrap_or_else(|| store::default_path(&self.project()))
+    fn path(&self) -> Result<PathBuf> {
+        match &self.db {
+            Some(db) => Ok(db.clone()),
+            None => Ok(store::default_path(&self.project())?),
+        }
     }
     fn open_existing(&self) -> Result<Store> {
-        Ok(Store::open_existing(self.path())?)
+        Ok(Store::open_existing(self.path()?)?)
     }
 }
 
@@ -374,7 +375,7 @@ pub fn execute(cmd: StoreCommand) -> Result<i32> {
             fix,
             actor,
         } => {
-            let mut store = Store::open(db.path())?;
+            let mut store = Store::open(db.path()?)?;
             let m = ManualFinding {
                 path,
                 line,
@@ -483,9 +484,10 @@ pub fn record_scan(
         }
     }
     let root = Path::new(&result.root);
-    let db = db
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| store::default_path(root));
+    let db = match db {
+        Some(db) => db.to_path_buf(),
+        None => store::default_path(root)?,
+    };
     let mut store = Store::open(&db)?;
     let mut opts = SyncOptions::new(scope, Trigger::Cli).rules(rules);
     opts.analysis_key = analysis_key;

@@ -22,7 +22,10 @@ pub fn run(path: Option<PathBuf>, db: Option<PathBuf>, no_db: bool) -> Result<i3
     let mut recorder = if no_db {
         None
     } else {
-        let db = db.unwrap_or_else(|| store::default_path(&state.root));
+        let db = match db {
+            Some(db) => db,
+            None => store::default_path(&state.root)?,
+        };
         let store = Store::open(&db)
             .with_context(|| format!("cannot open the project database {}", db.display()))?;
         let (recorder, summary) = Recorder::start(store, &state)?;

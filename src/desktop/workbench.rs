@@ -77,7 +77,7 @@ impl Workbench {
             let key = root.to_string_lossy().into_owned();
             let db = match prefs.db_paths.get(&key).filter(|p| !p.is_empty()) {
                 Some(rel) => confine::resolve_new(&root, rel)?,
-                None => store::default_path(&root),
+                None => store::default_path(&root)?,
             };
             (db, prefs.watcher_enabled)
         };
@@ -163,7 +163,7 @@ impl Workbench {
             // Checked before anything is saved.
             let rel = new.db_path.trim();
             let db = if rel.is_empty() {
-                store::default_path(&s.root)
+                store::default_path(&s.root)?
             } else {
                 confine::resolve_new(&s.root, rel)?
             };
@@ -171,7 +171,7 @@ impl Workbench {
             s.set_excludes(&new.excludes)?;
             let mut prefs = lock(&self.prefs);
             let key = s.root.to_string_lossy().into_owned();
-            if db == store::default_path(&s.root) {
+            if rel.is_empty() {
                 prefs.db_paths.remove(&key);
             } else {
                 prefs.db_paths.insert(key, rel.to_string());

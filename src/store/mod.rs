@@ -47,9 +47,26 @@ pub use types::{Detection, FindingRef, Triage, MANUAL_RULE};
 /// How long a writer waits for another writer before reporting "locked".
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Default database location for a project folder.
-pub fn default_path(project: &Path) -> PathBuf {
-    project.join(".auditbench").join("audit.db")
+/// Default database location for a project folder: `.auditbench/audit.db`.
+/// The audited repository is not ours: if it ships `.auditbench` (or the database
+/// file) as a symlink leading out of the project, this refuses rather than write
+/// the database wherever the repository points.
+pub fn default_path(project: &Path) -> Result<PathBuf> {
+    let dir = project.join(".auditbench");
+    let path = dir.join("audit.db");
+    let root = project
+        .canonicalize()
+        .unwrap_or_else(|_| project.to_path_buf());
+    for p in [&dir, &path] {
+        let is_link = std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+        if is_link && !p.canonicalize().is_ok_and(|t| t.starts_with(&root)) {
+            return Err(StoreError::Invalid(format!(
+                "{} is a symlink leading out of the project: refusing to write the project database there (pass --db to choose a location)",
+                p.display()
+            )));
+        }
+    }
+    Ok(path)
 }
 
 /// An open project database. Not `Sync`: a multi-threaded host (the desktop app)
