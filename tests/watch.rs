@@ -89,11 +89,18 @@ impl Harness {
 
     /// Waits for a batch satisfying `pred`, skipping intermediate ones.
     fn wait(&self, what: &str, pred: impl Fn(&Batch) -> bool) -> Batch {
+        self.wait_counting(what, pred).0
+    }
+
+    /// [`Harness::wait`], also counting the batches received (the last included).
+    fn wait_counting(&self, what: &str, pred: impl Fn(&Batch) -> bool) -> (Batch, usize) {
         let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        let mut count = 0;
         while std::time::Instant::now() < deadline {
             if let Ok(b) = self.rx.recv_timeout(Duration::from_millis(200)) {
+                count += 1;
                 if pred(&b) {
-                    return b;
+                    return (b, count);
                 }
             }
         }
@@ -169,16 +176,18 @@ fn watcher_follows_edits_fixes_undos_renames_deletes_bursts_and_config() {
     for i in 0..200 {
         fs::write(root.join(format!("many/m{i}.py")), BAD).unwrap();
     }
-    let b = h.wait("burst", |b| {
+    let (b, batches) = h.wait_counting("burst", |b| {
         b.findings
             .iter()
             .filter(|(p, _)| p.starts_with("many/"))
             .count()
             == 200
     });
+    // Bursts are merged until the folder is quiet; a scheduling hiccup on a busy
+    // machine may cut one in two or three, never into many small batches.
     assert!(
-        b.update.rescanned.len() >= 150,
-        "burst split into small batches: {}",
+        batches <= 3,
+        "burst split into {batches} batches (last one {} files)",
         b.update.rescanned.len()
     );
     assert_eq!(
