@@ -82,8 +82,11 @@ pub fn watch_with_ready(
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
         let mut paths = vec![];
-        collect(first, &mut paths);
-        if paths.len() > options.burst_threshold {
+        let new_folder = collect(first, &mut paths);
+        // A new folder starts a bulk change (checkout, unpack, generated code)
+        // as surely as many paths do: wait for the tree to settle in both cases,
+        // so that files written after the folder's event join this batch.
+        if new_folder || paths.len() > options.burst_threshold {
             while let Ok(more) = rx.recv_timeout(options.settle) {
                 collect(more, &mut paths);
             }
@@ -107,13 +110,19 @@ pub fn watch_with_ready(
     Ok(())
 }
 
-fn collect(r: DebounceEventResult, out: &mut Vec<PathBuf>) {
+/// Adds the changed paths of `r` to `out`; true when a folder was created.
+fn collect(r: DebounceEventResult, out: &mut Vec<PathBuf>) -> bool {
+    let mut new_folder = false;
     match r {
         Ok(events) => {
             for e in events {
                 if e.kind.is_access() {
                     continue;
                 }
+                new_folder |= matches!(
+                    e.kind,
+                    notify::EventKind::Create(notify::event::CreateKind::Folder)
+                );
                 out.extend(e.event.paths.iter().cloned());
             }
         }
@@ -123,4 +132,5 @@ fn collect(r: DebounceEventResult, out: &mut Vec<PathBuf>) {
             }
         }
     }
+    new_folder
 }
