@@ -5,8 +5,8 @@
 //!
 //! Batching: the debouncer merges the events of each file within `debounce`
 //! (an editor's atomic save, write-temp-then-rename, arrives as one change). When a
-//! batch is large (a `git checkout`, a formatter run over the tree), more events
-//! are awaited until the tree has been quiet for `settle`, so that the burst
+//! batch is large (a `git checkout`, a formatter run over the tree) or creates a
+//! folder (unpacking, generated code), more events are awaited until the tree has been quiet for `settle`, so that the burst
 //! becomes one batch instead of dozens.
 
 pub mod recorder;
