@@ -62,6 +62,35 @@ test('a watcher batch refreshes the table and the open viewer and says what chan
   await context.close();
 });
 
+test('the detail pane stays on a finding that the watcher fixes while it is open', async () => {
+  const { page, context, check } = await openApp(s.browser, s.server.url);
+  const r0 = await rows(page);
+  const target = r0[3];
+  await page.locator(`[data-testid="finding-row"][data-id="${target.id}"]`).click();
+  await page.locator(`[data-testid="finding-detail"][data-id="${target.id}"]`).waitFor();
+  await page.evaluate((id) => window.__double.watcherBatch([id]), target.id);
+  // The table drops it (default filter: open + regressed); the pane keeps it and shows it fixed.
+  await page.waitForFunction((id) => !document.querySelector(`[data-testid="finding-row"][data-id="${id}"]`), target.id);
+  const detail = page.locator(`[data-testid="finding-detail"][data-id="${target.id}"]`);
+  await page.waitForFunction(
+    (id) => document.querySelector(`[data-testid="finding-detail"][data-id="${id}"]`)?.dataset.detection === 'fixed',
+    target.id,
+  );
+  assert.equal(await detail.getAttribute('data-detection'), 'fixed');
+  await page.getByTestId('detail-detached').waitFor();
+  // No row is highlighted as the cursor while the pane shows a finding outside the list.
+  assert.equal(await page.locator('[data-testid="finding-row"][aria-selected="true"]').count(), 0);
+  // j goes back to the list: to the row that took the fixed finding's place.
+  await page.getByTestId('findings-table').focus();
+  await page.keyboard.press('j');
+  const next = (await rows(page))[3];
+  await page.locator(`[data-testid="finding-detail"][data-id="${next.id}"]`).waitFor();
+  assert.equal(next.id, r0[4].id);
+  assert.equal(await page.getByTestId('detail-detached').count(), 0);
+  assert.deepEqual(await check(), []);
+  await context.close();
+});
+
 test('a manual finding on the lines selected in the viewer', async () => {
   const { page, context, check } = await openApp(s.browser, s.server.url);
   const f = await page.evaluate(() => window.__double.findings.find((x) => x.rule === 'SEC001'));
