@@ -141,6 +141,8 @@ pub struct ModuleIndex {
     pub module_name: String,
     pub source: String,
     line_starts: Vec<usize>,
+    /// The source is pure ASCII: a column in characters is the column in bytes.
+    ascii: bool,
     pub scopes: Vec<Scope>,
     pub blocks: Vec<Block>,
     pub imports: Vec<Import>,
@@ -194,6 +196,7 @@ pub fn index_module(
     }
     let mut ix = ModuleIndex {
         module_name: module_name.to_string(),
+        ascii: source.is_ascii(),
         source,
         line_starts,
         ..Default::default()
@@ -223,7 +226,7 @@ pub fn index_module(
         call_ids: HashMap::new(),
         bound: vec![],
     };
-    b.collect_imports_and_errors(root);
+    b.collect_imports_and_errors(root, true);
     let cx = Cx {
         scope: 0,
         block: None,
@@ -232,6 +235,20 @@ pub fn index_module(
     b.block_stmts(root, cx);
     b.finish();
     b.ix
+}
+
+/// Sorted byte offsets of every `#` and every `import` in the source: where a
+/// comment or an import statement can be. A `#` or the word inside a string
+/// only costs a wasted descent.
+fn import_and_comment_marks(source: &str) -> Vec<usize> {
+    let bytes = source.as_bytes();
+    let mut marks = vec![];
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'#' || (b == b'i' && bytes[i..].starts_with(b"import")) {
+            marks.push(i);
+        }
+    }
+    marks
 }
 
 fn package_of(module_name: &str, is_package: bool) -> Vec<String> {
@@ -315,6 +332,9 @@ impl ModuleIndex {
     fn char_col(&self, row: usize, byte_col: usize) -> usize {
         let start = self.line_starts.get(row).copied().unwrap_or(0);
         let end = (start + byte_col).min(self.source.len());
+        if self.ascii {
+            return end.saturating_sub(start) + 1;
+        }
         self.source
             .get(start..end)
             .map(|s| s.chars().count())
@@ -359,7 +379,7 @@ impl Builder {
 
     /// Imports, comments and syntax errors anywhere in the file, collected first
     /// (iteratively) so that names resolve regardless of definition order.
-    fn collect_imports_and_errors(&mut self, root: Node) {
+    fn collect_imports_and_errors(&mut self, root: Node, prune: bool) {
         // Node kinds compared by id (a string comparison per node is measurable on
         // big files); every other kind falls through to the `_` arm as before.
         static KINDS: std::sync::OnceLock<[u16; 4]> = std::sync::OnceLock::new();
@@ -372,10 +392,31 @@ impl Builder {
                 lang.id_for_node_kind("future_import_statement", true),
             ]
         });
+        // Visiting every node of the tree cost about a third of the index's time.
+        // A comment starts at a `#`, an import statement contains the word
+        // `import`, and a syntax error sets `has_error` on all its ancestors:
+        // a subtree with none of these cannot hold anything this pass collects,
+        // so it is skipped (`prune`; tests check it against the full walk).
+        let marks = if prune {
+            import_and_comment_marks(&self.ix.source)
+        } else {
+            vec![]
+        };
+        let errors_possible = root.has_error();
+        let worth_descending = |n: Node| {
+            if !prune {
+                return true;
+            }
+            if errors_possible && n.has_error() {
+                return true;
+            }
+            let i = marks.partition_point(|&m| m < n.start_byte());
+            i < marks.len() && marks[i] < n.end_byte()
+        };
         let mut cursor = root.walk();
         loop {
             let n = cursor.node();
-            let mut descend = true;
+            let mut descend = worth_descending(n);
             let id = n.kind_id();
             let kind = if id == kinds[0] {
                 "comment"
@@ -2115,5 +2156,91 @@ fn truncate(s: &str) -> String {
             end -= 1;
         }
         format!("{}...", &s[..end])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the first pass collects, with or without pruning, as text.
+    fn first_pass(source: &str, prune: bool) -> String {
+        let tree = crate::python::parse::parse(source).expect("parse");
+        let mut b = Builder {
+            ix: ModuleIndex {
+                source: source.to_string(),
+                line_starts: std::iter::once(0)
+                    .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+                    .collect(),
+                ..Default::default()
+            },
+            package: vec![],
+            call_ids: HashMap::new(),
+            bound: vec![],
+        };
+        b.collect_imports_and_errors(tree.root_node(), prune);
+        format!(
+            "{:?}\n{:?}\n{:?}",
+            b.ix.comments, b.ix.imports, b.ix.syntax_errors
+        )
+    }
+
+    fn assert_same(source: &str, what: &str) {
+        assert_eq!(
+            first_pass(source, true),
+            first_pass(source, false),
+            "{what}"
+        );
+    }
+
+    fn python_files(root: &std::path::Path) -> Vec<std::path::PathBuf> {
+        ignore::WalkBuilder::new(root)
+            .standard_filters(false)
+            .build()
+            .map(|e| e.expect("walk").into_path())
+            .filter(|p| p.extension().is_some_and(|e| e == "py"))
+            .collect()
+    }
+
+    fn assert_same_in(root: &std::path::Path) -> usize {
+        let files = python_files(root);
+        for path in &files {
+            let source = String::from_utf8_lossy(&std::fs::read(path).expect("read")).into_owned();
+            assert_same(&source, &path.display().to_string());
+        }
+        files.len()
+    }
+
+    /// The same check on a real corpus: `AUDITBENCH_INDEX_CORPUS=DIR cargo test
+    /// --release --lib pruned_first_pass_on_a_corpus -- --ignored`.
+    #[test]
+    #[ignore = "needs AUDITBENCH_INDEX_CORPUS"]
+    fn pruned_first_pass_on_a_corpus() {
+        let root = std::env::var("AUDITBENCH_INDEX_CORPUS").expect("AUDITBENCH_INDEX_CORPUS");
+        let n = assert_same_in(std::path::Path::new(&root));
+        eprintln!("{n} files: the pruned first pass equals the full walk");
+    }
+
+    #[test]
+    fn pruned_first_pass_finds_what_the_full_walk_finds_in_the_fixtures() {
+        let seen =
+            assert_same_in(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"));
+        assert!(seen > 60, "only {seen} fixture files");
+    }
+
+    #[test]
+    fn pruned_first_pass_keeps_the_awkward_places() {
+        for (what, src) in [
+            ("import inside a function, a class, if/try/with/match", "def f():\n    import os\nclass C:\n    from a import b  # c\nif x:\n    import y\ntry:\n    import z\nexcept ImportError:  # no z\n    z = None\nwith a:\n    import q\nmatch v:\n    case 1:\n        import m\n"),
+            ("comments inside expressions and brackets", "x = [\n    1,  # one\n    f(a,  # arg\n      b),\n]\ny = {'k': 2  # v\n}\n"),
+            ("hash and import inside strings", "s = '# not a comment'\nt = \"import os\"\nu = f'{x}#'  # real\n"),
+            ("syntax errors and missing nodes", "def f(:\n    import os\n    x = (1,\n# c\nclass\n"),
+            ("import in an error region", "x = = 1\nimport os\nfrom . import (a,  # c\n    b)\n"),
+            ("future import and relative imports", "from __future__ import annotations\nfrom ..pkg import mod as m\n"),
+            ("decorators and lambdas", "@dec  # c\ndef g(x=lambda: 0):  # d\n    return x\n"),
+        ] {
+            assert_same(src, what);
+            assert_ne!(first_pass(src, true), "[]\n[]\n[]", "{what}: nothing collected");
+        }
     }
 }

@@ -178,7 +178,8 @@ pub fn fence(code: &str, lang: &str) -> String {
 pub fn quote(s: &str) -> String {
     let mut out = String::new();
     for line in clean(s).trim().lines() {
-        let line = line.trim_start();
+        // Trailing spaces would make a hard line break (found by fuzzing).
+        let line = line.trim();
         let mut t = text(line);
         // A line must not start a block of its own (heading, list, quote, rule, table).
         let starts_block = line.starts_with(['#', '>', '-', '+', '=', '|', '~'])
@@ -203,6 +204,17 @@ pub fn quote(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quote_lines_end_without_a_hard_break() {
+        use pulldown_cmark::{Event, Parser};
+        let q = quote("first line  \nsecond\t\nthird \\\nfourth");
+        let breaks: Vec<_> = Parser::new(&q)
+            .filter(|e| matches!(e, Event::HardBreak))
+            .collect();
+        assert!(breaks.is_empty(), "{q:?}");
+        assert!(q.contains("first line\n"), "{q:?}");
+    }
 
     #[test]
     fn text_keeps_code_spans_and_escapes_html() {
