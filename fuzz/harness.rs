@@ -40,7 +40,12 @@ fn scan_on_this_thread(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     // Lines as Python counts them: a lone CR ends a line too (the scan reads it
     // as a newline), which `str::lines` does not know.
-    let lines = text.replace("\r\n", "\n").replace('\r', "\n").lines().count().max(1);
+    let lines = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .lines()
+        .count()
+        .max(1);
     for f in &file.findings {
         assert!(
             f.line >= 1 && f.line <= f.end_line && f.end_line <= lines + 1,
