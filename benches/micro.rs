@@ -89,7 +89,10 @@ fn benches(c: &mut Criterion) {
         c.bench_function(&format!("shared/mem_collections/{name}"), |b| {
             b.iter_batched_ref(
                 || index(&source),
-                |ix| rules::mem::collections::collections(ix).len(),
+                |ix| {
+                    let mut checker = Checker::new(ix, &config);
+                    rules::mem::collections::collections(&mut checker).map_or(0, <[_]>::len)
+                },
                 BatchSize::LargeInput,
             )
         });

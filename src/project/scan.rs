@@ -442,6 +442,7 @@ pub fn check_module_until(
     deadline: Option<Instant>,
 ) -> (Vec<Finding>, bool) {
     let mut checker = Checker::new(ix, config);
+    checker.deadline = deadline;
     let mut complete = true;
     for rule in rules::registry() {
         if deadline.is_some_and(|d| Instant::now() >= d) {
@@ -452,6 +453,7 @@ pub fn check_module_until(
             rule.check(&mut checker);
         }
     }
+    complete &= !checker.cut_short;
     let suppressions = Suppressions::new(&ix.comments);
     let mut findings: Vec<Finding> = checker
         .diagnostics

@@ -23,6 +23,8 @@ pub mod res;
 pub mod resil;
 pub mod sec;
 
+use std::time::Instant;
+
 use crate::config::Config;
 use crate::finding::{Kind, Severity};
 use crate::python::{ModuleIndex, ScopeId, Span};
@@ -70,6 +72,12 @@ pub struct Checker<'a> {
     pub ix: &'a ModuleIndex,
     pub config: &'a Config,
     pub diagnostics: Vec<Diagnostic>,
+    /// The per-file time limit (`max-file-time-ms`). The scan stops between two
+    /// rules once it has passed; a rule with a long loop stops inside it through
+    /// [`Checker::out_of_time`].
+    pub deadline: Option<Instant>,
+    /// A rule stopped before its end because the deadline passed.
+    pub cut_short: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -78,7 +86,18 @@ impl<'a> Checker<'a> {
             ix,
             config,
             diagnostics: vec![],
+            deadline: None,
+            cut_short: false,
         }
+    }
+
+    /// Whether the deadline has passed; if so, the caller stops and the file's
+    /// rules count as incomplete.
+    pub fn out_of_time(&mut self) -> bool {
+        if self.deadline.is_some_and(|d| Instant::now() >= d) {
+            self.cut_short = true;
+        }
+        self.cut_short
     }
 
     /// Reports a diagnostic; returns it for optional tweaks (related, severity).

@@ -3,7 +3,12 @@
 //! them, where anything shrinks them, and whether they escape to code we cannot
 //! see. MEM001, MEM002 and MEM005 read the result.
 
-use crate::python::{AssignOp, Call, ModuleIndex, ScopeId, ScopeKind, Span, Target, Value};
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+
+use crate::python::{AssignOp, Call, ModuleIndex, ScopeId, ScopeKind, Span, Stmt, Target, Value};
+use crate::rules::Checker;
 
 /// Where a collection lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,7 +240,8 @@ impl Collection {
 
     /// Looser than [`Collection::is_ref`], for evidence of shrinking: for attributes,
     /// `anything.X` anywhere in the module (a subclass, a shutdown hook, a test).
-    fn is_ref_loose(&self, ix: &ModuleIndex, path: &str, scope: ScopeId) -> bool {
+    fn is_ref_loose(&self, t: &Tables, path: &str, scope: ScopeId) -> bool {
+        let ix = t.ix;
         match self.owner {
             Owner::Module => self.is_ref(ix, path, scope),
             Owner::Instance(class) | Owner::ClassAttr(class) => {
@@ -254,7 +260,7 @@ impl Collection {
                     return true;
                 }
                 ix.enclosing_class(scope)
-                    .is_some_and(|k| is_subclass(ix, k, class, 0))
+                    .is_some_and(|k| t.is_subclass(k, class, 0))
             }
         }
     }
@@ -268,21 +274,6 @@ impl Collection {
     pub fn purges(&self) -> bool {
         self.shrinks.iter().any(|s| !s.keyed)
     }
-}
-
-/// Whether class `k` is `class` or derives from it (through classes of the module).
-fn is_subclass(ix: &ModuleIndex, k: ScopeId, class: ScopeId, depth: usize) -> bool {
-    if k == class {
-        return true;
-    }
-    if depth > 8 {
-        return false;
-    }
-    ix.scopes[k].bases.iter().filter_map(Value::path).any(|b| {
-        ix.scopes.iter().enumerate().any(|(i, s)| {
-            s.kind == ScopeKind::Class && s.name == b && is_subclass(ix, i, class, depth + 1)
-        })
-    })
 }
 
 /// The name of the first parameter of the method enclosing `scope`.
@@ -316,66 +307,6 @@ fn is_function(ix: &ModuleIndex, scope: ScopeId) -> bool {
     )
 }
 
-/// Whether code in `scope` runs only at import time or once per registration:
-/// registration decorators (functions returning their own parameter), functions
-/// named `register*`, class-definition hooks, and module-level functions that are
-/// only ever called from the module's top level or used as decorators.
-fn import_time_only(ix: &ModuleIndex, scope: ScopeId) -> bool {
-    let mut cur = Some(scope);
-    let mut outermost_fn = None;
-    while let Some(s) = cur {
-        let sc = &ix.scopes[s];
-        if sc.kind == ScopeKind::Function {
-            let name = sc.name.trim_start_matches('_');
-            if name.starts_with("register")
-                || matches!(name, "subscribe" | "add_listener" | "add_handler" | "on")
-                || CLASS_DEFINITION_HOOKS.contains(&sc.name.as_str())
-            {
-                return true;
-            }
-            // A decorator: returns one of its own parameters.
-            if ix.returns.iter().any(|r| {
-                r.scope == s
-                    && !r.is_yield
-                    && matches!(&r.value, Some(Value::Name(n)) if sc.params.iter().any(|p| &p.name == n))
-            }) {
-                return true;
-            }
-            if sc.parent == Some(0) {
-                outermost_fn = Some(s);
-            }
-        }
-        cur = sc.parent;
-    }
-    let Some(f) = outermost_fn else {
-        return false;
-    };
-    let name = &ix.scopes[f].name;
-    let decorates = ix
-        .scopes
-        .iter()
-        .any(|s| s.decorators.iter().any(|d| &d.text == name));
-    if decorates {
-        return true;
-    }
-    // Every reference is a direct call at module level.
-    let loads: Vec<_> = ix
-        .loads
-        .iter()
-        .filter(|l| &l.name == name && ix.refers_to_global(name, l.scope))
-        .collect();
-    !loads.is_empty()
-        && loads.iter().all(|l| {
-            l.scope == 0
-                && l.path == *name
-                && ix.calls.iter().any(|c| {
-                    c.scope == 0
-                        && c.callee.as_deref() == Some(name.as_str())
-                        && c.span.start_byte == l.span.start_byte
-                })
-        })
-}
-
 /// Whether a call's arguments add only constant keys (`stats.update({"a": 1})`,
 /// `seen.add("x")`, `d.setdefault("k", [])`).
 fn constant_growth(call: &Call, kind: CollKind) -> bool {
@@ -391,16 +322,26 @@ fn constant_growth(call: &Call, kind: CollKind) -> bool {
 }
 
 /// Every tracked collection of the module, with its growth and shrink sites.
-/// Computed once per module (MEM001, MEM002 and MEM005 share it).
-pub fn collections(ix: &ModuleIndex) -> &[Collection] {
-    ix.cache
-        .mem_collections
-        .get_or_init(|| compute_collections(ix))
+/// Computed once per module (MEM001, MEM002 and MEM005 share it). `None` when the
+/// per-file deadline passes during the analysis (the checker is then marked cut
+/// short, and nothing is kept: a partial analysis would miss shrinks).
+pub fn collections<'a>(cx: &mut Checker<'a>) -> Option<&'a [Collection]> {
+    let ix = cx.ix;
+    if let Some(all) = ix.cache.mem_collections.get() {
+        return Some(all);
+    }
+    match compute_collections(ix, cx.deadline) {
+        Some(all) => Some(ix.cache.mem_collections.get_or_init(|| all)),
+        None => {
+            cx.cut_short = true;
+            None
+        }
+    }
 }
 
-fn compute_collections(ix: &ModuleIndex) -> Vec<Collection> {
+fn compute_collections(ix: &ModuleIndex, deadline: Option<Instant>) -> Option<Vec<Collection>> {
     let mut out: Vec<Collection> = vec![];
-    let mut seen: std::collections::HashSet<(String, Option<ScopeId>)> = Default::default();
+    let mut seen: HashSet<(String, Option<ScopeId>)> = Default::default();
     for (ai, a) in ix.assignments.iter().enumerate() {
         if a.op == AssignOp::Walrus || a.targets.len() != 1 {
             continue;
@@ -457,10 +398,14 @@ fn compute_collections(ix: &ModuleIndex) -> Vec<Collection> {
             iterated: false,
         });
     }
+    let tables = Tables::new(ix);
     for c in &mut out {
-        analyse(ix, c);
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return None;
+        }
+        analyse(&tables, c);
     }
-    out
+    Some(out)
 }
 
 /// One key for the places a name can only be defined once: the module, or a
@@ -472,7 +417,409 @@ fn owner_key(o: Owner) -> Option<ScopeId> {
     }
 }
 
-fn analyse(ix: &ModuleIndex, c: &mut Collection) {
+/// Where a path used in some scope can refer to a collection (see [`Tables`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Key<'a> {
+    /// A dotless name: a module-level collection (anywhere), or a class attribute
+    /// (a plain-name target in its class body).
+    Name(&'a str),
+    /// `base.X` in the code of a class (its methods and the functions in them):
+    /// attribute `X` of that class or of one of its bases.
+    InClass(&'a str, ScopeId),
+    /// `other.X` with a base that is not the method's own receiver: evidence of
+    /// shrinking for every attribute collection named `X` (see `is_ref_loose`).
+    Foreign(&'a str),
+}
+
+/// Indices into one table of the module (assignments, calls, ...), by key.
+type Sites<'a> = HashMap<Key<'a>, Vec<usize>>;
+
+/// The keys a path used in `scope` is filed under: [`Collection::is_ref`] (and,
+/// with `loose`, [`Collection::is_ref_loose`]) can only hold for a collection
+/// looked up under one of them.
+fn keys<'a>(ix: &ModuleIndex, path: &'a str, scope: ScopeId, loose: bool) -> [Option<Key<'a>>; 2] {
+    let Some((base, attr)) = path.rsplit_once('.') else {
+        return [Some(Key::Name(path)), None];
+    };
+    let own = || base == "self" || base == "cls" || self_name(ix, scope).as_deref() == Some(base);
+    [
+        ix.enclosing_class(scope).map(|k| Key::InClass(attr, k)),
+        (loose && !own()).then_some(Key::Foreign(attr)),
+    ]
+}
+
+fn file<'a>(sites: &mut Sites<'a>, i: usize, keys: [Option<Key<'a>>; 2]) {
+    for k in keys.into_iter().flatten() {
+        let v = sites.entry(k).or_default();
+        if v.last() != Some(&i) {
+            v.push(i);
+        }
+    }
+}
+
+/// Every name or dotted path in `v` that [`mentions`] looks at.
+fn each_path<'a>(v: &'a Value, f: &mut dyn FnMut(&'a str)) {
+    match v {
+        Value::Name(n) | Value::Path(n) => f(n),
+        Value::List(items) | Value::Tuple(items) | Value::Set(items) => {
+            items.iter().for_each(|i| each_path(i, f))
+        }
+        Value::Dict(items) => items.iter().for_each(|(k, v)| {
+            each_path(k, f);
+            each_path(v, f);
+        }),
+        _ => {}
+    }
+}
+
+/// Spans of `if`/`elif` conditions and `while` headers, for
+/// [`Conditions::contains`] in logarithmic time.
+struct Conditions {
+    /// (start, end) sorted by start.
+    spans: Vec<(usize, usize)>,
+    /// Largest end among `spans[..=i]`.
+    max_end: Vec<usize>,
+}
+
+impl Conditions {
+    fn new(ix: &ModuleIndex) -> Self {
+        let mut spans: Vec<(usize, usize)> = ix
+            .ifs
+            .iter()
+            .map(|i| (i.test_span.start_byte, i.test_span.end_byte))
+            .chain(
+                ix.loops
+                    .iter()
+                    .filter(|l| l.test.is_some())
+                    .map(|l| (l.span.start_byte, l.body.start_byte)),
+            )
+            .collect();
+        spans.sort_unstable();
+        let max_end = spans
+            .iter()
+            .scan(0, |m, &(_, e)| {
+                *m = (*m).max(e);
+                Some(*m)
+            })
+            .collect();
+        Conditions { spans, max_end }
+    }
+
+    /// Whether `span` lies in the condition of an `if`/`elif` or a `while`: some
+    /// condition starts at or before it and ends at or after it.
+    fn contains(&self, span: &Span) -> bool {
+        let n = self.spans.partition_point(|&(s, _)| s <= span.start_byte);
+        n > 0 && self.max_end[n - 1] >= span.end_byte
+    }
+}
+
+/// The first two segments of a dotted path (`self.x` for `self.x.y`).
+fn attr_prefix(path: &str) -> Option<&str> {
+    let dot = path.find('.')?;
+    Some(match path[dot + 1..].find('.') {
+        Some(d) => &path[..dot + 1 + d],
+        None => path,
+    })
+}
+
+/// Lookup tables over one module, built once for all its collections. Scanning
+/// every assignment, call and load of the module for each collection was
+/// quadratic: minutes on a generated module of 50 000 module-level dicts, of
+/// 20 000 classes with `self.items = []`, or of one dict written by 100 000
+/// statements (tests/mem_scale.rs). Each collection now visits only the sites
+/// filed under its keys, in the original order, and runs the same checks on
+/// them.
+struct Tables<'a> {
+    ix: &'a ModuleIndex,
+    assignments: Sites<'a>,
+    dels: Sites<'a>,
+    calls: Sites<'a>,
+    /// Only the loads of a shrinking method (`X.discard`).
+    loads: Sites<'a>,
+    returns: Sites<'a>,
+    loops: Sites<'a>,
+    conditions: Conditions,
+    /// Class scopes by name.
+    classes: HashMap<&'a str, Vec<ScopeId>>,
+    /// Class scopes by the name of one of their bases.
+    derived: HashMap<&'a str, Vec<ScopeId>>,
+    /// Returns by scope.
+    returns_in: HashMap<ScopeId, Vec<usize>>,
+    /// Text of every decorator in the module.
+    decorators: HashSet<&'a str>,
+    /// Loads by name.
+    loads_of: HashMap<&'a str, Vec<usize>>,
+    /// (callee, start byte) of the module-level calls.
+    module_calls: HashSet<(&'a str, usize)>,
+    /// Loads by scope and [`attr_prefix`] of their path.
+    attr_loads: HashMap<(ScopeId, &'a str), Vec<usize>>,
+    /// Methods by class and [`attr_prefix`] of a path they load.
+    readers: HashMap<(ScopeId, &'a str), Vec<ScopeId>>,
+    /// Start byte of the first call of each callee, by scope.
+    first_call: HashMap<(ScopeId, &'a str), usize>,
+    /// [`Tables::import_time_only`] by scope, computed on first use.
+    import_time: RefCell<HashMap<ScopeId, bool>>,
+}
+
+impl<'a> Tables<'a> {
+    fn new(ix: &'a ModuleIndex) -> Self {
+        let mut t = Tables {
+            ix,
+            assignments: HashMap::new(),
+            dels: HashMap::new(),
+            calls: HashMap::new(),
+            loads: HashMap::new(),
+            returns: HashMap::new(),
+            loops: HashMap::new(),
+            conditions: Conditions::new(ix),
+            classes: HashMap::new(),
+            derived: HashMap::new(),
+            returns_in: HashMap::new(),
+            decorators: HashSet::new(),
+            loads_of: HashMap::new(),
+            module_calls: HashSet::new(),
+            attr_loads: HashMap::new(),
+            readers: HashMap::new(),
+            first_call: HashMap::new(),
+            import_time: RefCell::new(HashMap::new()),
+        };
+        for (i, sc) in ix.scopes.iter().enumerate() {
+            t.decorators
+                .extend(sc.decorators.iter().map(|d| d.text.as_str()));
+            if sc.kind == ScopeKind::Class {
+                t.classes.entry(&sc.name).or_default().push(i);
+                for b in sc.bases.iter().filter_map(Value::path) {
+                    t.derived.entry(b).or_default().push(i);
+                }
+            }
+        }
+        for (ai, a) in ix.assignments.iter().enumerate() {
+            for tg in &a.targets {
+                match tg {
+                    Target::Subscript { base, .. } => {
+                        file(&mut t.assignments, ai, keys(ix, base, a.scope, false))
+                    }
+                    Target::Name(n) => {
+                        let in_class = (ix.scopes[a.scope].kind == ScopeKind::Class)
+                            .then_some(Key::InClass(n, a.scope));
+                        file(&mut t.assignments, ai, [Some(Key::Name(n)), in_class]);
+                    }
+                    Target::Attr(p) => file(&mut t.assignments, ai, keys(ix, p, a.scope, true)),
+                    Target::Other(_) => {}
+                }
+            }
+            if let Some(v) = &a.value {
+                each_path(v, &mut |p| {
+                    file(&mut t.assignments, ai, keys(ix, p, a.scope, false))
+                });
+            }
+        }
+        for (di, d) in ix.dels.iter().enumerate() {
+            for tg in &d.targets {
+                if let Target::Subscript { base: p, .. } | Target::Name(p) | Target::Attr(p) = tg {
+                    file(&mut t.dels, di, keys(ix, p, d.scope, true));
+                }
+            }
+        }
+        for (ci, call) in ix.calls.iter().enumerate() {
+            if let Some(r) = call.receiver_path() {
+                let m = call.method.as_str();
+                let loose = SHRINK_METHODS.contains(&m) || ITER_METHODS.contains(&m);
+                file(&mut t.calls, ci, keys(ix, r, call.scope, loose));
+            }
+            if let Some(Value::Subscript { base, .. }) = &call.receiver {
+                if let Some(b) = base.path() {
+                    file(&mut t.calls, ci, keys(ix, b, call.scope, false));
+                }
+            }
+            let len = call.qualified.as_deref() == Some("len");
+            for arg in &call.args {
+                each_path(&arg.value, &mut |p| {
+                    file(&mut t.calls, ci, keys(ix, p, call.scope, len))
+                });
+            }
+            if let Some(callee) = call.callee.as_deref() {
+                if call.scope == 0 {
+                    t.module_calls.insert((callee, call.span.start_byte));
+                }
+                let first = t
+                    .first_call
+                    .entry((call.scope, callee))
+                    .or_insert(usize::MAX);
+                *first = (*first).min(call.span.start_byte);
+            }
+        }
+        for (li, l) in ix.loads.iter().enumerate() {
+            if let Some((base, m)) = l.path.rsplit_once('.') {
+                if SHRINK_METHODS.contains(&m) {
+                    file(&mut t.loads, li, keys(ix, base, l.scope, true));
+                }
+            }
+            t.loads_of.entry(&l.name).or_default().push(li);
+            if let Some(p) = attr_prefix(&l.path) {
+                t.attr_loads.entry((l.scope, p)).or_default().push(li);
+                if let Some(class) = ix.class_of(l.scope) {
+                    if ix.scopes[l.scope].kind == ScopeKind::Function {
+                        let v = t.readers.entry((class, p)).or_default();
+                        if v.last() != Some(&l.scope) {
+                            v.push(l.scope);
+                        }
+                    }
+                }
+            }
+        }
+        for (ri, r) in ix.returns.iter().enumerate() {
+            t.returns_in.entry(r.scope).or_default().push(ri);
+            if let Some(v) = &r.value {
+                each_path(v, &mut |p| {
+                    file(&mut t.returns, ri, keys(ix, p, r.scope, false))
+                });
+            }
+        }
+        for (i, lp) in ix.loops.iter().enumerate() {
+            if let Some(p) = lp.iter.as_ref().and_then(Value::path) {
+                file(&mut t.loops, i, keys(ix, p, lp.scope, true));
+            }
+        }
+        t
+    }
+
+    /// Whether class `k` is `class` or derives from it (through classes of the
+    /// module).
+    fn is_subclass(&self, k: ScopeId, class: ScopeId, depth: usize) -> bool {
+        if k == class {
+            return true;
+        }
+        if depth > 8 {
+            return false;
+        }
+        self.ix.scopes[k]
+            .bases
+            .iter()
+            .filter_map(Value::path)
+            .any(|b| {
+                self.classes
+                    .get(b)
+                    .is_some_and(|v| v.iter().any(|&i| self.is_subclass(i, class, depth + 1)))
+            })
+    }
+
+    /// `class` and the classes for which [`Tables::is_subclass`] holds: those
+    /// within 9 base links of it.
+    fn family(&self, class: ScopeId) -> Vec<ScopeId> {
+        let mut out = vec![class];
+        let mut seen: HashSet<ScopeId> = HashSet::from([class]);
+        let mut frontier = vec![class];
+        for _ in 0..9 {
+            let mut next = vec![];
+            for k in frontier {
+                for &d in self
+                    .derived
+                    .get(self.ix.scopes[k].name.as_str())
+                    .into_iter()
+                    .flatten()
+                {
+                    if seen.insert(d) {
+                        out.push(d);
+                        next.push(d);
+                    }
+                }
+            }
+            if next.is_empty() {
+                break;
+            }
+            frontier = next;
+        }
+        out
+    }
+
+    /// Indices of the sites that may refer to `c`, in table order.
+    fn candidates(&self, sites: &Sites, c: &Collection, family: &[ScopeId]) -> Vec<usize> {
+        let mut out: Vec<usize> = vec![];
+        let mut add = |k: Key| out.extend(sites.get(&k).into_iter().flatten());
+        match c.owner {
+            Owner::Module => add(Key::Name(&c.name)),
+            Owner::Instance(_) | Owner::ClassAttr(_) => {
+                for &k in family {
+                    add(Key::InClass(&c.name, k));
+                }
+                add(Key::Foreign(&c.name));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Whether code in `scope` runs only at import time or once per registration:
+    /// registration decorators (functions returning their own parameter),
+    /// functions named `register*`, class-definition hooks, and module-level
+    /// functions that are only ever called from the module's top level or used as
+    /// decorators.
+    fn import_time_only(&self, scope: ScopeId) -> bool {
+        if let Some(&b) = self.import_time.borrow().get(&scope) {
+            return b;
+        }
+        let b = self.compute_import_time_only(scope);
+        self.import_time.borrow_mut().insert(scope, b);
+        b
+    }
+
+    fn compute_import_time_only(&self, scope: ScopeId) -> bool {
+        let ix = self.ix;
+        let mut cur = Some(scope);
+        let mut outermost_fn = None;
+        while let Some(s) = cur {
+            let sc = &ix.scopes[s];
+            if sc.kind == ScopeKind::Function {
+                let name = sc.name.trim_start_matches('_');
+                if name.starts_with("register")
+                    || matches!(name, "subscribe" | "add_listener" | "add_handler" | "on")
+                    || CLASS_DEFINITION_HOOKS.contains(&sc.name.as_str())
+                {
+                    return true;
+                }
+                // A decorator: returns one of its own parameters.
+                if self.returns_in.get(&s).into_iter().flatten().any(|&ri| {
+                    let r = &ix.returns[ri];
+                    !r.is_yield
+                        && matches!(&r.value, Some(Value::Name(n)) if sc.params.iter().any(|p| &p.name == n))
+                }) {
+                    return true;
+                }
+                if sc.parent == Some(0) {
+                    outermost_fn = Some(s);
+                }
+            }
+            cur = sc.parent;
+        }
+        let Some(f) = outermost_fn else {
+            return false;
+        };
+        let name = ix.scopes[f].name.as_str();
+        if self.decorators.contains(name) {
+            return true;
+        }
+        // Every reference is a direct call at module level.
+        let loads: Vec<_> = self
+            .loads_of
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|&li| &ix.loads[li])
+            .filter(|l| ix.refers_to_global(name, l.scope))
+            .collect();
+        !loads.is_empty()
+            && loads.iter().all(|l| {
+                l.scope == 0
+                    && l.path == name
+                    && self.module_calls.contains(&(name, l.span.start_byte))
+            })
+    }
+}
+
+fn analyse(t: &Tables, c: &mut Collection) {
+    let ix = t.ix;
     // `self.X = []` in a runtime method that first reads `self.X` (writes its
     // entries out, then starts afresh): a flush-and-reset, not the definition.
     if let Owner::Instance(class) = c.owner {
@@ -481,33 +828,29 @@ fn analyse(ix: &ModuleIndex, c: &mut Collection) {
             .is_some_and(|m| CONSTRUCTION_METHODS.contains(&ix.scopes[m].name.as_str()));
         let prefix = format!("{}.", c.display);
         let reads_in = |scope: ScopeId, before: Option<usize>| {
-            ix.loads.iter().any(|l| {
-                l.scope == scope
-                    && before.is_none_or(|b| l.span.start_byte < b)
+            let loads = t.attr_loads.get(&(scope, c.display.as_str()));
+            loads.into_iter().flatten().any(|&li| {
+                let l = &ix.loads[li];
+                before.is_none_or(|b| l.span.start_byte < b)
                     && (l.path == c.display || l.path.starts_with(&prefix))
                     // `if self.X is None: self.X = []` is a lazy definition.
-                    && !in_condition(ix, &l.span)
+                    && !t.conditions.contains(&l.span)
             })
         };
         // ... directly, or through a helper method it calls first
         // (`self._writeout_output_cache(conn)`).
         let self_prefix = prefix.split('.').next().unwrap_or("self").to_string() + ".";
-        let reads_via_helper = ix.calls.iter().any(|call| {
-            call.scope == a.scope
-                && call.span.start_byte < a.span.start_byte
-                && call.callee.as_deref().is_some_and(|callee| {
-                    callee.strip_prefix(&self_prefix).is_some_and(|m| {
-                        !m.contains('.')
-                            && ix.scopes.iter().enumerate().any(|(sid, sc)| {
-                                sc.kind == ScopeKind::Function
-                                    && sc.parent == Some(class)
-                                    && sc.name == m
-                                    && reads_in(sid, None)
-                            })
-                    })
-                })
-        });
-        if !in_construction && (reads_in(a.scope, Some(a.span.start_byte)) || reads_via_helper) {
+        let reads_via_helper = || {
+            let methods = t.readers.get(&(class, c.display.as_str()));
+            methods.into_iter().flatten().any(|&m| {
+                let callee = format!("{self_prefix}{}", ix.scopes[m].name);
+                t.first_call
+                    .get(&(a.scope, callee.as_str()))
+                    .is_some_and(|&first| first < a.span.start_byte)
+                    && reads_in(m, None)
+            })
+        };
+        if !in_construction && (reads_in(a.scope, Some(a.span.start_byte)) || reads_via_helper()) {
             c.shrinks.push(Shrink {
                 span: a.span,
                 scope: a.scope,
@@ -518,7 +861,7 @@ fn analyse(ix: &ModuleIndex, c: &mut Collection) {
     // Runtime code: functions, minus construction (for instance collections) and
     // import-time-only code.
     let runtime = |scope: ScopeId| -> bool {
-        if !is_function(ix, scope) || import_time_only(ix, scope) {
+        if !is_function(ix, scope) || t.import_time_only(scope) {
             return false;
         }
         if let Owner::Instance(_) = c.owner {
@@ -530,10 +873,15 @@ fn analyse(ix: &ModuleIndex, c: &mut Collection) {
         }
         true
     };
+    let family = match c.owner {
+        Owner::Module => vec![],
+        Owner::Instance(k) | Owner::ClassAttr(k) => t.family(k),
+    };
 
-    for (ai, a) in ix.assignments.iter().enumerate() {
-        for t in &a.targets {
-            match t {
+    for ai in t.candidates(&t.assignments, c, &family) {
+        let a = &ix.assignments[ai];
+        for tg in &a.targets {
+            match tg {
                 Target::Subscript { base, key } if c.is_ref(ix, base, a.scope) => {
                     if is_slice(key) {
                         c.shrinks.push(Shrink {
@@ -588,7 +936,7 @@ fn analyse(ix: &ModuleIndex, c: &mut Collection) {
                 Target::Attr(p)
                     if ai != c.init
                         && c.owner != Owner::Module
-                        && c.is_ref_loose(ix, p, a.scope) =>
+                        && c.is_ref_loose(t, p, a.scope) =>
                 {
                     c.shrinks.push(Shrink {
                         span: a.span,
@@ -607,14 +955,15 @@ fn analyse(ix: &ModuleIndex, c: &mut Collection) {
         }
     }
 
-    for d in &ix.dels {
-        for t in &d.targets {
-            let (path, keyed) = match t {
+    for di in t.candidates(&t.dels, c, &family) {
+        let d = &ix.dels[di];
+        for tg in &d.targets {
+            let (path, keyed) = match tg {
                 Target::Subscript { base, key } => (base.as_str(), !is_slice(key)),
                 Target::Name(n) | Target::Attr(n) => (n.as_str(), false),
                 Target::Other(_) => continue,
             };
-            if c.is_ref_loose(ix, path, d.scope) {
+            if c.is_ref_loose(t, path, d.scope) {
                 c.shrinks.push(Shrink {
                     span: d.span,
                     scope: d.scope,
@@ -624,10 +973,11 @@ fn analyse(ix: &ModuleIndex, c: &mut Collection) {
         }
     }
 
-    for (ci, call) in ix.calls.iter().enumerate() {
+    for ci in t.candidates(&t.calls, c, &family) {
+        let call = &ix.calls[ci];
         let recv = call.receiver_path();
         if let Some(r) = recv {
-            if SHRINK_METHODS.contains(&call.method.as_str()) && c.is_ref_loose(ix, r, call.scope) {
+            if SHRINK_METHODS.contains(&call.method.as_str()) && c.is_ref_loose(t, r, call.scope) {
                 let keyed =
                     call.method == "pop" && c.kind.is_mapping() && call.positional(0).is_some();
                 c.shrinks.push(Shrink {
@@ -636,7 +986,7 @@ fn analyse(ix: &ModuleIndex, c: &mut Collection) {
                     keyed,
                 });
             }
-            if ITER_METHODS.contains(&call.method.as_str()) && c.is_ref_loose(ix, r, call.scope) {
+            if ITER_METHODS.contains(&call.method.as_str()) && c.is_ref_loose(t, r, call.scope) {
                 c.iterated = true;
             }
             if GROW_METHODS.contains(&call.method.as_str())
@@ -693,17 +1043,18 @@ fn analyse(ix: &ModuleIndex, c: &mut Collection) {
             && call
                 .positional(0)
                 .and_then(|a| a.value.path())
-                .is_some_and(|p| c.is_ref_loose(ix, p, call.scope))
-            && in_condition(ix, &call.span)
+                .is_some_and(|p| c.is_ref_loose(t, p, call.scope))
+            && t.conditions.contains(&call.span)
         {
             c.len_guard = true;
         }
     }
 
     // Method references used as callbacks: `task.add_done_callback(X.discard)`.
-    for l in &ix.loads {
+    for li in t.candidates(&t.loads, c, &family) {
+        let l = &ix.loads[li];
         if let Some((base, m)) = l.path.rsplit_once('.') {
-            if SHRINK_METHODS.contains(&m) && c.is_ref_loose(ix, base, l.scope) {
+            if SHRINK_METHODS.contains(&m) && c.is_ref_loose(t, base, l.scope) {
                 c.shrinks.push(Shrink {
                     span: l.span,
                     scope: l.scope,
@@ -713,7 +1064,8 @@ fn analyse(ix: &ModuleIndex, c: &mut Collection) {
         }
     }
 
-    for r in &ix.returns {
+    for ri in t.candidates(&t.returns, c, &family) {
+        let r = &ix.returns[ri];
         if let Some(v) = &r.value {
             if mentions(v, &|p| c.is_ref(ix, p, r.scope)) {
                 c.escapes = true;
@@ -721,29 +1073,30 @@ fn analyse(ix: &ModuleIndex, c: &mut Collection) {
         }
     }
 
-    for lp in &ix.loops {
+    for i in t.candidates(&t.loops, c, &family) {
+        let lp = &ix.loops[i];
         if let Some(it) = &lp.iter {
-            if it.path().is_some_and(|p| c.is_ref_loose(ix, p, lp.scope)) {
+            if it.path().is_some_and(|p| c.is_ref_loose(t, p, lp.scope)) {
                 c.iterated = true;
             }
         }
     }
 }
 
-/// Whether `span` lies in the condition of an `if`/`elif` or a `while`.
-fn in_condition(ix: &ModuleIndex, span: &Span) -> bool {
-    ix.ifs.iter().any(|i| i.test_span.contains(span))
-        || ix.loops.iter().any(|l| {
-            l.test.is_some()
-                && l.span.start_byte <= span.start_byte
-                && span.end_byte <= l.body.start_byte
-        })
-}
-
 /// Text of lines `from..=to` with byte-range replacements applied, dedented.
 pub fn lines_with(ix: &ModuleIndex, from: usize, to: usize, repl: &[(Span, String)]) -> String {
-    // Byte offset of the start of line `from`, from a span on it.
-    let start = line_start(ix, from);
+    splice_lines(ix, line_start(ix, from), from, to, repl)
+}
+
+/// [`lines_with`], given the byte offset where line `from` starts (if a statement
+/// starts on it).
+fn splice_lines(
+    ix: &ModuleIndex,
+    start: Option<usize>,
+    from: usize,
+    to: usize,
+    repl: &[(Span, String)],
+) -> String {
     let mut text: Vec<String> = (from..=to).map(|l| ix.line_text(l).to_string()).collect();
     let Some(start) = start else {
         return crate::rules::snippet::dedent(&text.join("\n"));
@@ -780,44 +1133,151 @@ pub fn line_start_of(ix: &ModuleIndex, span: &Span) -> usize {
 pub fn line_start(ix: &ModuleIndex, line: usize) -> Option<usize> {
     // Find any statement starting on that line and walk back by its column.
     let stmt = ix.stmts.iter().find(|s| s.span.line == line)?;
+    Some(line_start_of_stmt(ix, stmt))
+}
+
+fn line_start_of_stmt(ix: &ModuleIndex, stmt: &Stmt) -> usize {
     let prefix: usize = ix
-        .line_text(line)
+        .line_text(stmt.span.line)
         .chars()
         .take(stmt.span.column - 1)
         .map(char::len_utf8)
         .sum();
-    Some(stmt.span.start_byte - prefix)
+    stmt.span.start_byte - prefix
 }
 
-/// A function scope as a snippet with replacements: the whole function when it is
-/// short, else its header line and the statement at `focus`.
-pub fn scope_snippet_with(
-    ix: &ModuleIndex,
-    scope: ScopeId,
-    focus: &Span,
-    repl: &[(Span, String)],
-) -> String {
-    use crate::rules::snippet::{indent, MAX_LINES};
-    let sc = &ix.scopes[scope];
-    let stmt = ix.statement_at(focus).map(|s| s.span).unwrap_or(*focus);
-    if sc.kind == ScopeKind::Module {
-        return lines_with(ix, stmt.line, stmt.end_line, repl);
+/// Statement lookups for fix snippets, built once per rule run:
+/// [`ModuleIndex::statement_at`] and [`line_start`] scan every statement, and
+/// MEM001, MEM002 and MEM005 call them a few times per finding (quadratic on a
+/// module of 20 000 growing collections). Same answers as those two.
+pub struct Snippets<'a> {
+    pub ix: &'a ModuleIndex,
+    /// The first statement (in index order) starting on each line.
+    first_on_line: HashMap<usize, usize>,
+    /// Statement indices sorted by (start, longest first, index), and the
+    /// position of each one's innermost enclosing statement in that order. `None`
+    /// when statements are empty or overlap without nesting, where the chain of
+    /// enclosing statements would not be the list of those containing a span:
+    /// then [`ModuleIndex::statement_at`] answers.
+    nesting: Option<(Vec<usize>, Vec<Option<usize>>)>,
+}
+
+impl<'a> Snippets<'a> {
+    pub fn new(ix: &'a ModuleIndex) -> Self {
+        let mut first_on_line = HashMap::new();
+        for (i, st) in ix.stmts.iter().enumerate() {
+            first_on_line.entry(st.span.line).or_insert(i);
+        }
+        let span = |i: usize| (ix.stmts[i].span.start_byte, ix.stmts[i].span.end_byte);
+        let mut order: Vec<usize> = (0..ix.stmts.len()).collect();
+        order.sort_unstable_by_key(|&i| {
+            let (s, e) = span(i);
+            (s, std::cmp::Reverse(e), i)
+        });
+        let mut parent = Vec::with_capacity(order.len());
+        let mut stack: Vec<usize> = vec![];
+        let mut nested = true;
+        for (pos, &i) in order.iter().enumerate() {
+            let (s, e) = span(i);
+            if s >= e {
+                nested = false;
+                break;
+            }
+            while let Some(&top) = stack.last() {
+                let (_, te) = span(order[top]);
+                if e <= te {
+                    break;
+                }
+                if te > s {
+                    nested = false;
+                }
+                stack.pop();
+            }
+            parent.push(stack.last().copied());
+            stack.push(pos);
+        }
+        Snippets {
+            ix,
+            first_on_line,
+            nesting: nested.then_some((order, parent)),
+        }
     }
-    if sc.span.end_line - sc.span.line < MAX_LINES && line_start(ix, sc.span.line).is_some() {
-        return lines_with(ix, sc.span.line, sc.span.end_line, repl);
+
+    /// [`ModuleIndex::statement_at`]: the smallest statement containing `span`,
+    /// the first in index order among equal ones.
+    pub fn statement_at(&self, span: &Span) -> Option<&'a Stmt> {
+        let ix = self.ix;
+        let Some((order, parent)) = &self.nesting else {
+            return ix.statement_at(span);
+        };
+        if span.start_byte >= span.end_byte {
+            return ix.statement_at(span);
+        }
+        // Every statement containing `span` encloses the last one starting at or
+        // before it.
+        let n = order.partition_point(|&i| ix.stmts[i].span.start_byte <= span.start_byte);
+        let mut cur = n.checked_sub(1);
+        while let Some(pos) = cur {
+            let st = &ix.stmts[order[pos]];
+            if st.span.contains(span) {
+                // Statements with the same span are chained, the first in index
+                // order outermost.
+                let mut best = pos;
+                while let Some(up) = parent[best] {
+                    let s = &ix.stmts[order[up]].span;
+                    if (s.start_byte, s.end_byte) != (st.span.start_byte, st.span.end_byte) {
+                        break;
+                    }
+                    best = up;
+                }
+                return Some(&ix.stmts[order[best]]);
+            }
+            cur = parent[pos];
+        }
+        None
     }
-    let mut header = ix.line_text(sc.name_span.line).trim().to_string();
-    if !header.ends_with(':') {
-        let kw = if sc.is_async { "async def" } else { "def" };
-        header = format!("{kw} {}(*args, **kwargs):", sc.name);
+
+    /// [`line_start`].
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        let &i = self.first_on_line.get(&line)?;
+        Some(line_start_of_stmt(self.ix, &self.ix.stmts[i]))
     }
-    let body = lines_with(
-        ix,
-        stmt.line,
-        stmt.end_line.min(stmt.line + MAX_LINES - 3),
-        repl,
-    );
-    format!("{header}\n{}    ...\n", indent(&body, 4))
+
+    /// [`lines_with`].
+    pub fn lines_with(&self, from: usize, to: usize, repl: &[(Span, String)]) -> String {
+        splice_lines(self.ix, self.line_start(from), from, to, repl)
+    }
+
+    /// A function scope as a snippet with replacements: the whole function when it is
+    /// short, else its header line and the statement at `focus`.
+    pub fn scope_snippet_with(
+        &self,
+        scope: ScopeId,
+        focus: &Span,
+        repl: &[(Span, String)],
+    ) -> String {
+        use crate::rules::snippet::{indent, MAX_LINES};
+        let ix = self.ix;
+        let sc = &ix.scopes[scope];
+        let stmt = self.statement_at(focus).map(|s| s.span).unwrap_or(*focus);
+        if sc.kind == ScopeKind::Module {
+            return self.lines_with(stmt.line, stmt.end_line, repl);
+        }
+        if sc.span.end_line - sc.span.line < MAX_LINES && self.line_start(sc.span.line).is_some() {
+            return self.lines_with(sc.span.line, sc.span.end_line, repl);
+        }
+        let mut header = ix.line_text(sc.name_span.line).trim().to_string();
+        if !header.ends_with(':') {
+            let kw = if sc.is_async { "async def" } else { "def" };
+            header = format!("{kw} {}(*args, **kwargs):", sc.name);
+        }
+        let body = self.lines_with(
+            stmt.line,
+            stmt.end_line.min(stmt.line + MAX_LINES - 3),
+            repl,
+        );
+        format!("{header}\n{}    ...\n", indent(&body, 4))
+    }
 }
 
 /// A span covering bytes `a..b` (only the byte range is meaningful).
@@ -875,7 +1335,8 @@ pub fn annotation_span(ix: &ModuleIndex, ai: usize) -> Option<Span> {
 /// first growing function) rewritten with a bounded type in the seeds' style:
 /// `TTLCache` for module-level maps, `LRUCache` for instance maps, `deque(maxlen)`
 /// for lists.
-pub fn growth_fix(ix: &ModuleIndex, c: &Collection) -> (String, String) {
+pub fn growth_fix(sn: &Snippets, c: &Collection) -> (String, String) {
+    let ix = sn.ix;
     let a = &ix.assignments[c.init];
     let (ty, ctor, import, note) = match (c.kind, c.owner) {
         (CollKind::List | CollKind::Deque, _) => (
@@ -904,9 +1365,9 @@ pub fn growth_fix(ix: &ModuleIndex, c: &Collection) -> (String, String) {
     if let Some(s) = annotation_span(ix, c.init) {
         init_repl.push((s, ty.to_string()));
     }
-    let stmt = ix.statement_at(&a.span).map(|s| s.span).unwrap_or(a.span);
-    let init_before = lines_with(ix, stmt.line, stmt.end_line, &[]);
-    let mut init_after = lines_with(ix, stmt.line, stmt.end_line, &init_repl);
+    let stmt = sn.statement_at(&a.span).map(|s| s.span).unwrap_or(a.span);
+    let init_before = sn.lines_with(stmt.line, stmt.end_line, &[]);
+    let mut init_after = sn.lines_with(stmt.line, stmt.end_line, &init_repl);
     if init_after == init_before {
         // Could not locate the value: write the definition anew.
         init_after = format!("{} = {ctor}\n", c.display);
@@ -940,8 +1401,8 @@ pub fn growth_fix(ix: &ModuleIndex, c: &Collection) -> (String, String) {
             }
         }
     }
-    let fn_before = scope_snippet_with(ix, g.scope, &g.span, &[]);
-    let fn_after = scope_snippet_with(ix, g.scope, &g.span, &repl);
+    let fn_before = sn.scope_snippet_with(g.scope, &g.span, &[]);
+    let fn_after = sn.scope_snippet_with(g.scope, &g.span, &repl);
     (
         format!("{init_before}\n\n{fn_before}"),
         format!("{import}\n\n{extra}{init_after}\n\n{fn_after}"),
@@ -958,4 +1419,85 @@ pub fn function_name(ix: &ModuleIndex, scope: ScopeId) -> String {
         cur = ix.scopes[s].parent;
     }
     "<lambda>".into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    const SOURCE: &str = r#"import time
+
+CACHE = {}
+if CACHE: x = 1; y = 2
+
+
+class Store:
+    items = []
+
+    def __init__(self):
+        self.data = {}
+
+    @property
+    def size(self):
+        if len(self.data) > 3:
+            return 0
+        return [k for k in self.data]
+
+    def put(self, k, v):
+        self.data[k] = v; self.items.append(v)
+        try:
+            CACHE[k] = (time.time(), v)
+        finally:
+            pass
+
+
+def f(k):
+    while k:
+        del CACHE[k]
+"#;
+
+    fn index(source: &str) -> ModuleIndex {
+        crate::python::analyse(source.to_string(), "m", false).expect("parses")
+    }
+
+    #[test]
+    fn mem_snippets_answer_like_the_index() {
+        let ix = index(SOURCE);
+        let sn = Snippets::new(&ix);
+        let spans = ix
+            .assignments
+            .iter()
+            .map(|a| a.span)
+            .chain(ix.calls.iter().map(|c| c.span))
+            .chain(ix.loads.iter().map(|l| l.span))
+            .chain(ix.stmts.iter().map(|s| s.span))
+            .chain(ix.scopes.iter().map(|s| s.span));
+        for span in spans {
+            assert_eq!(
+                sn.statement_at(&span).map(|s| s as *const Stmt),
+                ix.statement_at(&span).map(|s| s as *const Stmt),
+                "{span:?}"
+            );
+        }
+        for line in 0..=ix.line_count() + 1 {
+            assert_eq!(sn.line_start(line), line_start(&ix, line), "line {line}");
+        }
+    }
+
+    #[test]
+    fn mem_collections_stop_at_the_deadline_and_keep_nothing() {
+        let ix = index(SOURCE);
+        let config = Config::default();
+        let mut cx = Checker::new(&ix, &config);
+        cx.deadline = Some(Instant::now());
+        assert!(collections(&mut cx).is_none());
+        assert!(cx.cut_short);
+        // Nothing partial was cached: without a deadline the analysis is whole.
+        let mut cx = Checker::new(&ix, &config);
+        let all = collections(&mut cx).expect("no deadline");
+        assert!(!cx.cut_short);
+        let names: Vec<&str> = all.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["CACHE", "items", "data"]);
+    }
 }

@@ -1,6 +1,6 @@
 //! MEM001 unbounded-module-collection.
-use super::collections::{collections, function_name, growth_fix, Collection, Owner};
-use super::per_call::grows_per_call;
+use super::collections::{collections, function_name, growth_fix, Collection, Owner, Snippets};
+use super::per_call::PerCall;
 use crate::finding::{Kind, Severity};
 use crate::rules::{Checker, Rule, RuleMeta};
 
@@ -95,7 +95,16 @@ impl Rule for Mem001 {
 
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
-        for c in collections(ix) {
+        // Built on first use, once per module (see `PerCall` and `Snippets`).
+        let mut per_call = None;
+        let mut snippets = None;
+        let Some(all) = collections(cx) else {
+            return;
+        };
+        for c in all {
+            if cx.out_of_time() {
+                return;
+            }
             if c.owner != Owner::Module
                 || c.growth.is_empty()
                 || !c.shrinks.is_empty()
@@ -105,10 +114,11 @@ impl Rule for Mem001 {
                 continue;
             }
             // Only growth with data that arrives per call counts (see `per_call`).
+            let per_call = per_call.get_or_insert_with(|| PerCall::new(ix));
             let growth: Vec<_> = c
                 .growth
                 .iter()
-                .filter(|g| grows_per_call(ix, g))
+                .filter(|g| per_call.grows_per_call(g))
                 .cloned()
                 .collect();
             if growth.is_empty() {
@@ -127,7 +137,8 @@ impl Rule for Mem001 {
                 c.name,
                 function_name(ix, g.scope)
             );
-            let (before, after) = growth_fix(ix, &c);
+            let sn = snippets.get_or_insert_with(|| Snippets::new(ix));
+            let (before, after) = growth_fix(sn, c);
             let d = cx
                 .report(&META, a.span, a.scope, msg)
                 .with_fix(before, after);

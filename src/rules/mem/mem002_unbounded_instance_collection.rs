@@ -1,5 +1,7 @@
 //! MEM002 unbounded-instance-collection.
-use super::collections::{collections, function_name, growth_fix, Collection, Owner};
+use std::collections::HashSet;
+
+use super::collections::{collections, function_name, growth_fix, Collection, Owner, Snippets};
 use crate::finding::{Kind, Severity};
 use crate::python::{ModuleIndex, ScopeId, ScopeKind};
 use crate::rules::{Checker, Rule, RuleMeta};
@@ -142,7 +144,13 @@ fn last_camel_word(name: &str) -> &str {
 }
 
 /// Whether instances of `class` probably live as long as the process.
-fn long_lived(ix: &ModuleIndex, class: ScopeId, attr: &str) -> bool {
+/// `singletons`: [`singletons_of`], built on first use.
+fn long_lived<'a>(
+    ix: &'a ModuleIndex,
+    class: ScopeId,
+    attr: &str,
+    singletons: &mut Option<HashSet<&'a str>>,
+) -> bool {
     let name = &ix.scopes[class].name;
     if LONG_LIVED_SUFFIXES.contains(&last_camel_word(name)) {
         return true;
@@ -152,13 +160,25 @@ fn long_lived(ix: &ModuleIndex, class: ScopeId, attr: &str) -> bool {
         return true;
     }
     // Instantiated at module level (or as a class attribute): a singleton.
-    ix.calls.iter().any(|c| {
-        c.callee.as_deref() == Some(name.as_str())
-            && matches!(
+    singletons
+        .get_or_insert_with(|| singletons_of(ix))
+        .contains(name.as_str())
+}
+
+/// Callees of the calls at module level or in class bodies. A set, not a scan of
+/// the calls per collection: quadratic on a module of 20 000 classes
+/// (tests/mem_scale.rs).
+fn singletons_of(ix: &ModuleIndex) -> HashSet<&str> {
+    ix.calls
+        .iter()
+        .filter(|c| {
+            matches!(
                 ix.scopes[c.scope].kind,
                 ScopeKind::Module | ScopeKind::Class
             )
-    })
+        })
+        .filter_map(|c| c.callee.as_deref())
+        .collect()
 }
 
 pub struct Mem002;
@@ -188,11 +208,19 @@ impl Rule for Mem002 {
 
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
-        for c in collections(ix) {
+        let mut singletons = None;
+        let mut snippets = None;
+        let Some(all) = collections(cx) else {
+            return;
+        };
+        for c in all {
+            if cx.out_of_time() {
+                return;
+            }
             let class = match c.owner {
                 Owner::Module => continue,
                 Owner::Instance(k) => {
-                    if !long_lived(ix, k, &c.name) {
+                    if !long_lived(ix, k, &c.name, &mut singletons) {
                         continue;
                     }
                     k
@@ -211,7 +239,8 @@ impl Rule for Mem002 {
                 function_name(ix, g.scope),
                 ix.scopes[class].name,
             );
-            let (before, after) = growth_fix(ix, &c);
+            let sn = snippets.get_or_insert_with(|| Snippets::new(ix));
+            let (before, after) = growth_fix(sn, c);
             let d = cx
                 .report(&META, a.span, a.scope, msg)
                 .with_fix(before, after);

@@ -1,6 +1,8 @@
 //! MEM005 expiry-enforced-only-on-read.
+use std::collections::{HashMap, HashSet};
+
 use super::collections::{
-    annotation_span, collections, function_name, lines_with, value_span, Collection, Owner,
+    annotation_span, collections, function_name, value_span, Owner, Snippets,
 };
 use crate::finding::{Kind, Severity};
 use crate::python::{ModuleIndex, ScopeId, ScopeKind, Target, Value};
@@ -92,13 +94,25 @@ const CLOCKS: &[&str] = &[
     "django.utils.timezone.now",
 ];
 
-/// Whether the function `scope` (or code nested in it) reads the clock.
-fn reads_clock(ix: &ModuleIndex, scope: ScopeId) -> bool {
-    ix.calls.iter().any(|c| {
-        ix.is_within(c.scope, scope)
-            && (c.qualified.as_deref().is_some_and(|q| CLOCKS.contains(&q))
-                || c.method == "time" && c.receiver_path().is_some_and(|r| r.ends_with("loop")))
-    })
+/// The scopes that read the clock (themselves or in code nested in them). A set
+/// built once, not a scan of the calls per collection: quadratic on a module of
+/// thousands of caches (tests/mem_scale.rs).
+fn clock_readers(ix: &ModuleIndex) -> HashSet<ScopeId> {
+    let mut out = HashSet::new();
+    for c in &ix.calls {
+        if c.qualified.as_deref().is_some_and(|q| CLOCKS.contains(&q))
+            || c.method == "time" && c.receiver_path().is_some_and(|r| r.ends_with("loop"))
+        {
+            let mut cur = Some(c.scope);
+            while let Some(s) = cur {
+                if !out.insert(s) {
+                    break;
+                }
+                cur = ix.scopes[s].parent;
+            }
+        }
+    }
+    out
 }
 
 fn function_scope(ix: &ModuleIndex, scope: ScopeId) -> Option<ScopeId> {
@@ -112,34 +126,60 @@ fn function_scope(ix: &ModuleIndex, scope: ScopeId) -> Option<ScopeId> {
     None
 }
 
-/// A TTL the code already has: a name or attribute containing `ttl`.
-fn ttl_name(ix: &ModuleIndex, c: &Collection) -> Option<String> {
-    ix.assignments.iter().find_map(|a| {
-        let t = match a.targets.first()? {
-            Target::Name(n)
-                if c.owner == Owner::Module && ix.scopes[a.scope].kind == ScopeKind::Module =>
-            {
-                n.clone()
+/// A TTL the code already has: a name or attribute containing `ttl`, the first
+/// one at module level (for module-level caches) and in each class. Found in one
+/// pass, not a scan of the assignments per finding.
+#[derive(Default)]
+struct Ttls {
+    module: Option<String>,
+    classes: HashMap<ScopeId, String>,
+}
+
+impl Ttls {
+    fn new(ix: &ModuleIndex) -> Self {
+        let mut out = Ttls::default();
+        for a in &ix.assignments {
+            let (t, class) = match a.targets.first() {
+                Some(Target::Name(n)) if ix.scopes[a.scope].kind == ScopeKind::Module => {
+                    if out.module.is_some() {
+                        continue;
+                    }
+                    (n, None)
+                }
+                Some(Target::Attr(p)) => match ix.enclosing_class(a.scope) {
+                    Some(k) if !out.classes.contains_key(&k) => (p, Some(k)),
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            if !t.to_ascii_lowercase().contains("ttl") {
+                continue;
             }
-            Target::Attr(p)
-                if matches!(c.owner, Owner::Instance(k) | Owner::ClassAttr(k) if ix.enclosing_class(a.scope) == Some(k)) =>
-            {
-                p.clone()
+            let ttl = match &a.value {
+                Some(Value::Num(_) | Value::Name(_) | Value::Path(_)) => Some(t.clone()),
+                Some(v) => ix
+                    .call_value(v)
+                    .filter(|c| c.qualified.as_deref() == Some("datetime.timedelta"))
+                    .map(|_| format!("{t}.total_seconds()")),
+                None => None,
+            };
+            match (ttl, class) {
+                (Some(ttl), None) => out.module = Some(ttl),
+                (Some(ttl), Some(k)) => {
+                    out.classes.insert(k, ttl);
+                }
+                (None, _) => {}
             }
-            _ => return None,
-        };
-        if !t.to_ascii_lowercase().contains("ttl") {
-            return None;
         }
-        match &a.value {
-            Some(Value::Num(_) | Value::Name(_) | Value::Path(_)) => Some(t),
-            Some(v) => ix
-                .call_value(v)
-                .filter(|c| c.qualified.as_deref() == Some("datetime.timedelta"))
-                .map(|_| format!("{t}.total_seconds()")),
-            None => None,
+        out
+    }
+
+    fn of(&self, owner: Owner) -> Option<&String> {
+        match owner {
+            Owner::Module => self.module.as_ref(),
+            Owner::Instance(k) | Owner::ClassAttr(k) => self.classes.get(&k),
         }
-    })
+    }
 }
 
 pub struct Mem005;
@@ -151,7 +191,17 @@ impl Rule for Mem005 {
 
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
-        for c in collections(ix) {
+        // Built on first use, once per module.
+        let mut clocks = None;
+        let mut ttls = None;
+        let mut snippets = None;
+        let Some(all) = collections(cx) else {
+            return;
+        };
+        for c in all {
+            if cx.out_of_time() {
+                return;
+            }
             if !c.kind.is_mapping()
                 || c.escapes
                 || c.len_guard
@@ -162,9 +212,11 @@ impl Rule for Mem005 {
                 continue;
             }
             // Entries carry a time: the writer reads the clock.
+            let clocks = clocks.get_or_insert_with(|| clock_readers(ix));
+            let reads_clock = |f: ScopeId| clocks.contains(&f);
             let Some(writer) = c
                 .keyed_growth()
-                .find(|g| function_scope(ix, g.scope).is_some_and(|f| reads_clock(ix, f)))
+                .find(|g| function_scope(ix, g.scope).is_some_and(reads_clock))
             else {
                 continue;
             };
@@ -172,18 +224,23 @@ impl Rule for Mem005 {
             let Some(reader) = c
                 .shrinks
                 .iter()
-                .find(|s| function_scope(ix, s.scope).is_some_and(|f| reads_clock(ix, f)))
+                .find(|s| function_scope(ix, s.scope).is_some_and(reads_clock))
             else {
                 continue;
             };
             let reader_fn = function_scope(ix, reader.scope).expect("checked");
             let a = &ix.assignments[c.init];
-            let ttl = ttl_name(ix, &c).unwrap_or_else(|| "3600".into());
-            let stmt = ix.statement_at(&a.span).map(|s| s.span).unwrap_or(a.span);
+            let ttl = ttls
+                .get_or_insert_with(|| Ttls::new(ix))
+                .of(c.owner)
+                .cloned()
+                .unwrap_or_else(|| "3600".into());
+            let sn = snippets.get_or_insert_with(|| Snippets::new(ix));
+            let stmt = sn.statement_at(&a.span).map(|s| s.span).unwrap_or(a.span);
             let before = format!(
                 "{}\n\n{}",
-                lines_with(ix, stmt.line, stmt.end_line, &[]),
-                super::collections::scope_snippet_with(ix, reader_fn, &reader.span, &[])
+                sn.lines_with(stmt.line, stmt.end_line, &[]),
+                sn.scope_snippet_with(reader_fn, &reader.span, &[])
             );
             let new_init = match value_span(ix, c.init) {
                 Some(v) => {
@@ -191,7 +248,7 @@ impl Rule for Mem005 {
                     if let Some(s) = annotation_span(ix, c.init) {
                         repl.push((s, "TTLCache".to_string()));
                     }
-                    lines_with(ix, stmt.line, stmt.end_line, &repl)
+                    sn.lines_with(stmt.line, stmt.end_line, &repl)
                 }
                 None => format!("{} = TTLCache(maxsize=10_000, ttl={ttl})\n", c.display),
             };

@@ -8,6 +8,8 @@
 //! the environment or the clock, in constructors, in public `add_*` registration
 //! APIs, or memoize a pure function of the key (`cache[name] = resolve(name)`).
 
+use std::collections::HashMap;
+
 use super::collections::Growth;
 use crate::python::{ModuleIndex, ScopeId, ScopeKind, Target, Value};
 
@@ -17,10 +19,55 @@ const CONSTRUCTION: &[&str] = &["__init__", "__new__", "__post_init__"];
 /// Names of functions that run once at start-up.
 const SETUP_PREFIXES: &[&str] = &["configure", "setup", "set_up", "install"];
 
+/// The returns, assignments and loops of a module by scope, built once for all
+/// its growth sites: scanning them for each site was quadratic on a module with
+/// thousands of growing collections (tests/mem_scale.rs).
+pub struct PerCall<'a> {
+    ix: &'a ModuleIndex,
+    returns: HashMap<ScopeId, Vec<usize>>,
+    /// Assignments by scope and target name.
+    assigned: HashMap<(ScopeId, &'a str), Vec<usize>>,
+    /// Loops by scope and target name.
+    loop_vars: HashMap<(ScopeId, &'a str), Vec<usize>>,
+}
+
+impl<'a> PerCall<'a> {
+    pub fn new(ix: &'a ModuleIndex) -> Self {
+        let mut t = PerCall {
+            ix,
+            returns: HashMap::new(),
+            assigned: HashMap::new(),
+            loop_vars: HashMap::new(),
+        };
+        for (i, r) in ix.returns.iter().enumerate() {
+            t.returns.entry(r.scope).or_default().push(i);
+        }
+        for (i, a) in ix.assignments.iter().enumerate() {
+            for tg in &a.targets {
+                if let Target::Name(n) = tg {
+                    t.assigned.entry((a.scope, n)).or_default().push(i);
+                }
+            }
+        }
+        for (i, l) in ix.loops.iter().enumerate() {
+            for n in &l.targets {
+                t.loop_vars.entry((l.scope, n)).or_default().push(i);
+            }
+        }
+        t
+    }
+
+    /// Whether growth site `g` adds per-call data (see the module comment).
+    pub fn grows_per_call(&self, g: &Growth) -> bool {
+        grows_per_call(self, g)
+    }
+}
+
 /// Whether function `f` is returned by the function it is defined in: the
 /// decorator of a decorator factory (`def sensitive(*v): def decorator(func): ...;
 /// return decorator`), which runs once per decorated definition, at import time.
-fn returned_by_parent(ix: &ModuleIndex, f: ScopeId) -> bool {
+fn returned_by_parent(t: &PerCall, f: ScopeId) -> bool {
+    let ix = t.ix;
     let Some(parent) = ix.scopes[f].parent else {
         return false;
     };
@@ -28,13 +75,14 @@ fn returned_by_parent(ix: &ModuleIndex, f: ScopeId) -> bool {
         return false;
     }
     let name = &ix.scopes[f].name;
-    ix.returns.iter().any(|r| {
-        r.scope == parent && !r.is_yield && matches!(&r.value, Some(Value::Name(n)) if n == name)
+    t.returns.get(&parent).into_iter().flatten().any(|&i| {
+        let r = &ix.returns[i];
+        !r.is_yield && matches!(&r.value, Some(Value::Name(n)) if n == name)
     })
 }
 
-/// Whether growth site `g` adds per-call data (see the module comment).
-pub fn grows_per_call(ix: &ModuleIndex, g: &Growth) -> bool {
+fn grows_per_call(t: &PerCall, g: &Growth) -> bool {
+    let ix = t.ix;
     let fns = enclosing_functions(ix, g.scope);
     let Some(&inner) = fns.first() else {
         return false;
@@ -50,7 +98,7 @@ pub fn grows_per_call(ix: &ModuleIndex, g: &Growth) -> bool {
         if (ix.class_of(f).is_some() && CONSTRUCTION.contains(&name))
             || name.starts_with("add_")
             || setup
-            || returned_by_parent(ix, f)
+            || returned_by_parent(t, f)
         {
             return false;
         }
@@ -59,7 +107,7 @@ pub fn grows_per_call(ix: &ModuleIndex, g: &Growth) -> bool {
     if fns.iter().any(|&f| wsgi_or_asgi_app(ix, f)) {
         return true;
     }
-    let from_args = |v: &Value| derives_from(ix, v, inner, &params, 0);
+    let from_args = |v: &Value| derives_from(t, v, inner, &params, 0);
     if let Some(ai) = g.assign {
         let a = &ix.assignments[ai];
         let key = a.targets.iter().find_map(|t| match t {
@@ -197,48 +245,37 @@ fn names_in(ix: &ModuleIndex, v: &Value, out: &mut Vec<String>) {
 
 /// Whether `v` reads a parameter, directly or through locals of `scope` assigned
 /// from one (or loop variables over one), a few steps deep.
-fn derives_from(
-    ix: &ModuleIndex,
-    v: &Value,
-    scope: ScopeId,
-    params: &[String],
-    depth: usize,
-) -> bool {
+fn derives_from(t: &PerCall, v: &Value, scope: ScopeId, params: &[String], depth: usize) -> bool {
     let mut names = vec![];
-    names_in(ix, v, &mut names);
+    names_in(t.ix, v, &mut names);
     names
         .iter()
-        .any(|n| name_derives(ix, n, scope, params, depth))
+        .any(|n| name_derives(t, n, scope, params, depth))
 }
 
-fn name_derives(
-    ix: &ModuleIndex,
-    n: &str,
-    scope: ScopeId,
-    params: &[String],
-    depth: usize,
-) -> bool {
+fn name_derives(t: &PerCall, n: &str, scope: ScopeId, params: &[String], depth: usize) -> bool {
     if params.iter().any(|p| p == n) {
         return true;
     }
     if depth >= 3 {
         return false;
     }
-    let assigned = ix.assignments.iter().any(|a| {
-        a.scope == scope
-            && a.targets
-                .iter()
-                .any(|t| matches!(t, Target::Name(t) if t == n))
-            && a.value
-                .as_ref()
-                .is_some_and(|v| derives_from(ix, v, scope, params, depth + 1))
+    let ix = t.ix;
+    let assigned = t.assigned.get(&(scope, n)).into_iter().flatten().any(|&i| {
+        ix.assignments[i]
+            .value
+            .as_ref()
+            .is_some_and(|v| derives_from(t, v, scope, params, depth + 1))
     });
     assigned
-        || ix.loops.iter().any(|l| {
-            l.scope == scope
-                && l.targets.iter().any(|t| t == n)
-                && l.iter
+        || t.loop_vars
+            .get(&(scope, n))
+            .into_iter()
+            .flatten()
+            .any(|&i| {
+                ix.loops[i]
+                    .iter
                     .as_ref()
-                    .is_some_and(|v| derives_from(ix, v, scope, params, depth + 1))
-        })
+                    .is_some_and(|v| derives_from(t, v, scope, params, depth + 1))
+            })
 }
