@@ -144,6 +144,11 @@ pub fn outside_root(root: &Path, path: &Path) -> Option<PathBuf> {
     outside(&real_root, path)
 }
 
+/// [`outside_root`] for a `real_root` that is canonical already.
+pub fn outside_real_root(real_root: &Path, path: &Path) -> Option<PathBuf> {
+    outside(real_root, path)
+}
+
 fn outside(real_root: &Path, path: &Path) -> Option<PathBuf> {
     let real = path.canonicalize().ok()?;
     (!real.starts_with(real_root)).then_some(real)

@@ -120,7 +120,8 @@ pub fn scan_with_known(opts: ScanOptions, known: Option<&KnownFiles>) -> Result<
         files
             .par_iter()
             .map(|f| {
-                let r = scan_file_known(&root, f, config, known);
+                // `root` is canonical already (resolved above).
+                let r = scan_file_known(&root, &root, f, config, known);
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if let Some(p) = opts.progress {
                     p(n, total);
@@ -197,11 +198,15 @@ fn warn(path: &str, kind: &str, message: String) -> Warning {
 
 /// Reads, parses, indexes and checks one file. Never fails: problems become warnings.
 pub fn scan_file(root: &Path, path: &Path, config: &Config) -> FileResult {
-    scan_file_known(root, path, config, None)
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    scan_file_known(root, &real_root, path, config, None)
 }
 
+/// `real_root` is `root` resolved (canonical): resolving it again for every
+/// file was a tenth of an unchanged re-scan.
 fn scan_file_known(
     root: &Path,
+    real_root: &Path,
     path: &Path,
     config: &Config,
     known: Option<&KnownFiles>,
@@ -211,7 +216,7 @@ fn scan_file_known(
         warnings: vec![warn(&rel, kind, message)],
         ..FileResult::empty(&rel)
     };
-    if let Some(target) = discover::outside_root(root, path) {
+    if let Some(target) = discover::outside_real_root(real_root, path) {
         return skipped(
             "outside-root",
             format!(
