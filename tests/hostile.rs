@@ -61,7 +61,7 @@ fn build(root: &Path) -> Expect {
     // Size and depth.
     let mut huge = String::new();
     for i in 0..scale(100_000) {
-        // Plain values: many module-level dicts are tests/mem_scale.rs's case.
+        // Plain values: many module-level dicts are tests/generated_scale.rs's case.
         huge.push_str(&format!("value_{i} = {i} + len(\"s\")\n"));
     }
     e.file(root, "gen/huge_100k_lines.py", format!("{huge}{FINDING}"));

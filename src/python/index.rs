@@ -178,6 +178,7 @@ pub(crate) struct IndexCache {
         std::sync::OnceLock<Vec<crate::python::queries_concurrency::StateWrite>>,
     pub(crate) mem_collections:
         std::sync::OnceLock<Vec<crate::rules::mem::collections::Collection>>,
+    pub(crate) scope_tables: std::sync::OnceLock<crate::python::queries::ScopeTables>,
 }
 
 /// Parses `source` and builds its index. `module_name` is the dotted module path

@@ -66,13 +66,60 @@ impl ModuleIndex {
         (self.scopes[p].kind == ScopeKind::Class).then_some(p)
     }
 
-    /// The functions defined directly in a class body.
+    /// Per-scope tables, built on first use: rules that ask per class or per
+    /// method would otherwise scan every scope, assignment or call of the module
+    /// each time (quadratic on generated modules with thousands of classes).
+    fn scope_tables(&self) -> &ScopeTables {
+        self.cache.scope_tables.get_or_init(|| ScopeTables::new(self))
+    }
+
+    /// The functions defined directly in a class body, in source order.
     pub fn methods_of(&self, class: ScopeId) -> impl Iterator<Item = ScopeId> + '_ {
-        self.scopes
+        self.scope_tables().children[class]
             .iter()
-            .enumerate()
-            .filter(move |(_, s)| s.parent == Some(class) && s.kind == ScopeKind::Function)
-            .map(|(i, _)| i)
+            .copied()
+            .filter(move |s| self.scopes[*s].kind == ScopeKind::Function)
+    }
+
+    /// The scopes nested directly in `scope`, in source order.
+    pub fn child_scopes(&self, scope: ScopeId) -> &[ScopeId] {
+        &self.scope_tables().children[scope]
+    }
+
+    /// `scope` and every scope nested in it, at any depth.
+    pub fn scope_and_descendants(&self, scope: ScopeId) -> Vec<ScopeId> {
+        let mut out = vec![scope];
+        let mut i = 0;
+        while i < out.len() {
+            out.extend_from_slice(self.child_scopes(out[i]));
+            i += 1;
+        }
+        out
+    }
+
+    /// The first class of the module with this name, at any depth (what a base
+    /// class written as a bare name most likely refers to).
+    pub fn class_named(&self, name: &str) -> Option<ScopeId> {
+        self.scope_tables().class_by_name.get(name).copied()
+    }
+
+    /// The assignments made directly in `scope`, in source order.
+    pub fn assignments_in(&self, scope: ScopeId) -> impl Iterator<Item = &Assignment> + '_ {
+        self.scope_tables().assignments[scope]
+            .iter()
+            .map(|i| &self.assignments[*i])
+    }
+
+    /// The ids of the calls made directly in `scope`, in index order.
+    pub fn calls_in(&self, scope: ScopeId) -> &[CallId] {
+        &self.scope_tables().calls[scope]
+    }
+
+    /// The name loads made directly in `scope`.
+    pub fn loads_in(&self, scope: ScopeId) -> impl Iterator<Item = &NameLoad> + '_ {
+        self.scope_tables().loads[scope]
+            .iter()
+            .map(|i| &self.loads[*i])
     }
 
     /// `scope` and every scope nested in it.
@@ -222,5 +269,45 @@ impl ModuleIndex {
                         t == "..." || t.starts_with('"') || t.starts_with('\'')
                     }
             })
+    }
+}
+
+/// Per-scope lists of the module's tables (indices into them, ascending).
+#[derive(Debug)]
+pub(crate) struct ScopeTables {
+    children: Vec<Vec<ScopeId>>,
+    class_by_name: std::collections::HashMap<String, ScopeId>,
+    assignments: Vec<Vec<usize>>,
+    calls: Vec<Vec<CallId>>,
+    loads: Vec<Vec<usize>>,
+}
+
+impl ScopeTables {
+    fn new(ix: &ModuleIndex) -> Self {
+        let n = ix.scopes.len();
+        let mut children = vec![vec![]; n];
+        let mut class_by_name = std::collections::HashMap::new();
+        for (id, s) in ix.scopes.iter().enumerate() {
+            if let Some(p) = s.parent {
+                children[p].push(id);
+            }
+            if s.kind == ScopeKind::Class {
+                class_by_name.entry(s.name.clone()).or_insert(id);
+            }
+        }
+        let by_scope = |scopes: &mut dyn Iterator<Item = ScopeId>| {
+            let mut out = vec![vec![]; n];
+            for (i, s) in scopes.enumerate() {
+                out[s].push(i);
+            }
+            out
+        };
+        ScopeTables {
+            children,
+            class_by_name,
+            assignments: by_scope(&mut ix.assignments.iter().map(|a| a.scope)),
+            calls: by_scope(&mut ix.calls.iter().map(|c| c.scope)),
+            loads: by_scope(&mut ix.loads.iter().map(|l| l.scope)),
+        }
     }
 }

@@ -526,7 +526,7 @@ fn attr_prefix(path: &str) -> Option<&str> {
 /// every assignment, call and load of the module for each collection was
 /// quadratic: minutes on a generated module of 50 000 module-level dicts, of
 /// 20 000 classes with `self.items = []`, or of one dict written by 100 000
-/// statements (tests/mem_scale.rs). Each collection now visits only the sites
+/// statements (tests/generated_scale.rs). Each collection now visits only the sites
 /// filed under its keys, in the original order, and runs the same checks on
 /// them.
 struct Tables<'a> {

@@ -167,7 +167,7 @@ fn long_lived<'a>(
 
 /// Callees of the calls at module level or in class bodies. A set, not a scan of
 /// the calls per collection: quadratic on a module of 20 000 classes
-/// (tests/mem_scale.rs).
+/// (tests/generated_scale.rs).
 fn singletons_of(ix: &ModuleIndex) -> HashSet<&str> {
     ix.calls
         .iter()

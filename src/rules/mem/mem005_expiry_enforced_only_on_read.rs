@@ -96,7 +96,7 @@ const CLOCKS: &[&str] = &[
 
 /// The scopes that read the clock (themselves or in code nested in them). A set
 /// built once, not a scan of the calls per collection: quadratic on a module of
-/// thousands of caches (tests/mem_scale.rs).
+/// thousands of caches (tests/generated_scale.rs).
 fn clock_readers(ix: &ModuleIndex) -> HashSet<ScopeId> {
     let mut out = HashSet::new();
     for c in &ix.calls {

@@ -21,7 +21,7 @@ const SETUP_PREFIXES: &[&str] = &["configure", "setup", "set_up", "install"];
 
 /// The returns, assignments and loops of a module by scope, built once for all
 /// its growth sites: scanning them for each site was quadratic on a module with
-/// thousands of growing collections (tests/mem_scale.rs).
+/// thousands of growing collections (tests/generated_scale.rs).
 pub struct PerCall<'a> {
     ix: &'a ModuleIndex,
     returns: HashMap<ScopeId, Vec<usize>>,

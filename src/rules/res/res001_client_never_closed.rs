@@ -3,7 +3,7 @@ use std::collections::HashSet;
 
 use crate::finding::{Kind, Severity};
 use crate::python::queries_res::{pooled_client, CLOSE_METHODS};
-use crate::python::{CallUse, ModuleIndex, ScopeId, ScopeKind, Target};
+use crate::python::{CallId, CallUse, ModuleIndex, ScopeId, ScopeKind, Target};
 use crate::rules::{snippet, Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
@@ -99,11 +99,7 @@ fn class_family(ix: &ModuleIndex, class: ScopeId) -> Option<Vec<ScopeId>> {
             let Some(p) = b.path() else {
                 return None;
             };
-            if let Some(local) = ix
-                .scopes
-                .iter()
-                .position(|s| s.kind == ScopeKind::Class && s.name == p)
-            {
+            if let Some(local) = ix.class_named(p) {
                 if !out.contains(&local) && out.len() < 32 {
                     out.push(local);
                 }
@@ -124,9 +120,10 @@ fn class_family(ix: &ModuleIndex, class: ScopeId) -> Option<Vec<ScopeId>> {
 
 /// Whether the class family closes `self.X` (`attr` = `self.X`).
 fn closes_attr(ix: &ModuleIndex, family: &[ScopeId], attr: &str) -> bool {
-    let in_family = |s: ScopeId| family.iter().any(|c| ix.is_within(s, *c));
     let prefix = format!("{attr}.");
-    for c in ix.calls.iter().filter(|c| in_family(c.scope)) {
+    let family_scopes = family.iter().flat_map(|c| ix.scope_and_descendants(*c));
+    let family_calls = family_scopes.flat_map(|s| ix.calls_in(s).iter().map(|c| &ix.calls[*c]));
+    for c in family_calls {
         if c.receiver_path()
             .is_some_and(|r| r == attr || r.starts_with(&prefix))
             && CLOSE_METHODS.contains(&c.method.as_str())
@@ -157,9 +154,12 @@ fn closes_attr(ix: &ModuleIndex, family: &[ScopeId], attr: &str) -> bool {
             if !CLOSING_METHOD_NAMES.contains(&ix.scopes[m].name.as_str()) {
                 continue;
             }
-            if ix.loads.iter().any(|l| {
-                ix.is_within(l.scope, m) && (l.path == attr || l.path.starts_with(&prefix))
-            }) {
+            let in_method = ix.scope_and_descendants(m);
+            if in_method
+                .iter()
+                .flat_map(|s| ix.loads_in(*s))
+                .any(|l| l.path == attr || l.path.starts_with(&prefix))
+            {
                 return true;
             }
         }
@@ -194,7 +194,11 @@ impl Rule for Res001 {
             };
             let mut reported = HashSet::new();
             for m in ix.methods_of(cid) {
-                for a in ix.assignments.iter().filter(|a| a.scope == m) {
+                // The method's calls by start byte, to find those inside each
+                // assignment without scanning them all for every assignment.
+                let mut by_start: Vec<CallId> = ix.calls_in(m).to_vec();
+                by_start.sort_by_key(|c| ix.calls[*c].span.start_byte);
+                for a in ix.assignments_in(m) {
                     let Some(attr) = a.targets.iter().find_map(|t| match t {
                         Target::Attr(p)
                             if p.starts_with("self.") && p.matches('.').count() == 1 =>
@@ -207,9 +211,14 @@ impl Rule for Res001 {
                     };
                     // A client built here. (Annotated parameters are borrowed far
                     // more often than owned: see the Limitations in DOC.)
-                    let created = ix.calls.iter().find_map(|c| {
-                        if c.scope != m
-                            || !a.span.contains(&c.span)
+                    let first = by_start
+                        .partition_point(|c| ix.calls[*c].span.start_byte < a.span.start_byte);
+                    let last = by_start
+                        .partition_point(|c| ix.calls[*c].span.start_byte < a.span.end_byte);
+                    let mut inside = by_start[first..last].to_vec();
+                    inside.sort_unstable(); // the first call in index order wins
+                    let created = inside.iter().map(|c| &ix.calls[*c]).find_map(|c| {
+                        if !a.span.contains(&c.span)
                             || !matches!(
                                 c.usage,
                                 CallUse::Assigned | CallUse::Other | CallUse::Awaited

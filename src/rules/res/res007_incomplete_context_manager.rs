@@ -69,20 +69,13 @@ impl Rule for Res007 {
                 .bases
                 .iter()
                 .filter_map(|b| b.path())
-                .filter_map(|b| {
-                    ix.scopes
-                        .iter()
-                        .position(|s| s.kind == ScopeKind::Class && s.name == b)
-                })
+                .filter_map(|b| ix.class_named(b))
                 .collect();
             let unknown_bases = class.bases.iter().any(|b| match b.path() {
                 Some(p) => {
                     p != "object"
                         && !p.ends_with("Protocol")
-                        && !ix
-                            .scopes
-                            .iter()
-                            .any(|s| s.kind == ScopeKind::Class && s.name == p)
+                        && ix.class_named(p).is_none()
                 }
                 None => true,
             });
