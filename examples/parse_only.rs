@@ -1,6 +1,7 @@
 //! The floor of a scan: read and tree-sitter-parse every file that
 //! `auditbench scan` would analyse (same discovery), in parallel, dropping each
-//! tree at once. `bench/perf` compares the scan's wall time and memory to this.
+//! tree at once, with the scan's allocator. `bench/perf` compares the scan's
+//! wall time and memory to this.
 //!
 //! Usage: `cargo build --release --example parse_only` then
 //! `target/release/examples/parse_only FOLDER [THREADS]`; prints
@@ -11,6 +12,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use rayon::prelude::*;
+
+/// The scan's allocator (src/main.rs), so that the floor reads files the way the
+/// scan does (tree-sitter itself allocates through glibc in both).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let mut args = std::env::args().skip(1);

@@ -226,8 +226,12 @@ pub fn index_module(
         package: package_of(module_name, is_package),
         call_ids: HashMap::new(),
         bound: vec![],
+        imports_at: HashMap::new(),
     };
     b.collect_imports_and_errors(root, true);
+    for (i, imp) in b.ix.imports.iter().enumerate() {
+        b.imports_at.entry(imp.span.start_byte).or_default().push(i);
+    }
     let cx = Cx {
         scope: 0,
         block: None,
@@ -288,11 +292,27 @@ struct Builder {
     call_ids: HashMap<usize, CallId>,
     /// The names in each scope's `locals`, for a constant-time duplicate check.
     bound: Vec<HashSet<String>>,
+    /// Start byte of an import statement -> its entries in `ix.imports` (the
+    /// first pass records imports before scopes are known; the semantic pass sets
+    /// their scope without scanning every import per statement).
+    imports_at: HashMap<usize, Vec<usize>>,
 }
 
 impl ModuleIndex {
     pub fn text_of(&self, span: &Span) -> &str {
         &self.source[span.start_byte..span.end_byte]
+    }
+
+    /// The byte offset where 1-based `line` starts (0 for line 0 or 1, the source
+    /// length past the last line).
+    pub fn line_start_byte(&self, line: usize) -> usize {
+        if line <= 1 {
+            return 0;
+        }
+        self.line_starts
+            .get(line - 1)
+            .copied()
+            .unwrap_or(self.source.len())
     }
 
     /// The text of 1-based `line` without its newline.
@@ -598,13 +618,8 @@ impl Builder {
             | "import_from_statement"
             | "future_import_statement" => {
                 if n.kind_fast().starts_with("import") {
-                    for imp in self
-                        .ix
-                        .imports
-                        .iter_mut()
-                        .filter(|i| i.span.start_byte == n.start_byte())
-                    {
-                        imp.scope = cx.scope;
+                    for &i in self.imports_at.get(&n.start_byte()).into_iter().flatten() {
+                        self.ix.imports[i].scope = cx.scope;
                     }
                 }
             }
@@ -1968,7 +1983,7 @@ impl Builder {
             }
             out
         };
-        let (raises_of, returns_of, stmts_of) = if self.ix.handlers.is_empty() {
+        let (mut raises_of, mut returns_of, mut stmts_of) = if self.ix.handlers.is_empty() {
             (vec![], vec![], vec![])
         } else {
             (
@@ -1977,20 +1992,41 @@ impl Builder {
                 by_scope(&mut self.ix.stmts.iter().map(|s| s.scope)),
             )
         };
+        // By start byte, so that each handler visits only what starts inside its
+        // body (a scan of the scope's facts per handler was quadratic on modules
+        // with thousands of top-level `try` statements).
+        for ids in &mut raises_of {
+            ids.sort_by_key(|&i| self.ix.raises[i].span.start_byte);
+        }
+        for ids in &mut returns_of {
+            ids.sort_by_key(|&i| self.ix.returns[i].span.start_byte);
+        }
+        for ids in &mut stmts_of {
+            ids.sort_by_key(|&i| self.ix.stmts[i].span.start_byte);
+        }
+        fn starting_in(ids: &[usize], start_of: impl Fn(usize) -> usize, body: Span) -> &[usize] {
+            let first = ids.partition_point(|&i| start_of(i) < body.start_byte);
+            let last = ids.partition_point(|&i| start_of(i) < body.end_byte);
+            &ids[first..last.max(first)]
+        }
         for hid in 0..self.ix.handlers.len() {
             let (scope, body) = (self.ix.handlers[hid].scope, self.ix.handlers[hid].body);
             let mut exits = Exits::default();
-            for r in raises_of[scope].iter().map(|&i| &self.ix.raises[i]) {
+            let raises = starting_in(&raises_of[scope], |i| self.ix.raises[i].span.start_byte, body);
+            for r in raises.iter().map(|&i| &self.ix.raises[i]) {
                 if r.scope == scope && body.contains(&r.span) {
                     exits.raises = true;
                 }
             }
-            for r in returns_of[scope].iter().map(|&i| &self.ix.returns[i]) {
+            let returns =
+                starting_in(&returns_of[scope], |i| self.ix.returns[i].span.start_byte, body);
+            for r in returns.iter().map(|&i| &self.ix.returns[i]) {
                 if r.scope == scope && !r.is_yield && body.contains(&r.span) {
                     exits.returns = true;
                 }
             }
-            for s in stmts_of[scope].iter().map(|&i| &self.ix.stmts[i]) {
+            let stmts = starting_in(&stmts_of[scope], |i| self.ix.stmts[i].span.start_byte, body);
+            for s in stmts.iter().map(|&i| &self.ix.stmts[i]) {
                 if s.scope == scope && body.contains(&s.span) {
                     match s.kind.as_str() {
                         "break_statement" => exits.breaks = true,
@@ -2178,6 +2214,7 @@ mod tests {
             package: vec![],
             call_ids: HashMap::new(),
             bound: vec![],
+            imports_at: HashMap::new(),
         };
         b.collect_imports_and_errors(tree.root_node(), prune);
         format!(

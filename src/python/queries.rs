@@ -110,9 +110,49 @@ impl ModuleIndex {
             .map(|i| &self.assignments[*i])
     }
 
+    /// The indices in `assignments` of those made directly in `scope`, ascending.
+    pub fn assignment_ids_in(&self, scope: ScopeId) -> &[usize] {
+        &self.scope_tables().assignments[scope]
+    }
+
+    /// Whether the module's top level binds `name`.
+    pub fn is_module_local(&self, name: &str) -> bool {
+        self.scope_tables().module_locals.contains(name)
+    }
+
+    /// Whether an import (anywhere in the module) binds `name`.
+    pub fn is_imported_name(&self, name: &str) -> bool {
+        self.scope_tables().import_locals.contains(name)
+    }
+
+    /// The assignment whose value is call `cid` (possibly awaited), the first one.
+    pub fn assignment_of_call(&self, cid: CallId) -> Option<&Assignment> {
+        let i = *self.scope_tables().assignment_of_call.get(&cid)?;
+        Some(&self.assignments[i])
+    }
+
+    /// The name loads made directly in `scope` that lie inside `span`, in index order.
+    pub fn loads_within(&self, scope: ScopeId, span: Span) -> impl Iterator<Item = &NameLoad> + '_ {
+        let by_start = &self.scope_tables().loads_by_start[scope];
+        let first = by_start.partition_point(|l| self.loads[*l].span.start_byte < span.start_byte);
+        let last = by_start.partition_point(|l| self.loads[*l].span.start_byte < span.end_byte);
+        let mut ids: Vec<usize> = by_start[first..last.max(first)]
+            .iter()
+            .copied()
+            .filter(|l| span.contains(&self.loads[*l].span))
+            .collect();
+        ids.sort_unstable();
+        ids.into_iter().map(move |l| &self.loads[l])
+    }
+
     /// The ids of the calls made directly in `scope`, in index order.
     pub fn calls_in(&self, scope: ScopeId) -> &[CallId] {
         &self.scope_tables().calls[scope]
+    }
+
+    /// The ids of the calls made directly in `scope`, by start byte.
+    pub fn calls_by_start(&self, scope: ScopeId) -> &[CallId] {
+        &self.scope_tables().calls_by_start[scope]
     }
 
     /// The name loads made directly in `scope`.
@@ -250,10 +290,52 @@ impl ModuleIndex {
 
     /// The smallest statement in `scope` that contains `span`, as a span.
     pub fn statement_at(&self, span: &Span) -> Option<&Stmt> {
-        self.stmts
-            .iter()
-            .filter(|s| s.span.contains(span))
-            .min_by_key(|s| s.span.end_byte - s.span.start_byte)
+        self.statement_index_at(span).map(|i| &self.stmts[i])
+    }
+
+    /// Whether `stmts` is in pre-order (each statement's nested statements
+    /// follow it), as the index records them.
+    pub fn stmts_in_preorder(&self) -> bool {
+        self.scope_tables().stmt_parents.is_some()
+    }
+
+    /// The index in `stmts` of [`Self::statement_at`]'s statement.
+    ///
+    /// Statements are recorded in pre-order, so the candidates start at or before
+    /// `span`, and the innermost one containing it is found by walking up the
+    /// statement tree from the last statement starting there (instead of a scan
+    /// of every statement per question, quadratic on generated modules).
+    pub fn statement_index_at(&self, span: &Span) -> Option<usize> {
+        let Some(parents) = self.scope_tables().stmt_parents.as_ref() else {
+            // Not in pre-order (never seen; kept correct rather than fast).
+            return self
+                .stmts
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.span.contains(span))
+                .min_by_key(|(_, s)| s.span.end_byte - s.span.start_byte)
+                .map(|(i, _)| i);
+        };
+        let after = self
+            .stmts
+            .partition_point(|s| s.span.start_byte <= span.start_byte);
+        let mut cur = after.checked_sub(1);
+        while let Some(i) = cur {
+            if self.stmts[i].span.contains(span) {
+                break;
+            }
+            cur = parents[i];
+        }
+        let mut i = cur?;
+        // Equal spans: the outermost one, as the first of the smallest.
+        let size = |i: usize| self.stmts[i].span.end_byte - self.stmts[i].span.start_byte;
+        while let Some(p) = parents[i] {
+            if size(p) != size(i) {
+                break;
+            }
+            i = p;
+        }
+        Some(i)
     }
 
     /// Whether the scope is a function whose body is only a docstring / `...` / `pass`
@@ -279,7 +361,15 @@ pub(crate) struct ScopeTables {
     class_by_name: std::collections::HashMap<String, ScopeId>,
     assignments: Vec<Vec<usize>>,
     calls: Vec<Vec<CallId>>,
+    calls_by_start: Vec<Vec<CallId>>,
     loads: Vec<Vec<usize>>,
+    loads_by_start: Vec<Vec<usize>>,
+    module_locals: HashSet<String>,
+    import_locals: HashSet<String>,
+    assignment_of_call: std::collections::HashMap<CallId, usize>,
+    /// The enclosing statement of each statement (`None` at the top level), or
+    /// `None` when the statements are not in pre-order.
+    stmt_parents: Option<Vec<Option<usize>>>,
 }
 
 impl ScopeTables {
@@ -302,12 +392,72 @@ impl ScopeTables {
             }
             out
         };
+        let calls = by_scope(&mut ix.calls.iter().map(|c| c.scope));
+        let loads = by_scope(&mut ix.loads.iter().map(|l| l.scope));
+        let mut calls_by_start = calls.clone();
+        for ids in &mut calls_by_start {
+            ids.sort_by_key(|c| ix.calls[*c].span.start_byte);
+        }
         ScopeTables {
             children,
             class_by_name,
             assignments: by_scope(&mut ix.assignments.iter().map(|a| a.scope)),
-            calls: by_scope(&mut ix.calls.iter().map(|c| c.scope)),
-            loads: by_scope(&mut ix.loads.iter().map(|l| l.scope)),
+            calls,
+            calls_by_start,
+            stmt_parents: stmt_parents(&ix.stmts),
+            loads_by_start: {
+                let mut v = loads.clone();
+                for ids in &mut v {
+                    ids.sort_by_key(|l| ix.loads[*l].span.start_byte);
+                }
+                v
+            },
+            loads,
+            module_locals: ix.scopes[0].locals.iter().cloned().collect(),
+            import_locals: ix.imports.iter().map(|i| i.local.clone()).collect(),
+            assignment_of_call: {
+                let mut m = std::collections::HashMap::new();
+                for (i, a) in ix.assignments.iter().enumerate() {
+                    let cid = match &a.value {
+                        Some(Value::Call(id)) => Some(*id),
+                        Some(Value::Await(inner)) => match **inner {
+                            Value::Call(id) => Some(id),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    if let Some(cid) = cid {
+                        m.entry(cid).or_insert(i);
+                    }
+                }
+                m
+            },
         }
     }
+}
+
+/// The enclosing statement of each statement, from their pre-order (a stack of
+/// the open statements); `None` when some statement starts before the previous
+/// one or overlaps it without nesting.
+fn stmt_parents(stmts: &[Stmt]) -> Option<Vec<Option<usize>>> {
+    let mut parents = Vec::with_capacity(stmts.len());
+    let mut open: Vec<usize> = vec![];
+    for (i, s) in stmts.iter().enumerate() {
+        if i > 0 && s.span.start_byte < stmts[i - 1].span.start_byte {
+            return None;
+        }
+        while let Some(&top) = open.last() {
+            let t = &stmts[top].span;
+            if t.contains(&s.span) {
+                break;
+            }
+            if t.end_byte > s.span.start_byte {
+                return None; // overlapping without nesting
+            }
+            open.pop();
+        }
+        parents.push(open.last().copied());
+        open.push(i);
+    }
+    Some(parents)
 }

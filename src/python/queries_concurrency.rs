@@ -97,7 +97,19 @@ impl ModuleIndex {
         let attr = path
             .strip_prefix("self.")
             .or_else(|| path.strip_prefix("cls."));
-        self.assignments.iter().find_map(|a| {
+        // Only the class's scopes (or the module's top level) can bind it: their
+        // assignments, in module order (a scan of every assignment per question
+        // was quadratic on generated modules).
+        let mut ids: Vec<usize> = match class {
+            Some(c) => self
+                .scope_and_descendants(c)
+                .into_iter()
+                .flat_map(|s| self.assignment_ids_in(s).iter().copied())
+                .collect(),
+            None => self.assignment_ids_in(0).to_vec(),
+        };
+        ids.sort_unstable();
+        ids.into_iter().map(|i| &self.assignments[i]).find_map(|a| {
             let q = self.call_value(a.value.as_ref()?)?.qualified.as_deref()?;
             if !LOCK_TYPES.contains(&q) {
                 return None;
@@ -284,8 +296,8 @@ impl ModuleIndex {
         if (first == "self" || first == "cls") && path.contains('.') {
             return self.enclosing_class(scope).is_some();
         }
-        self.scopes[0].locals.iter().any(|l| l == first)
-            && !self.imports.iter().any(|i| i.local == first)
+        self.is_module_local(first)
+            && !self.is_imported_name(first)
             && self.refers_to_global(first, scope)
     }
 

@@ -100,10 +100,19 @@ impl ModuleIndex {
         scope: ScopeId,
         span: Span,
     ) -> impl Iterator<Item = (CallId, &Call)> + '_ {
-        self.calls
+        // The scope's calls by start byte narrow the candidates to those starting
+        // inside `span` (a scan of every call per question was quadratic on
+        // generated modules); they come back in index order, as before.
+        let by_start = self.calls_by_start(scope);
+        let first = by_start.partition_point(|c| self.calls[*c].span.start_byte < span.start_byte);
+        let last = by_start.partition_point(|c| self.calls[*c].span.start_byte < span.end_byte);
+        let mut ids: Vec<CallId> = by_start[first..last]
             .iter()
-            .enumerate()
-            .filter(move |(_, c)| c.scope == scope && span.contains(&c.span))
+            .copied()
+            .filter(|c| span.contains(&self.calls[*c].span))
+            .collect();
+        ids.sort_unstable();
+        ids.into_iter().map(move |c| (c, &self.calls[c]))
     }
 
     /// The innermost loop (index into `loops`) enclosing `block` in its scope.
@@ -330,6 +339,17 @@ impl ModuleIndex {
     /// annotated `Session`/`AsyncSession`/`Connection`, names bound to session
     /// constructions or `with ... as` them, and `extra` (the configured `sessions`).
     pub fn session_paths(&self, scope: ScopeId, extra: &[String]) -> HashSet<String> {
+        let mut out = self.module_session_paths(extra);
+        self.add_scope_session_paths(&mut out, scope);
+        out
+    }
+
+    /// The part of [`Self::session_paths`] that does not depend on the scope: the
+    /// usual names, `extra`, names bound to session constructions anywhere in the
+    /// module. Rules asking for many scopes compute it once (once per call was
+    /// quadratic on generated modules) and add each scope's part with
+    /// [`Self::add_scope_session_paths`].
+    pub fn module_session_paths(&self, extra: &[String]) -> HashSet<String> {
         let mut out: HashSet<String> = extra.iter().cloned().collect();
         for p in [
             "db",
@@ -342,24 +362,6 @@ impl ModuleIndex {
             out.insert(p.to_string());
         }
         let factories = self.session_factories(extra);
-        let mut cur = Some(scope);
-        while let Some(s) = cur {
-            for p in &self.scopes[s].params {
-                let ann = p.annotation.as_deref().unwrap_or("");
-                let hit = p.annotation_qualified.iter().any(|q| {
-                    q.starts_with("sqlalchemy")
-                        || q.starts_with("sqlite3")
-                        || q.starts_with("psycopg")
-                }) || ann.contains("Session")
-                    && !ann.contains("ClientSession")
-                    && !ann.contains("requests")
-                    || ann.contains("Connection");
-                if hit {
-                    out.insert(p.name.clone());
-                }
-            }
-            cur = self.scopes[s].parent;
-        }
         for a in &self.assignments {
             let Some(c) = a.value.as_ref().and_then(|v| self.call_value(v)) else {
                 continue;
@@ -382,6 +384,29 @@ impl ModuleIndex {
             }
         }
         out
+    }
+
+    /// Adds the parameters of `scope` and its enclosing scopes annotated with a
+    /// session or connection type.
+    pub fn add_scope_session_paths(&self, out: &mut HashSet<String>, scope: ScopeId) {
+        let mut cur = Some(scope);
+        while let Some(s) = cur {
+            for p in &self.scopes[s].params {
+                let ann = p.annotation.as_deref().unwrap_or("");
+                let hit = p.annotation_qualified.iter().any(|q| {
+                    q.starts_with("sqlalchemy")
+                        || q.starts_with("sqlite3")
+                        || q.starts_with("psycopg")
+                }) || ann.contains("Session")
+                    && !ann.contains("ClientSession")
+                    && !ann.contains("requests")
+                    || ann.contains("Connection");
+                if hit {
+                    out.insert(p.name.clone());
+                }
+            }
+            cur = self.scopes[s].parent;
+        }
     }
 
     /// Whether `span` (in `scope`) lies in the body of a `with` statement of that

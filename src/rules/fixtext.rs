@@ -5,19 +5,7 @@ use crate::rules::snippet;
 
 /// Byte offset of the start of `line` (1-based); the source length past the end.
 pub fn line_start(ix: &ModuleIndex, line: usize) -> usize {
-    if line <= 1 {
-        return 0;
-    }
-    let mut n = 1;
-    for (i, b) in ix.source.bytes().enumerate() {
-        if b == b'\n' {
-            n += 1;
-            if n == line {
-                return i + 1;
-            }
-        }
-    }
-    ix.source.len()
+    ix.line_start_byte(line)
 }
 
 /// The leading whitespace of `line`.

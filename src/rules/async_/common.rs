@@ -77,16 +77,26 @@ pub fn rewrite_region(
 /// The statement containing `span` (the smallest), its lines; for a compound
 /// statement, its header lines only.
 pub fn stmt_lines(ix: &ModuleIndex, span: &Span) -> (usize, usize, bool) {
-    let Some(st) = ix.statement_at(span) else {
+    let Some(i) = ix.statement_index_at(span) else {
         return (span.line, span.end_line, false);
     };
-    // The first nested statement starts the body of a compound statement.
-    let body_line = ix
-        .stmts
-        .iter()
-        .filter(|s| st.span.contains(&s.span) && s.span.line > st.span.line)
-        .map(|s| s.span.line)
-        .min();
+    let st = &ix.stmts[i];
+    // The first nested statement starts the body of a compound statement. The
+    // nested statements follow `st` (pre-order), by start: the first one on a
+    // later line is the smallest line.
+    let body_line = if ix.stmts_in_preorder() {
+        ix.stmts[i + 1..]
+            .iter()
+            .take_while(|s| st.span.contains(&s.span))
+            .find(|s| s.span.line > st.span.line)
+            .map(|s| s.span.line)
+    } else {
+        ix.stmts
+            .iter()
+            .filter(|s| st.span.contains(&s.span) && s.span.line > st.span.line)
+            .map(|s| s.span.line)
+            .min()
+    };
     match body_line {
         Some(b) if b > st.span.line && span.end_line < b => (st.span.line, b - 1, true),
         Some(_) => (span.line, span.end_line, false),

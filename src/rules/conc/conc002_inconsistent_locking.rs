@@ -2,7 +2,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::finding::{Kind, Severity};
-use crate::python::{ModuleIndex, ScopeId, ScopeKind};
+use crate::python::{Call, ModuleIndex, ScopeId, ScopeKind};
 use crate::rules::async_::common::{reindent, stmt_lines};
 use crate::rules::{snippet, Checker, Rule, RuleMeta};
 
@@ -94,6 +94,16 @@ impl Rule for Conc002 {
             }
         }
         let is_self_attr = |p: &str| p.starts_with("self.") && p.matches('.').count() == 1;
+        // Memos (each is a scan of the module's assignments or calls; once per
+        // write was quadratic on generated modules).
+        let mut async_lock: HashMap<(String, ScopeId), bool> = HashMap::new();
+        let mut self_calls: HashMap<&str, Vec<&Call>> = HashMap::new();
+        for c in &ix.calls {
+            if let Some(callee) = c.callee.as_deref().filter(|c| c.starts_with("self.")) {
+                self_calls.entry(callee).or_default().push(c);
+            }
+        }
+        let mut under_lock: HashMap<(ScopeId, usize), bool> = HashMap::new();
         for w in writes {
             if !is_self_attr(&w.path) || lock_paths.contains(&w.path) {
                 continue;
@@ -107,9 +117,10 @@ impl Rule for Conc002 {
             if let Some(with) = ix.lock_held_at(w.block) {
                 let lock = with.lock.clone().unwrap_or_default();
                 let is_async = with.is_async
-                    || ix
-                        .lock_type_in(&lock, Some(class))
-                        .is_some_and(|q| q.starts_with("asyncio.") || q.starts_with("anyio."));
+                    || *async_lock.entry((lock.clone(), class)).or_insert_with(|| {
+                        ix.lock_type_in(&lock, Some(class))
+                            .is_some_and(|q| q.starts_with("asyncio.") || q.starts_with("anyio."))
+                    });
                 let e = locked
                     .entry((class, w.path.clone()))
                     .or_insert_with(|| (HashSet::new(), lock, is_async));
@@ -120,7 +131,17 @@ impl Rule for Conc002 {
         // Every call of the method within its class runs under a lock, directly or
         // through private helpers whose own callers hold it (`acquire()` takes the
         // lock and calls `_acquire()`, which calls `_refill()`).
-        fn called_under_lock(ix: &ModuleIndex, class: ScopeId, m: ScopeId, depth: usize) -> bool {
+        fn called_under_lock(
+            ix: &ModuleIndex,
+            self_calls: &HashMap<&str, Vec<&Call>>,
+            memo: &mut HashMap<(ScopeId, usize), bool>,
+            class: ScopeId,
+            m: ScopeId,
+            depth: usize,
+        ) -> bool {
+            if let Some(&known) = memo.get(&(m, depth)) {
+                return known;
+            }
             let name = &ix.scopes[m].name;
             if name.ends_with("_locked") || name.ends_with("_unlocked") || name.ends_with("_nolock")
             {
@@ -130,15 +151,14 @@ impl Rule for Conc002 {
                 return false;
             }
             let target = format!("self.{name}");
-            let calls: Vec<_> = ix
-                .calls
-                .iter()
-                .filter(|c| {
-                    c.callee.as_deref() == Some(target.as_str())
-                        && ix.enclosing_class(c.scope) == Some(class)
-                })
+            let calls: Vec<&Call> = self_calls
+                .get(target.as_str())
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|c| ix.enclosing_class(c.scope) == Some(class))
                 .collect();
-            !calls.is_empty()
+            let held = !calls.is_empty()
                 && calls.iter().all(|c| {
                     ix.lock_held_at(c.block).is_some()
                         || (c.scope != m
@@ -146,8 +166,10 @@ impl Rule for Conc002 {
                             && ix.scopes[c.scope].parent == Some(class)
                             && ix.scopes[c.scope].name.starts_with('_')
                             && !ix.scopes[c.scope].name.starts_with("__")
-                            && called_under_lock(ix, class, c.scope, depth - 1))
-                })
+                            && called_under_lock(ix, self_calls, memo, class, c.scope, depth - 1))
+                });
+            memo.insert((m, depth), held);
+            held
         }
         let mut seen_lines = HashSet::new();
         for w in writes {
@@ -180,7 +202,7 @@ impl Rule for Conc002 {
             if ix.scopes[m].name.contains("fork") {
                 continue;
             }
-            if called_under_lock(ix, class, m, 3) {
+            if called_under_lock(ix, &self_calls, &mut under_lock, class, m, 3) {
                 continue;
             }
             if !seen_lines.insert(w.span.line) {

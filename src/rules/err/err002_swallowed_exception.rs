@@ -77,6 +77,12 @@ impl Rule for Err002 {
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
         let loggers = ix.logger_paths(&cx.config.loggers);
+        // Once per module, not once per handler (quadratic on generated modules).
+        let assigns_self_logger = ix.assignments.iter().any(|a| {
+            a.targets
+                .iter()
+                .any(|t| matches!(t, crate::python::Target::Attr(p) if p == "self.logger"))
+        });
         for h in &ix.handlers {
             if !ix.is_broad_handler(h) || h.body_kinds.is_empty() {
                 continue;
@@ -115,12 +121,7 @@ impl Rule for Err002 {
             // One severity everywhere since the precision measurement (it was
             // medium in async code and loops): see `## Precision`.
             let severity = META.severity;
-            let self_logger = ix.enclosing_class(h.scope).is_some()
-                && ix.assignments.iter().any(|a| {
-                    a.targets
-                        .iter()
-                        .any(|t| matches!(t, crate::python::Target::Attr(p) if p == "self.logger"))
-                });
+            let self_logger = ix.enclosing_class(h.scope).is_some() && assigns_self_logger;
             let log = if loggers.contains("logger") {
                 "logger"
             } else if self_logger {

@@ -72,6 +72,9 @@ impl Rule for Err003 {
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
         let factories = ix.session_factories(&cx.config.sessions);
+        // The scope-independent session names once per module (once per commit
+        // was quadratic on generated modules).
+        let module_sessions = ix.module_session_paths(&cx.config.sessions);
         for c in &ix.calls {
             if c.method != "commit" || !c.args.is_empty() {
                 continue;
@@ -79,11 +82,12 @@ impl Rule for Err003 {
             let Some(recv) = c.receiver_path() else {
                 continue;
             };
-            if !ix
-                .session_paths(c.scope, &cx.config.sessions)
-                .contains(recv)
-            {
-                continue;
+            if !module_sessions.contains(recv) {
+                let mut scope_sessions = std::collections::HashSet::new();
+                ix.add_scope_session_paths(&mut scope_sessions, c.scope);
+                if !scope_sessions.contains(recv) {
+                    continue;
+                }
             }
             // A try around the commit whose handler (or finally) rolls back.
             let guarded = ix.enclosing_try_bodies(c.block).into_iter().any(|tid| {

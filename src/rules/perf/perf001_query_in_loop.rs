@@ -127,7 +127,7 @@ const QUERY_METHODS: &[&str] = &[
 /// `Some(true)`: a repository/DAO (any method is a query); `Some(false)`: a
 /// generic database handle (only [`QUERY_METHODS`] are queries); `None`: not a
 /// database receiver.
-fn db_receiver(path: &str, sessions: &std::collections::HashSet<String>) -> Option<bool> {
+fn db_receiver(path: &str, is_session: impl Fn(&str) -> bool) -> Option<bool> {
     let last = path.rsplit('.').next().unwrap_or(path).to_ascii_lowercase();
     let last = last.trim_start_matches('_');
     // The last `_`-separated word names the kind of object: `trace_repo`,
@@ -140,7 +140,7 @@ fn db_receiver(path: &str, sessions: &std::collections::HashSet<String>) -> Opti
     {
         return Some(true);
     }
-    (sessions.contains(path)
+    (is_session(path)
         || matches!(
             last,
             "db" | "session" | "cursor" | "cur" | "conn" | "connection"
@@ -148,13 +148,12 @@ fn db_receiver(path: &str, sessions: &std::collections::HashSet<String>) -> Opti
     .then_some(false)
 }
 
-/// Names bound to HTTP clients (`async with aiohttp.ClientSession() as session`,
-/// `session = requests.Session()`, a parameter annotated `aiohttp.ClientSession`):
-/// their calls are HTTP requests, not queries.
-fn http_client_names(ix: &ModuleIndex, scope: usize) -> std::collections::HashSet<String> {
-    let is_http = |q: &str| {
-        q.starts_with("aiohttp.") || q.starts_with("requests.") || q.starts_with("httpx.")
-    };
+/// Names bound to HTTP clients anywhere in the module (`async with
+/// aiohttp.ClientSession() as session`, `session = requests.Session()`; with
+/// [`http_client_param`], a parameter annotated `aiohttp.ClientSession`): their
+/// calls are HTTP requests, not queries. Computed once per module (once per call
+/// was quadratic on generated modules).
+fn http_client_names(ix: &ModuleIndex) -> std::collections::HashSet<String> {
     let mut out = std::collections::HashSet::new();
     for a in &ix.assignments {
         if let Some(c) = a.value.as_ref().and_then(|v| ix.call_value(v)) {
@@ -176,16 +175,28 @@ fn http_client_names(ix: &ModuleIndex, scope: usize) -> std::collections::HashSe
             }
         }
     }
+    out
+}
+
+/// Whether `name` is a parameter of `scope` (or an enclosing scope) annotated
+/// with an HTTP client type: the per-scope part of [`http_client_names`].
+fn http_client_param(ix: &ModuleIndex, scope: usize, name: &str) -> bool {
     let mut cur = Some(scope);
     while let Some(s) = cur {
-        for p in &ix.scopes[s].params {
-            if p.annotation_qualified.iter().any(|q| is_http(q)) {
-                out.insert(p.name.clone());
-            }
+        if ix.scopes[s]
+            .params
+            .iter()
+            .any(|p| p.name == name && p.annotation_qualified.iter().any(|q| is_http(q)))
+        {
+            return true;
         }
         cur = ix.scopes[s].parent;
     }
-    out
+    false
+}
+
+fn is_http(q: &str) -> bool {
+    q.starts_with("aiohttp.") || q.starts_with("requests.") || q.starts_with("httpx.")
 }
 
 /// Loops over data written in the code: a list/tuple/set display (its size is
@@ -282,6 +293,8 @@ impl Rule for Perf001 {
 
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
+        let module_sessions = ix.module_session_paths(&cx.config.sessions);
+        let http_clients = http_client_names(ix);
         for c in &ix.calls {
             let Some(recv) = c.receiver_path() else {
                 continue;
@@ -300,14 +313,16 @@ impl Rule for Perf001 {
             if loops.is_empty() {
                 continue;
             }
-            let sessions = ix.session_paths(c.scope, &cx.config.sessions);
-            let Some(any_method) = db_receiver(recv, &sessions) else {
+            let mut scope_sessions = std::collections::HashSet::new();
+            ix.add_scope_session_paths(&mut scope_sessions, c.scope);
+            let is_session = |p: &str| module_sessions.contains(p) || scope_sessions.contains(p);
+            let Some(any_method) = db_receiver(recv, is_session) else {
                 continue;
             };
             if !any_method && !QUERY_METHODS.contains(&c.method.as_str()) {
                 continue;
             }
-            if http_client_names(ix, c.scope).contains(recv) || is_ddl(ix, c) {
+            if http_clients.contains(recv) || http_client_param(ix, c.scope, recv) || is_ddl(ix, c) {
                 continue;
             }
             // The innermost loop whose variable the arguments use.
@@ -331,9 +346,7 @@ impl Rule for Perf001 {
                     return None;
                 }
                 let var = c.args.iter().find_map(|a| {
-                    ix.loads
-                        .iter()
-                        .filter(|l| l.scope == c.scope && a.span.contains(&l.span))
+                    ix.loads_within(c.scope, a.span)
                         .find(|l| lp.targets.contains(&l.name))
                         .map(|l| l.name.clone())
                 })?;

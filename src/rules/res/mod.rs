@@ -1,6 +1,6 @@
 //! Resource lifecycle rules (RES).
 use super::{snippet, Rule, RuleMeta};
-use crate::python::{AssignOp, Assignment, CallId, ModuleIndex, ScopeKind, Target, Value};
+use crate::python::{AssignOp, Assignment, CallId, ModuleIndex, ScopeKind, Target};
 
 pub mod fix;
 pub mod res001_client_never_closed;
@@ -30,11 +30,7 @@ pub fn project_rules() -> Vec<&'static RuleMeta> {
 /// The assignment binding call `cid` (possibly awaited) to a single local name of a
 /// function: `conn = sqlite3.connect(p)`.
 pub(crate) fn local_binding(ix: &ModuleIndex, cid: CallId) -> Option<(&Assignment, String)> {
-    let a = ix.assignments.iter().find(|a| match &a.value {
-        Some(Value::Call(id)) => *id == cid,
-        Some(Value::Await(inner)) => **inner == Value::Call(cid),
-        _ => false,
-    })?;
+    let a = ix.assignment_of_call(cid)?;
     if matches!(a.op, AssignOp::Augmented(_)) || a.targets.len() != 1 {
         return None;
     }
