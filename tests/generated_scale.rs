@@ -1,4 +1,4 @@
-//! Generated modules that made rules quadratic. The MEM rules: every collection
+//! Generated modules that made the analysis quadratic. The MEM rules: every collection
 //! scanned every assignment, call and load of the module, and every finding
 //! scanned every statement for its fix snippet. RES001 and RES007: every class
 //! scanned every scope for its methods and its base classes, every method every
@@ -28,7 +28,26 @@
 //! in the index, on an idle machine on 2026-12-05: instance_lists(20 000) 13 s ->
 //! 1.4 s for every rule; client_classes(20 000), 120 000 lines, 1.5 s for every
 //! rule.)
-//! The test's sizes are the first four; in a debug build they take 1 to 4 s each.
+//!
+//! The later shapes (handlers, calls, lock methods, session commits, loop
+//! queries, tasks, imports) were quadratic in the index's lookups and in rules
+//! that searched the whole module per finding. Release binary, every rule, at
+//! 20 000 repetitions (200 000 imports), on an idle machine (2026-12-05), before
+//! and after the lookup tables (imports by position, handler exits per scope,
+//! calls by start, statement parents, session names per scope, CONC002 memos):
+//!
+//! | shape (20 000)   | before | after  |
+//! |------------------|--------|--------|
+//! | try_except       |  25 s  | 0.33 s |
+//! | same_call        | 8.0 s  | 0.20 s |
+//! | lock_methods     |  27 s  | 2.0 s  |
+//! | sessions         | 4.3 s  | 0.71 s |
+//! | loop_queries     | 3.0 s  | 0.59 s |
+//! | create_task      | 2.2 s  | 0.35 s |
+//! | imports (50 000) | 8.7 s  | 0.3 s  |
+//!
+//! The test's sizes are the first column of `SHAPES`; in a debug build each
+//! takes 0.5 to 2 s (2026-12-06).
 //!
 //! Timing is not asserted beyond a generous bound (debug build, loaded CI
 //! machines). `AUDITBENCH_SCALE_DIR=DIR cargo test --test generated_scale --
@@ -98,6 +117,89 @@ pub fn client_classes(n: usize) -> String {
     s
 }
 
+/// `n` module-level `try: ... except Exception: pass` blocks: `n` ERR002
+/// findings. Every handler used to look for its exits among all the module's
+/// statements.
+pub fn try_except(n: usize) -> String {
+    let mut s = String::from("import json\n\n\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "try:\n    v{i} = json.loads(RAW{i})\nexcept Exception:\n    pass\n"
+        ));
+    }
+    s
+}
+
+/// `n` functions that call `requests.get` without a timeout: `n` RESIL003
+/// findings. Every call used to look for its enclosing statement and its
+/// client names among all the module's statements.
+pub fn same_call(n: usize) -> String {
+    let mut s = String::from("import requests\n\n\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "def get_{i}(url):\n    return requests.get(url)\n\n\n"
+        ));
+    }
+    s
+}
+
+/// `n` classes whose counter is written under `self._lock` in one method and
+/// without it in another: `n` CONC002 findings. Every class used to scan every
+/// method of the module for its lock's type and its writes.
+pub fn lock_methods(n: usize) -> String {
+    let mut s = String::from("import threading\n\n\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "class Counter{i}:\n    def __init__(self):\n        self._lock = threading.Lock()\n        self.count = 0\n\n    def incr(self):\n        with self._lock:\n            self.count += 1\n\n    def reset(self):\n        self.count = 0\n\n\n"
+        ));
+    }
+    s
+}
+
+/// `n` functions that commit a session without a rollback path: `n` ERR003
+/// findings. Every commit used to collect the session names of every scope.
+pub fn sessions(n: usize) -> String {
+    let mut s = String::from("from db import SessionLocal\n\n\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "def save_{i}(item):\n    session = SessionLocal()\n    session.add(item)\n    session.commit()\n    session.close()\n\n\n"
+        ));
+    }
+    s
+}
+
+/// `n` functions that query a session once per loop item: `n` PERF001 findings.
+pub fn loop_queries(n: usize) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        s.push_str(&format!(
+            "def load_{i}(session, ids):\n    out = []\n    for i in ids:\n        out.append(session.get(User, i))\n    return out\n\n\n"
+        ));
+    }
+    s
+}
+
+/// `n` coroutines that drop the task they create: `n` ASYNC002 findings.
+pub fn create_task(n: usize) -> String {
+    let mut s = String::from("import asyncio\n\n\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "async def start_{i}():\n    asyncio.create_task(work())\n\n\n"
+        ));
+    }
+    s
+}
+
+/// `n` imports, then one `requests.get` without a timeout: one RESIL003 finding.
+/// Every name lookup used to scan every import for the one in force.
+pub fn imports(n: usize) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        s.push_str(&format!("import mod{i}\n"));
+    }
+    s + "import requests\n\n\ndef get(url):\n    return requests.get(url)\n"
+}
+
 /// A generator: the module text for a size.
 type Shape = fn(usize) -> String;
 
@@ -109,14 +211,25 @@ const SHAPES: &[(&str, Shape, usize)] = &[
     ("one_cache", one_cache, 50_000),
     ("instance_lists", instance_lists, 10_000),
     ("client_classes", client_classes, 10_000),
+    ("try_except", try_except, 10_000),
+    ("same_call", same_call, 10_000),
+    ("lock_methods", lock_methods, 5_000),
+    ("sessions", sessions, 5_000),
+    ("loop_queries", loop_queries, 10_000),
+    ("create_task", create_task, 10_000),
+    ("imports", imports, 50_000),
 ];
 
 /// The rule family each shape exercises.
 fn family(shape: &str) -> &'static str {
-    if shape == "client_classes" {
-        "RES"
-    } else {
-        "MEM"
+    match shape {
+        "client_classes" => "RES",
+        "try_except" | "sessions" => "ERR",
+        "same_call" | "imports" => "RESIL",
+        "lock_methods" => "CONC",
+        "loop_queries" => "PERF",
+        "create_task" => "ASYNC",
+        _ => "MEM",
     }
 }
 
@@ -152,6 +265,12 @@ fn count(findings: &[(String, usize)], rule: &str) -> usize {
     findings.iter().filter(|(r, _)| r == rule).count()
 }
 
+/// Exactly `n` findings, all of `rule`.
+fn assert_only(findings: &[(String, usize)], rule: &str, n: usize, shape: &str) {
+    assert_eq!(count(findings, rule), n, "{shape}");
+    assert_eq!(findings.len(), n, "{shape}");
+}
+
 #[test]
 fn pathological_shapes_are_analysed_completely_in_reasonable_time() {
     for &(name, shape, n) in SHAPES {
@@ -174,6 +293,13 @@ fn pathological_shapes_are_analysed_completely_in_reasonable_time() {
                 assert_eq!(count(&findings, "RES007"), n, "{name}");
                 assert_eq!(findings.len(), 2 * n, "{name}");
             }
+            "try_except" => assert_only(&findings, "ERR002", n, name),
+            "same_call" => assert_only(&findings, "RESIL003", n, name),
+            "lock_methods" => assert_only(&findings, "CONC002", n, name),
+            "sessions" => assert_only(&findings, "ERR003", n, name),
+            "loop_queries" => assert_only(&findings, "PERF001", n, name),
+            "create_task" => assert_only(&findings, "ASYNC002", n, name),
+            "imports" => assert_only(&findings, "RESIL003", 1, name),
             _ => unreachable!(),
         }
         // Generous: a debug build on a loaded machine. The quadratic analysis
@@ -194,7 +320,10 @@ fn write_shapes_for_timing() {
     let dir = Path::new(&dir);
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(dir.join(".auditbench.toml"), "max-file-time-ms = 0\n").unwrap();
-    let full = [50_000, 20_000, 100_000, 20_000, 20_000];
+    let full = [
+        50_000, 20_000, 100_000, 20_000, 20_000, 20_000, 20_000, 20_000, 20_000, 20_000, 20_000,
+        200_000,
+    ];
     for (&(name, shape, n), big) in SHAPES.iter().zip(full) {
         for n in [n, big] {
             std::fs::write(dir.join(format!("{name}_{n}.py")), shape(n)).unwrap();

@@ -2012,14 +2012,21 @@ impl Builder {
         for hid in 0..self.ix.handlers.len() {
             let (scope, body) = (self.ix.handlers[hid].scope, self.ix.handlers[hid].body);
             let mut exits = Exits::default();
-            let raises = starting_in(&raises_of[scope], |i| self.ix.raises[i].span.start_byte, body);
+            let raises = starting_in(
+                &raises_of[scope],
+                |i| self.ix.raises[i].span.start_byte,
+                body,
+            );
             for r in raises.iter().map(|&i| &self.ix.raises[i]) {
                 if r.scope == scope && body.contains(&r.span) {
                     exits.raises = true;
                 }
             }
-            let returns =
-                starting_in(&returns_of[scope], |i| self.ix.returns[i].span.start_byte, body);
+            let returns = starting_in(
+                &returns_of[scope],
+                |i| self.ix.returns[i].span.start_byte,
+                body,
+            );
             for r in returns.iter().map(|&i| &self.ix.returns[i]) {
                 if r.scope == scope && !r.is_yield && body.contains(&r.span) {
                     exits.returns = true;

@@ -70,7 +70,9 @@ impl ModuleIndex {
     /// method would otherwise scan every scope, assignment or call of the module
     /// each time (quadratic on generated modules with thousands of classes).
     fn scope_tables(&self) -> &ScopeTables {
-        self.cache.scope_tables.get_or_init(|| ScopeTables::new(self))
+        self.cache
+            .scope_tables
+            .get_or_init(|| ScopeTables::new(self))
     }
 
     /// The functions defined directly in a class body, in source order.

@@ -322,7 +322,8 @@ impl Rule for Perf001 {
             if !any_method && !QUERY_METHODS.contains(&c.method.as_str()) {
                 continue;
             }
-            if http_clients.contains(recv) || http_client_param(ix, c.scope, recv) || is_ddl(ix, c) {
+            if http_clients.contains(recv) || http_client_param(ix, c.scope, recv) || is_ddl(ix, c)
+            {
                 continue;
             }
             // The innermost loop whose variable the arguments use.

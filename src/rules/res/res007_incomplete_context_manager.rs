@@ -72,11 +72,7 @@ impl Rule for Res007 {
                 .filter_map(|b| ix.class_named(b))
                 .collect();
             let unknown_bases = class.bases.iter().any(|b| match b.path() {
-                Some(p) => {
-                    p != "object"
-                        && !p.ends_with("Protocol")
-                        && ix.class_named(p).is_none()
-                }
+                Some(p) => p != "object" && !p.ends_with("Protocol") && ix.class_named(p).is_none(),
                 None => true,
             });
             // A `typing.Protocol` only describes a type (its methods are stubs and
