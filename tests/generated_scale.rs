@@ -58,6 +58,15 @@ use std::time::{Duration, Instant};
 
 use auditbench::{scan, Config, ScanOptions};
 
+/// `head`, then `item(i)` for each `i` below `n`.
+fn repeat(head: &str, n: usize, item: impl Fn(usize) -> String) -> String {
+    let mut s = String::from(head);
+    for i in 0..n {
+        s.push_str(&item(i));
+    }
+    s
+}
+
 /// A module-level collection that a function grows with its argument: the one
 /// MEM001 finding expected after the filler of [`module_dicts`].
 const SESSIONS: &str = "SESSIONS = {}\n\n\ndef save(sid, data):\n    SESSIONS[sid] = data\n";
@@ -74,13 +83,9 @@ pub fn module_dicts(n: usize) -> String {
 
 /// `n` module-level dicts, each grown by its own function: `n` MEM001 findings.
 pub fn module_caches(n: usize) -> String {
-    let mut s = String::new();
-    for i in 0..n {
-        s.push_str(&format!(
-            "c{i} = {{}}\n\n\ndef put_{i}(k, v):\n    c{i}[k] = v\n"
-        ));
-    }
-    s
+    repeat("", n, |i| {
+        format!("c{i} = {{}}\n\n\ndef put_{i}(k, v):\n    c{i}[k] = v\n")
+    })
 }
 
 /// One `CACHE = {}` written by `n` statements `CACHE[k] = v` in one function: one
@@ -96,108 +101,73 @@ pub fn one_cache(n: usize) -> String {
 /// `n` long-lived classes (`...Store`) with `self.items = []` grown by a method:
 /// `n` MEM002 findings.
 pub fn instance_lists(n: usize) -> String {
-    let mut s = String::new();
-    for i in 0..n {
-        s.push_str(&format!(
-            "class Item{i}Store:\n    def __init__(self):\n        self.items = []\n\n    def add(self, x):\n        self.items.append(x)\n\n\n"
-        ));
-    }
-    s
+    repeat("", n, |i| {
+        format!("class Item{i}Store:\n    def __init__(self):\n        self.items = []\n\n    def add(self, x):\n        self.items.append(x)\n\n\n")
+    })
 }
 
 /// `n` classes that build an `httpx.AsyncClient` they never close and define
 /// `__aenter__` without `__aexit__`: `n` RES001 and `n` RES007 findings.
 pub fn client_classes(n: usize) -> String {
-    let mut s = String::from("import httpx\n\n\n");
-    for i in 0..n {
-        s.push_str(&format!(
-            "class Api{i}:\n    def __init__(self):\n        self._client = httpx.AsyncClient()\n\n    async def __aenter__(self):\n        return self\n\n\n"
-        ));
-    }
-    s
+    repeat("import httpx\n\n\n", n, |i| {
+        format!("class Api{i}:\n    def __init__(self):\n        self._client = httpx.AsyncClient()\n\n    async def __aenter__(self):\n        return self\n\n\n")
+    })
 }
 
 /// `n` module-level `try: ... except Exception: pass` blocks: `n` ERR002
 /// findings. Every handler used to look for its exits among all the module's
 /// statements.
 pub fn try_except(n: usize) -> String {
-    let mut s = String::from("import json\n\n\n");
-    for i in 0..n {
-        s.push_str(&format!(
-            "try:\n    v{i} = json.loads(RAW{i})\nexcept Exception:\n    pass\n"
-        ));
-    }
-    s
+    repeat("import json\n\n\n", n, |i| {
+        format!("try:\n    v{i} = json.loads(RAW{i})\nexcept Exception:\n    pass\n")
+    })
 }
 
 /// `n` functions that call `requests.get` without a timeout: `n` RESIL003
 /// findings. Every call used to look for its enclosing statement and its
 /// client names among all the module's statements.
 pub fn same_call(n: usize) -> String {
-    let mut s = String::from("import requests\n\n\n");
-    for i in 0..n {
-        s.push_str(&format!(
-            "def get_{i}(url):\n    return requests.get(url)\n\n\n"
-        ));
-    }
-    s
+    repeat("import requests\n\n\n", n, |i| {
+        format!("def get_{i}(url):\n    return requests.get(url)\n\n\n")
+    })
 }
 
 /// `n` classes whose counter is written under `self._lock` in one method and
 /// without it in another: `n` CONC002 findings. Every class used to scan every
 /// method of the module for its lock's type and its writes.
 pub fn lock_methods(n: usize) -> String {
-    let mut s = String::from("import threading\n\n\n");
-    for i in 0..n {
-        s.push_str(&format!(
-            "class Counter{i}:\n    def __init__(self):\n        self._lock = threading.Lock()\n        self.count = 0\n\n    def incr(self):\n        with self._lock:\n            self.count += 1\n\n    def reset(self):\n        self.count = 0\n\n\n"
-        ));
-    }
-    s
+    repeat("import threading\n\n\n", n, |i| {
+        format!("class Counter{i}:\n    def __init__(self):\n        self._lock = threading.Lock()\n        self.count = 0\n\n    def incr(self):\n        with self._lock:\n            self.count += 1\n\n    def reset(self):\n        self.count = 0\n\n\n")
+    })
 }
 
 /// `n` functions that commit a session without a rollback path: `n` ERR003
 /// findings. Every commit used to collect the session names of every scope.
 pub fn sessions(n: usize) -> String {
-    let mut s = String::from("from db import SessionLocal\n\n\n");
-    for i in 0..n {
-        s.push_str(&format!(
-            "def save_{i}(item):\n    session = SessionLocal()\n    session.add(item)\n    session.commit()\n    session.close()\n\n\n"
-        ));
-    }
-    s
+    repeat("from db import SessionLocal\n\n\n", n, |i| {
+        format!("def save_{i}(item):\n    session = SessionLocal()\n    session.add(item)\n    session.commit()\n    session.close()\n\n\n")
+    })
 }
 
 /// `n` functions that query a session once per loop item: `n` PERF001 findings.
 pub fn loop_queries(n: usize) -> String {
-    let mut s = String::new();
-    for i in 0..n {
-        s.push_str(&format!(
-            "def load_{i}(session, ids):\n    out = []\n    for i in ids:\n        out.append(session.get(User, i))\n    return out\n\n\n"
-        ));
-    }
-    s
+    repeat("", n, |i| {
+        format!("def load_{i}(session, ids):\n    out = []\n    for i in ids:\n        out.append(session.get(User, i))\n    return out\n\n\n")
+    })
 }
 
 /// `n` coroutines that drop the task they create: `n` ASYNC002 findings.
 pub fn create_task(n: usize) -> String {
-    let mut s = String::from("import asyncio\n\n\n");
-    for i in 0..n {
-        s.push_str(&format!(
-            "async def start_{i}():\n    asyncio.create_task(work())\n\n\n"
-        ));
-    }
-    s
+    repeat("import asyncio\n\n\n", n, |i| {
+        format!("async def start_{i}():\n    asyncio.create_task(work())\n\n\n")
+    })
 }
 
 /// `n` imports, then one `requests.get` without a timeout: one RESIL003 finding.
 /// Every name lookup used to scan every import for the one in force.
 pub fn imports(n: usize) -> String {
-    let mut s = String::new();
-    for i in 0..n {
-        s.push_str(&format!("import mod{i}\n"));
-    }
-    s + "import requests\n\n\ndef get(url):\n    return requests.get(url)\n"
+    repeat("", n, |i| format!("import mod{i}\n"))
+        + "import requests\n\n\ndef get(url):\n    return requests.get(url)\n"
 }
 
 /// A generator: the module text for a size.
