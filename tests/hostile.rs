@@ -408,3 +408,38 @@ fn a_file_over_the_time_limit_is_given_up_and_the_rest_is_scanned() {
     assert!(warnings_for(&r, "slow.py").is_empty(), "{:#?}", r.warnings);
     assert!(r.findings.iter().any(|f| f.path == "slow.py"));
 }
+
+/// tree-sitter-python's external scanner looks ahead through a whole run of
+/// comment lines on every line of it when the run sits inside an indented
+/// block (commented-out code): 20 000 such lines take 35 to 49 s to parse
+/// (docs/performance.md). The default per-file limit must stop it, not the
+/// user's patience.
+#[test]
+fn commented_out_code_in_a_function_is_stopped_by_the_default_time_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let comments = "    # x = compute(y)\n".repeat(20_000);
+    write(
+        root,
+        "commented.py",
+        format!("def f():\n{comments}    return 1\n"),
+    );
+    write(root, "fine.py", FINDING);
+    let config = Config::default();
+    assert_eq!(config.max_file_time_ms, 5_000, "the documented default");
+    let started = std::time::Instant::now();
+    let r = scan(ScanOptions {
+        root: root.to_path_buf(),
+        config,
+        progress: None,
+    })
+    .unwrap();
+    let elapsed = started.elapsed();
+    let w = warnings_for(&r, "commented.py");
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert_eq!(w[0].kind, "timed-out", "{}", w[0].message);
+    assert!(w[0].message.contains("parsing"), "{}", w[0].message);
+    assert!(r.findings.iter().any(|f| f.path == "fine.py"));
+    // Generous: the limit is 5 s, the parse alone would take over 30 s.
+    assert!(elapsed.as_secs() < 20, "took {elapsed:?}");
+}
