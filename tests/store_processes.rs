@@ -300,3 +300,35 @@ fn scanning_one_file_records_a_partial_scan_of_its_project() {
         ]
     );
 }
+
+/// A desktop app started by a service manager or under Xvfb often has no
+/// `USER`: the triage author is then the account's name from the system, not
+/// "unknown".
+#[cfg(unix)]
+#[test]
+fn triage_author_without_user_in_the_environment_is_the_account_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "a.py", RES007);
+    ok(&cli(root, &["scan", ".", "--quiet"]));
+    let o = Command::new(BIN)
+        .args(["triage", "1", "--status", "confirmed"])
+        .env_remove("AUDITBENCH_USER")
+        .env_remove("USER")
+        .env_remove("USERNAME")
+        .env_remove("LOGNAME")
+        .current_dir(root)
+        .output()
+        .unwrap();
+    ok(&o);
+    let id = Command::new("id").arg("-un").output().unwrap();
+    let account = String::from_utf8(id.stdout).unwrap().trim().to_string();
+    assert!(!account.is_empty());
+    let store = Store::open(db_path(root)).unwrap();
+    let events = store.history(1).unwrap().events;
+    let triage = events
+        .iter()
+        .find(|e| e.kind == "triage_changed")
+        .expect("a triage event");
+    assert_eq!(triage.actor, account);
+}

@@ -149,6 +149,27 @@ pub fn outside_real_root(real_root: &Path, path: &Path) -> Option<PathBuf> {
     outside(real_root, path)
 }
 
+/// [`outside_real_root`] for a file already opened from `path`: where the
+/// opened file really is, from the kernel (`/proc/self/fd`, one `readlink`),
+/// instead of resolving every component of `path` again (`realpath` made
+/// nine failed `readlink`s a file, most of the system time of an unchanged
+/// re-scan). Checking the opened file also closes the window in which `path`
+/// could be swapped for a symlink between the check and the read. Falls back
+/// to resolving `path` where `/proc` is not available.
+pub fn opened_outside(real_root: &Path, path: &Path, file: &std::fs::File) -> Option<PathBuf> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        if let Ok(real) = std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd())) {
+            if real.is_absolute() {
+                return (!real.starts_with(real_root)).then_some(real);
+            }
+        }
+    }
+    let _ = file;
+    outside(real_root, path)
+}
+
 fn outside(real_root: &Path, path: &Path) -> Option<PathBuf> {
     let real = path.canonicalize().ok()?;
     (!real.starts_with(real_root)).then_some(real)

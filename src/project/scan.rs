@@ -216,16 +216,14 @@ fn scan_file_known(
         warnings: vec![warn(&rel, kind, message)],
         ..FileResult::empty(&rel)
     };
-    if let Some(target) = discover::outside_real_root(real_root, path) {
-        return skipped(
+    match read_bounded(real_root, path, config.max_file_size) {
+        Ok(Read::Outside(target)) => skipped(
             "outside-root",
             format!(
                 "skipped: a symlink to {} outside the project",
                 target.display()
             ),
-        );
-    }
-    match read_bounded(path, config.max_file_size) {
+        ),
         Ok(Read::Bytes(bytes)) => scan_bytes_known(&rel, bytes, config, known),
         Ok(Read::TooLarge(len)) => skipped(
             "too-large",
@@ -244,26 +242,36 @@ fn scan_file_known(
 
 enum Read {
     Bytes(Vec<u8>),
+    /// Really somewhere outside the project root (through a symlink).
+    Outside(PathBuf),
     TooLarge(u64),
     NotAFile,
 }
 
 /// Reads a regular file of at most `max` bytes. The limit holds while reading
 /// too, for a file that grows after its size was checked; a pipe or device
-/// named `*.py` is never opened (a FIFO would block forever).
-fn read_bounded(path: &Path, max: u64) -> std::io::Result<Read> {
+/// named `*.py` is never opened (a FIFO would block forever). Nothing outside
+/// `real_root` (canonical) is read: where the file really is is checked on the
+/// opened file (see [`discover::opened_outside`]), before any byte is read.
+fn read_bounded(real_root: &Path, path: &Path, max: u64) -> std::io::Result<Read> {
     use std::io::Read as _;
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() {
-        return Ok(Read::NotAFile);
+        // A symlink out of the project says so, whatever it points to.
+        return Ok(match discover::outside_real_root(real_root, path) {
+            Some(target) => Read::Outside(target),
+            None => Read::NotAFile,
+        });
+    }
+    let file = std::fs::File::open(path)?;
+    if let Some(target) = discover::opened_outside(real_root, path, &file) {
+        return Ok(Read::Outside(target));
     }
     if meta.len() > max {
         return Ok(Read::TooLarge(meta.len()));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    std::fs::File::open(path)?
-        .take(max.saturating_add(1))
-        .read_to_end(&mut bytes)?;
+    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > max {
         return Ok(Read::TooLarge(bytes.len() as u64));
     }

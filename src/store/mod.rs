@@ -184,11 +184,14 @@ pub fn now() -> i64 {
         .unwrap_or(0)
 }
 
-/// Who is acting: `AUDITBENCH_USER`, else the login name, else `unknown`.
+/// Who is acting: `AUDITBENCH_USER`, else the login name from the environment,
+/// else the account's name from the system (a desktop app started by a service
+/// manager or under Xvfb often has no `USER`), else `unknown`.
 pub fn default_actor() -> String {
     ["AUDITBENCH_USER", "USER", "USERNAME"]
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .or_else(|| whoami::fallible::username().ok().filter(|v| !v.is_empty()))
         .unwrap_or_else(|| "unknown".into())
 }
 
