@@ -36,9 +36,13 @@ test('a watcher batch refreshes the table and the open viewer and says what chan
   );
   assert.equal(payload.headline, '1 fixed, 1 new in notifications.py, cache.py');
   await page.waitForFunction((t) => document.querySelector('[data-testid="notice"]')?.textContent === t, payload.headline);
-  // The table reloaded by itself: b is gone from the open findings, the new one is there.
+  // The table reloads by itself (after the notice is drawn, so wait for the call):
+  // b is gone from the open findings, the new one is there.
+  await page.waitForFunction(
+    (n) => window.__double.calls.filter((c) => c.cmd === 'list_findings').length > n,
+    listCalls,
+  );
   await settled(page, () => true);
-  assert.ok((await calls(page, 'list_findings')).length > listCalls);
   const r = await rows(page);
   assert.equal(r.length, 30);
   assert.ok(!r.some((x) => x.id === b.id));
