@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod desktop;
 pub mod finding;
+pub mod heap;
 pub mod output;
 pub mod project;
 pub mod python;

@@ -9,5 +9,6 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    auditbench::heap::keep_freed_heap();
     std::process::exit(auditbench::cli::run());
 }

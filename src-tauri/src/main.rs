@@ -2,5 +2,6 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    auditbench::heap::keep_freed_heap();
     auditbench_desktop::run();
 }
