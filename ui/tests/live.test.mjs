@@ -43,6 +43,7 @@ test('a watcher batch refreshes the table and the open viewer and says what chan
     listCalls,
   );
   await settled(page, () => true);
+  assert.ok((await calls(page, 'list_findings')).length > listCalls);
   const r = await rows(page);
   assert.equal(r.length, 30);
   assert.ok(!r.some((x) => x.id === b.id));
