@@ -17,9 +17,9 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use auditbench::project::state::ProjectState;
-use auditbench::store::{self, Store};
-use auditbench::watch::recorder::Recorder;
+use auditbench::project::live::{self, Recorder};
+use auditbench::project::Project;
+use auditbench::store::{Store, Trigger};
 use auditbench::watch::{watch, WatchOptions};
 
 const BAD: &str = "class Session:\n    def __enter__(self):\n        return self\n";
@@ -53,12 +53,13 @@ fn main() {
     std::fs::write(&target, GOOD).unwrap();
 
     let t = Instant::now();
-    let mut state = ProjectState::open(&root, None).expect("initial scan");
+    let project = Project::open(&root, None).expect("project");
+    let store = Store::open(&project.db_path).expect("database");
+    let (mut state, key) = live::scan(&project, &store, None).expect("initial scan");
     let initial_scan = t.elapsed();
-    let db_path = store::default_path(&root).unwrap();
     let t = Instant::now();
     let (mut recorder, _) =
-        Recorder::start(Store::open(&db_path).expect("database"), &state).expect("initial sync");
+        Recorder::start(store, &mut state, Some(key), Trigger::Watcher).expect("initial sync");
     let initial_sync = t.elapsed();
     let files = state.result().files_scanned;
     println!(

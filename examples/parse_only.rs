@@ -27,7 +27,7 @@ fn main() {
     let threads: usize = args.next().and_then(|t| t.parse().ok()).unwrap_or(0);
     let start = Instant::now();
     let root = root.canonicalize().expect("folder exists");
-    let (files, _) = auditbench::project::discover::discover(&root, &[]).expect("walk");
+    let (files, _) = auditbench::scan::discover::discover(&root, &[]).expect("walk");
     let lines = AtomicUsize::new(0);
     let bytes = AtomicUsize::new(0);
     let pool = rayon::ThreadPoolBuilder::new()

@@ -9,8 +9,8 @@
 use std::path::{Path, PathBuf};
 
 use auditbench::config::Config;
-use auditbench::project::scan;
 use auditbench::report::escape;
+use auditbench::scan;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// The whole per-file engine path (decode, parse, index, every rule, project
@@ -106,8 +106,8 @@ pub fn config(data: &[u8]) {
         }
         let root = empty_dir();
         // Exclude globs may be rejected, never panic.
-        let _ = auditbench::project::discover::discover(root, &c.exclude);
-        if let Ok(filter) = auditbench::project::discover::PathFilter::new(root, &c.exclude) {
+        let _ = auditbench::scan::discover::discover(root, &c.exclude);
+        if let Ok(filter) = auditbench::scan::discover::PathFilter::new(root, &c.exclude) {
             filter.is_excluded(Path::new("a/b.py"), false);
         }
     }

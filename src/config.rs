@@ -58,7 +58,7 @@ pub struct Config {
     pub sessions: Vec<String>,
     pub clients: Vec<String>,
     pub max_file_size: u64,
-    /// Scan test code too (see [`crate::project::discover::is_test_path`]).
+    /// Scan test code too (see [`crate::scan::discover::is_test_path`]).
     pub include_tests: bool,
     pub max_file_time_ms: u64,
     /// The file the configuration came from.

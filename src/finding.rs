@@ -108,4 +108,8 @@ pub struct Finding {
     /// Qualified name of the enclosing scope (`Cache.get`), part of the identity.
     #[serde(skip_serializing_if = "String::is_empty", default)]
     pub scope: String,
+    /// The text of the anchor line, as the fingerprint saw it: the store keeps
+    /// it to match the finding after edits. Not part of the output formats.
+    #[serde(skip)]
+    pub anchor: String,
 }

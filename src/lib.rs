@@ -12,10 +12,11 @@ pub mod project;
 pub mod python;
 pub mod report;
 pub mod rules;
+pub mod scan;
 pub mod store;
 pub mod watch;
 
 pub use config::Config;
 pub use finding::{Finding, Kind, Severity, Status};
-pub use project::scan::{scan, ScanOptions, ScanResult};
+pub use scan::{scan, ScanOptions, ScanResult};
 pub use store::Store;

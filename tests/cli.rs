@@ -246,10 +246,11 @@ fn unreadable_file_is_a_warning() {
     if fs::read(&f).is_ok() {
         // Running as root: permissions do not stop reads. Use a file that is
         // removed after discovery instead: a path whose read fails the same way.
-        let result = auditbench::project::scan::scan_file(
+        let result = auditbench::scan::scan_file(
             d.path(),
             &d.path().join("vanished.py"),
             &auditbench::Config::default(),
+            &auditbench::scan::Prior::default(),
         );
         assert_eq!(result.warnings[0].kind, "unreadable");
         assert!(result.warnings[0].message.contains("cannot read file"));

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use auditbench::project::scan::{scan, ScanOptions};
+use auditbench::scan::{scan, ScanOptions};
 use auditbench::{rules, Config};
 
 fn expected() -> BTreeSet<(String, String, usize)> {

@@ -8,8 +8,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use auditbench::project::scan::{scan, ScanOptions};
 use auditbench::rules::all_meta;
+use auditbench::scan::{scan, ScanOptions};
 use auditbench::{python, Config, Status};
 
 fn fixtures_dir() -> PathBuf {

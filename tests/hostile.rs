@@ -14,8 +14,8 @@ use std::fs;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use auditbench::project::scan::Warning;
 use auditbench::report::{self, ReportFormat, ReportOptions};
+use auditbench::scan::Warning;
 use auditbench::store::{Store, SyncOptions, SyncScope, Trigger};
 use auditbench::{scan, Config, ScanOptions, ScanResult};
 

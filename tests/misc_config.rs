@@ -1,6 +1,6 @@
 //! Configured logger and session names reach ERR001 / ERR003 / PERF001.
 
-use auditbench::project::scan::{scan, ScanOptions};
+use auditbench::scan::{scan, ScanOptions};
 use auditbench::Config;
 
 const SRC: &str = r#"

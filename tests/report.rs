@@ -15,7 +15,7 @@ use auditbench::store::{
     Detection, FindingFilter, ManualFinding, Store, SyncOptions, SyncScope, Triage, TriageChange,
     Trigger,
 };
-use auditbench::{scan, Config, ScanOptions, Severity};
+use auditbench::{Config, ScanOptions, Severity};
 use serde_json::Value;
 
 /// Monday 2026-01-05 09:00 UTC: the first scan.
@@ -41,11 +41,14 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn record(store: &mut Store, root: &Path, at: i64) {
-    let result = scan(ScanOptions {
-        root: root.to_path_buf(),
-        config: Config::load(root).unwrap(),
-        progress: None,
-    })
+    let result = auditbench::scan::scan_with(
+        ScanOptions {
+            root: root.to_path_buf(),
+            config: Config::load(root).unwrap(),
+            progress: None,
+        },
+        &auditbench::scan::Prior::keep_all_text(),
+    )
     .unwrap();
     let mut opts = SyncOptions::new(SyncScope::Full, Trigger::Test).at(at);
     opts.git_commit = None;

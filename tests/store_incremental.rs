@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use auditbench::project::incremental::scan_recorded;
+use auditbench::project::record::scan_folder;
 use auditbench::store::{
     Store, SyncOptions, SyncScope, SyncSummary, Triage, TriageChange, Trigger,
 };
@@ -33,7 +33,8 @@ fn opts(root: &Path, config: Config) -> ScanOptions<'static> {
 
 /// One incremental scan recorded at `at`: the result and the sync summary.
 fn scan_in(store: &mut Store, root: &Path, config: Config, at: i64) -> (ScanResult, SyncSummary) {
-    let (result, key) = scan_recorded(store, opts(root, config)).unwrap();
+    let scanned = scan_folder(store, opts(root, config)).unwrap();
+    let (result, key) = (scanned.result, scanned.analysis_key);
     let sync = SyncOptions::new(SyncScope::Full, Trigger::Test)
         .at(at)
         .analysis_key(key);

@@ -6,8 +6,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use auditbench::project::discover::{is_test_path, PathFilter};
-use auditbench::project::state::ProjectState;
+use auditbench::scan::discover::{is_test_path, PathFilter};
+use auditbench::scan::state::ProjectState;
 use auditbench::{scan, Config, ScanOptions};
 
 /// RES007 (incomplete context manager) on line 2.

@@ -9,9 +9,10 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::Duration;
 
-use auditbench::project::state::{ProjectState, Update};
+use auditbench::project::{live, Project};
+use auditbench::scan::state::Update;
+use auditbench::store::Trigger;
 use auditbench::store::{FindingFilter, Store};
-use auditbench::watch::recorder::Recorder;
 use auditbench::watch::{watch, WatchOptions};
 
 const BAD: &str = "class Session:\n    def __enter__(self):\n        return self\n";
@@ -40,9 +41,9 @@ impl Harness {
         let root = root.to_path_buf();
         let (ready_tx, ready_rx) = mpsc::channel();
         let thread = std::thread::spawn(move || {
-            let mut state = ProjectState::open(&root, None)?;
+            let project = Project::open(&root, None)?;
             let store = Store::open(root.join(".auditbench/audit.db"))?;
-            let (mut recorder, _) = Recorder::start(store, &state)?;
+            let (mut state, mut recorder, _) = live::open(&project, store, None, Trigger::Watcher)?;
             let options = WatchOptions::default();
             ready_tx.send(()).ok();
             watch(&mut state, &options, s2, |st, update| {

@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 
 use crate::finding::Severity;
-use crate::project::scan::ScanResult;
+use crate::scan::ScanResult;
 use crate::store::{
     self, Detection, FindingFilter, FindingRow, ManualFinding, SortKey, Store, SyncOptions,
     SyncScope, SyncSummary, Triage, TriageChange, TriageExport, Trigger,
@@ -447,7 +447,7 @@ fn json_row(f: &FindingRow) -> serde_json::Value {
 /// Records a finished scan in the project database (`scan` without `--no-db`).
 /// `given` is the path the user scanned (folder or file); `rules` the rule ids
 /// that ran; `analysis_key` the key of an incremental scan
-/// ([`crate::project::incremental::scan_recorded`]). Returns the summary text to
+/// ([`crate::scan::known::scan_recorded`]). Returns the summary text to
 /// print.
 ///
 /// A single file is recorded as a partial scan of the project that holds it
@@ -515,7 +515,7 @@ fn rebase(result: &mut ScanResult, project: &Path) {
     if old_root == project {
         return;
     }
-    let prefix = crate::project::scan::rel_path(project, &old_root);
+    let prefix = crate::scan::rel_path(project, &old_root);
     let re = |p: &str| format!("{prefix}/{p}");
     result.root = project.to_string_lossy().into_owned();
     for f in &mut result.files {
@@ -538,8 +538,8 @@ fn rebase(result: &mut ScanResult, project: &Path) {
             .map(|b| String::from_utf8_lossy(&b).into_owned())
             .unwrap_or_default();
         let lines: Vec<&str> = text.lines().collect();
-        crate::project::scan::sort_findings(&mut findings);
-        crate::project::fingerprint::assign(&mut findings, |f| {
+        crate::scan::sort_findings(&mut findings);
+        crate::scan::fingerprint::assign(&mut findings, |f| {
             lines
                 .get(f.line.saturating_sub(1))
                 .copied()

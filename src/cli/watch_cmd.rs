@@ -8,9 +8,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
 
-use crate::project::state::{ProjectState, Update};
-use crate::store::{self, Store, SyncSummary};
-use crate::watch::recorder::Recorder;
+use crate::project::{live, Project};
+use crate::scan::state::{ProjectState, Update};
+use crate::store::{SyncSummary, Trigger};
 use crate::watch::{watch, WatchOptions};
 
 pub fn run(path: Option<PathBuf>, db: Option<PathBuf>, no_db: bool) -> Result<i32> {
@@ -18,24 +18,24 @@ pub fn run(path: Option<PathBuf>, db: Option<PathBuf>, no_db: bool) -> Result<i3
     if !root.is_dir() {
         anyhow::bail!("not a folder: {}", root.display());
     }
-    let mut state = ProjectState::open(&root, None)?;
-    let mut recorder = if no_db {
-        None
+    let (mut state, mut recorder) = if no_db {
+        (ProjectState::open(&root, None)?, None)
     } else {
-        let db = match db {
-            Some(db) => db,
-            None => store::default_path(&state.root)?,
-        };
-        let store = Store::open(&db)
-            .with_context(|| format!("cannot open the project database {}", db.display()))?;
-        let (recorder, summary) = Recorder::start(store, &state)?;
+        let project = Project::open(&root, db)?;
+        let store = project.open_store().with_context(|| {
+            format!(
+                "cannot open the project database {}",
+                project.db_path.display()
+            )
+        })?;
+        let (state, recorder, summary) = live::open(&project, store, None, Trigger::Watcher)?;
         eprintln!(
             "{} initial scan: {} file(s), {}",
             clock(),
             state.result().files_scanned,
             summary.headline()
         );
-        Some(recorder)
+        (state, Some(recorder))
     };
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();

@@ -18,15 +18,15 @@ use super::types::{
 use super::{dashboard, editor, rules_config};
 use crate::config::Config;
 use crate::finding::{Kind, Related, Severity};
-use crate::project::scan::{self, ScanOptions};
-use crate::project::state::ProjectState;
+use crate::project::live::{self, Recorder};
+use crate::project::{record, Project};
 use crate::report;
 use crate::rules::{self, RuleMeta};
+use crate::scan::{self, ScanOptions};
 use crate::store::{
-    self, FileCount, FindingFilter, FindingList, FindingRow, ManualFinding, Store, SyncOptions,
-    SyncScope, SyncSummary, TriageChange, Trigger, MANUAL_RULE,
+    self, FileCount, FindingFilter, FindingList, FindingRow, ManualFinding, Store, SyncSummary,
+    TriageChange, Trigger, MANUAL_RULE,
 };
-use crate::watch::recorder::Recorder;
 use crate::watch::{watch_with_ready, WatchOptions};
 
 #[derive(Debug, Default, Clone)]
@@ -304,18 +304,17 @@ impl Session {
         Ok(())
     }
 
-    /// A full scan with the configuration on disk, recorded now.
+    /// A full scan with the configuration on disk, recorded now (unchanged
+    /// files skipped, as `scan` does).
     pub fn rescan(&self) -> ApiResult<SyncSummary> {
         let config = self.config()?;
-        let rules = config.enabled_rules();
-        let result = scan::scan(ScanOptions {
+        let opts = ScanOptions {
             root: self.root.clone(),
             config,
             progress: None,
-        })
-        .map_err(|e| ApiError::scan_failed(format!("{e:#}")))?;
-        let opts = SyncOptions::new(SyncScope::Full, Trigger::App).rules(rules);
-        let summary = self.store().sync(&result, &opts)?;
+        };
+        let (result, summary) = record::scan_and_record(&mut self.store(), opts, Trigger::App)
+            .map_err(|e| ApiError::scan_failed(format!("{e:#}")))?;
         lock(&self.status).last_scan = Some(scan_info(&summary, result.files_scanned));
         (self.sink)(Event::FindingsChanged(FindingsChanged::new(
             &summary,
@@ -432,13 +431,20 @@ impl Worker {
             }
         };
         let progress: scan::Progress = &progress;
-        let mut state = ProjectState::open(&self.root, Some(progress))
+        let project = Project {
+            root: self.root.clone(),
+            config: Config::load(&self.root).map_err(|e| ApiError::invalid(format!("{e:#}")))?,
+            db_path: self.db_path.clone(),
+        };
+        let store = Store::open(&self.db_path)?;
+        let (mut state, key) = live::scan(&project, &store, Some(progress))
             .map_err(|e| ApiError::scan_failed(format!("{e:#}")))?;
         if self.stop.load(Ordering::Relaxed) {
             return Ok(());
         }
-        let store = Store::open(&self.db_path)?;
-        let (mut recorder, summary) = Recorder::start(store, &state).map_err(|e| self.fail(e))?;
+        let (mut recorder, summary) =
+            Recorder::start(store, &mut state, Some(key), Trigger::Watcher)
+                .map_err(|e| self.fail(e))?;
         let files = state.result().files_scanned;
         {
             let mut st = lock(&self.status);

@@ -2,7 +2,7 @@
 use serde::Serialize;
 
 use crate::finding::Finding;
-use crate::project::scan::{ScanResult, Warning};
+use crate::scan::{ScanResult, Warning};
 
 #[derive(Serialize)]
 struct JsonReport<'a> {

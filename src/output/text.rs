@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::finding::{Kind, Severity, Status};
-use crate::project::scan::ScanResult;
+use crate::scan::ScanResult;
 
 pub fn render(r: &ScanResult) -> String {
     let mut s = String::new();

@@ -149,6 +149,13 @@ pub struct ProjectFacts {
     pub clients: res::res006_client_not_closed_at_shutdown::ClientFacts,
 }
 
+impl ProjectFacts {
+    /// Whether the project-wide pass can anchor a finding in this file.
+    pub fn may_hold_project_findings(&self) -> bool {
+        !self.clients.created.is_empty()
+    }
+}
+
 /// A project-wide diagnostic: like [`Diagnostic`] but across files.
 #[derive(Debug, Clone)]
 pub struct ProjectDiagnostic {

@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 
 use sha2::{Digest, Sha256};
 
-use crate::project::fingerprint::normalise;
+use crate::scan::fingerprint::normalise;
 
 /// A stored finding, as far as matching needs it.
 #[derive(Debug, Clone)]

@@ -16,7 +16,6 @@
 //! only by [`Store::sync`]; triage (`needs_review`, `confirmed`, ...) only by
 //! people through [`Store::triage`]. Nothing a person wrote is deleted by a scan.
 
-mod capture;
 mod error;
 mod identity;
 mod manual;

@@ -108,7 +108,7 @@ CREATE INDEX findings_rule ON findings(rule);
 
 /// Version 3: what an incremental scan needs to skip an unchanged file: its
 /// project-wide facts (JSON) and the analysis key of the scan that wrote them
-/// (`crate::project::incremental`).
+/// (`crate::scan::known`).
 const V3: &str = r#"
 ALTER TABLE files ADD COLUMN facts TEXT;
 ALTER TABLE files ADD COLUMN analysis_key TEXT;

@@ -1,4 +1,4 @@
-//! What an incremental scan reads back (see `crate::project::incremental`):
+//! What an incremental scan reads back (see `crate::scan::known`):
 //! the files recorded under an analysis key, and the current findings of
 //! files that did not change.
 
@@ -10,8 +10,8 @@ use super::error::Result;
 use super::types::MANUAL_RULE;
 use super::Store;
 use crate::finding::{Finding, Fix, Kind, Related, Severity, Status};
-use crate::project::incremental::{KnownFile, KnownFiles};
 use crate::rules::ProjectFacts;
+use crate::scan::known::{KnownFile, KnownFiles};
 
 impl Store {
     /// The analysed, present files whose record was written by a scan with
@@ -59,7 +59,8 @@ impl Store {
     pub fn current_findings(&self, paths: &HashSet<String>, skip: &[&str]) -> Result<Vec<Finding>> {
         let mut st = self.conn.prepare(
             "SELECT rule, name, kind, severity, path, line, end_line, col, end_col, message,
-                    fingerprint, fix_before, fix_after, related, suppressed, suppression, scope
+                    fingerprint, fix_before, fix_after, related, suppressed, suppression, scope,
+                    anchor_text
              FROM findings WHERE detection IN ('open', 'regressed') AND rule != ?1",
         )?;
         let rows = st.query_map(params![MANUAL_RULE], |r| {
@@ -97,6 +98,7 @@ impl Store {
                 },
                 suppression: r.get(15)?,
                 scope: r.get(16)?,
+                anchor: r.get(17)?,
             })
         })?;
         let mut out = vec![];
@@ -107,5 +109,18 @@ impl Store {
             }
         }
         Ok(out)
+    }
+}
+
+impl Store {
+    /// Every (path, rule, active) of the stored findings, manual ones included
+    /// (`active`: open or regressed): the files whose text a scan must keep
+    /// for the sync (`crate::project::record::prior_from`).
+    pub fn finding_paths(&self) -> Result<Vec<(String, String, bool)>> {
+        let mut st = self.conn.prepare(
+            "SELECT DISTINCT path, rule, detection IN ('open', 'regressed') FROM findings",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

@@ -9,8 +9,6 @@
 //! folder (unpacking, generated code), more events are awaited until the tree has been quiet for `settle`, so that the burst
 //! becomes one batch instead of dozens.
 
-pub mod recorder;
-
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -21,7 +19,7 @@ use anyhow::{bail, Result};
 use notify::RecursiveMode;
 use notify_debouncer_full::{new_debouncer, DebounceEventResult};
 
-use crate::project::state::{ProjectState, Update};
+use crate::scan::state::{ProjectState, Update};
 
 #[derive(Debug, Clone)]
 pub struct WatchOptions {
@@ -49,7 +47,7 @@ pub fn watch(
     state: &mut ProjectState,
     options: &WatchOptions,
     stop: Arc<AtomicBool>,
-    on_batch: impl FnMut(&ProjectState, &Update) -> Result<()>,
+    on_batch: impl FnMut(&mut ProjectState, &Update) -> Result<()>,
 ) -> Result<()> {
     watch_with_ready(state, options, stop, || {}, on_batch)
 }
@@ -61,7 +59,7 @@ pub fn watch_with_ready(
     options: &WatchOptions,
     stop: Arc<AtomicBool>,
     on_ready: impl FnOnce(),
-    mut on_batch: impl FnMut(&ProjectState, &Update) -> Result<()>,
+    mut on_batch: impl FnMut(&mut ProjectState, &Update) -> Result<()>,
 ) -> Result<()> {
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     let mut debouncer = new_debouncer(options.debounce, None, move |r: DebounceEventResult| {

@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use auditbench::store::{Store, SyncOptions, SyncScope, SyncSummary, Trigger};
-use auditbench::{scan, Config, ScanOptions, ScanResult};
+use auditbench::scan::{scan_with, Prior};
+use auditbench::{Config, ScanOptions, ScanResult};
 
 /// A class that triggers RES007 (incomplete context manager).
 pub const RES007: &str = "class A:\n    def __enter__(self):\n        return self\n";
@@ -17,12 +18,17 @@ pub fn write(root: &Path, rel: &str, text: &str) {
     std::fs::write(p, text).unwrap();
 }
 
+/// A scan to record: it keeps the files' text, which the store records the
+/// code after a fix from.
 pub fn scan_dir(root: &Path) -> ScanResult {
-    scan(ScanOptions {
-        root: root.to_path_buf(),
-        config: Config::default(),
-        progress: None,
-    })
+    scan_with(
+        ScanOptions {
+            root: root.to_path_buf(),
+            config: Config::default(),
+            progress: None,
+        },
+        &Prior::keep_all_text(),
+    )
     .unwrap()
 }
 

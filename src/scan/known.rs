@@ -1,4 +1,4 @@
-//! Incremental full scans: a file whose content hash matches the project
+//! The known-file skip: a file whose content hash matches the project
 //! database's record is not read into the parser again. Its findings, line
 //! count, warnings and project-wide facts come from the database, so the scan's
 //! result (and its JSON, text and SARIF output) is the same as a cold scan's.
@@ -10,17 +10,18 @@
 //! again. The project-wide pass (RES006) always runs over every file's facts,
 //! so its findings stay right when only another file changed.
 
-use std::collections::{HashMap, HashSet};
+//!
+//! The scan only receives the records ([`KnownFiles`]); reading them from the
+//! database and completing the result with the stored findings is the project
+//! layer's part (`crate::project::record`).
 
-use anyhow::Result;
+use std::collections::HashMap;
+
 use sha2::{Digest, Sha256};
 
+use super::{FileResult, Warning};
 use crate::config::Config;
-use crate::project::scan::{
-    project_rule_ids, scan_with_known, sort_findings, FileResult, ScanOptions, ScanResult, Warning,
-};
 use crate::rules::ProjectFacts;
-use crate::store::Store;
 
 /// What the database knows about one file from an earlier scan.
 #[derive(Debug, Clone, Default)]
@@ -88,31 +89,4 @@ pub(crate) fn unchanged_result(mut out: FileResult, known: &KnownFile) -> FileRe
     out.warnings = known.warnings.clone();
     out.facts = known.facts.clone();
     out
-}
-
-/// Scans a project folder, skipping the files `store` recorded unchanged under
-/// the same analysis key, and completes the result with their stored findings.
-/// Returns the result and the key to record with it
-/// ([`crate::store::SyncOptions::analysis_key`]). A single file is scanned
-/// whole (its record belongs to the project that holds it).
-pub fn scan_recorded(store: &Store, opts: ScanOptions) -> Result<(ScanResult, String)> {
-    let key = analysis_key(&opts.config);
-    let known = if opts.root.is_dir() {
-        store.known_files(&key)?
-    } else {
-        KnownFiles::new()
-    };
-    let mut result = scan_with_known(opts, Some(&known))?;
-    let unchanged: HashSet<String> = result
-        .files
-        .iter()
-        .filter(|f| f.unchanged)
-        .map(|f| f.path.clone())
-        .collect();
-    if !unchanged.is_empty() {
-        let stored = store.current_findings(&unchanged, &project_rule_ids())?;
-        result.findings.extend(stored);
-        sort_findings(&mut result.findings);
-    }
-    Ok((result, key))
 }

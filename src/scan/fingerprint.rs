@@ -16,12 +16,14 @@ pub fn normalise(line: &str) -> String {
     line.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// Fills `fingerprint` for findings of one file; `anchor_text(finding)` gives the
-/// anchor line's text. Findings must be sorted by position.
+/// Fills `fingerprint` and `anchor` for findings of one file;
+/// `anchor_text(finding)` gives the anchor line's text. Findings must be
+/// sorted by position.
 pub fn assign(findings: &mut [Finding], mut anchor_text: impl FnMut(&Finding) -> String) {
     let mut seen: HashMap<(String, String, String), usize> = HashMap::new();
     for f in findings.iter_mut() {
-        let norm = normalise(&anchor_text(f));
+        f.anchor = anchor_text(f);
+        let norm = normalise(&f.anchor);
         let key = (f.rule.clone(), f.scope.clone(), norm.clone());
         let n = seen.entry(key).or_insert(0);
         let mut h = Sha256::new();

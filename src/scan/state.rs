@@ -9,8 +9,9 @@ use std::time::Instant;
 use anyhow::Result;
 
 use crate::config::Config;
-use crate::project::discover::PathFilter;
-use crate::project::scan::{self, FileResult, ScanOptions, ScanResult};
+use crate::finding::Finding;
+use crate::scan::discover::PathFilter;
+use crate::scan::{self as scan, FileResult, Prior, ScanOptions, ScanResult};
 
 /// What one incremental update did.
 #[derive(Debug, Clone, Default)]
@@ -57,6 +58,21 @@ impl ProjectState {
             .canonicalize()
             .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", root.display()))?;
         let config = Config::load(&root)?;
+        Self::open_with(&root, config, progress, &Prior::default())
+    }
+
+    /// [`ProjectState::open`] with a loaded configuration and what is known
+    /// from before: files skipped as unchanged get their findings from
+    /// [`ProjectState::adopt_stored`].
+    pub fn open_with(
+        root: &Path,
+        config: Config,
+        progress: Option<scan::Progress>,
+        prior: &Prior,
+    ) -> Result<ProjectState> {
+        let root = root
+            .canonicalize()
+            .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", root.display()))?;
         let mut state = ProjectState {
             filter: PathFilter::for_config(&root, &config)?,
             root,
@@ -66,16 +82,43 @@ impl ProjectState {
             last_duration_ms: 0,
             test_files_skipped: 0,
         };
-        state.full_scan(progress)?;
+        state.full_scan(progress, prior)?;
         Ok(state)
     }
 
-    fn full_scan(&mut self, progress: Option<scan::Progress>) -> Result<()> {
-        let result = scan::scan(ScanOptions {
-            root: self.root.clone(),
-            config: self.config.clone(),
-            progress,
-        })?;
+    /// Gives the files skipped as unchanged their stored findings (per-file
+    /// rules only: the project-wide ones are computed again).
+    pub fn adopt_stored(&mut self, findings: Vec<Finding>) {
+        for f in findings {
+            if let Some(file) = self.files.get_mut(&f.path).filter(|r| r.unchanged) {
+                file.findings.push(f);
+            }
+        }
+        for file in self.files.values_mut().filter(|r| r.unchanged) {
+            scan::sort_findings(&mut file.findings);
+        }
+    }
+
+    /// Drops the kept text of every file but `keep` (the text is only needed
+    /// until the scan that read it is recorded, and for files whose findings
+    /// can change without the file changing: project-wide findings).
+    pub fn release_text(&mut self, keep: &std::collections::HashSet<String>) {
+        for (path, file) in self.files.iter_mut() {
+            if !keep.contains(path) {
+                file.text = None;
+            }
+        }
+    }
+
+    fn full_scan(&mut self, progress: Option<scan::Progress>, prior: &Prior) -> Result<()> {
+        let result = scan::scan_with(
+            ScanOptions {
+                root: self.root.clone(),
+                config: self.config.clone(),
+                progress,
+            },
+            prior,
+        )?;
         self.walk_warnings = result
             .warnings
             .iter()
@@ -107,7 +150,9 @@ impl ProjectState {
             let before: Vec<String> = self.files.keys().cloned().collect();
             self.config = Config::load(&self.root)?;
             self.filter = PathFilter::for_config(&self.root, &self.config)?;
-            self.full_scan(None)?;
+            // Every file is analysed again: keep every text until the
+            // recorder has synced this batch (then `release_text`).
+            self.full_scan(None, &Prior::keep_all_text())?;
             update.full_rescan = true;
             update.rescanned = self.files.keys().cloned().collect();
             update.removed = before
@@ -128,8 +173,7 @@ impl ProjectState {
                 if self.filter.is_excluded(rel_path, true) {
                     continue;
                 }
-                if let Ok((found, _)) = crate::project::discover::discover(p, &self.config.exclude)
-                {
+                if let Ok((found, _)) = crate::scan::discover::discover(p, &self.config.exclude) {
                     to_scan.extend(found.into_iter().filter(|f| {
                         f.strip_prefix(&self.root)
                             .is_ok_and(|r| !self.filter.is_excluded(r, false))
@@ -160,8 +204,9 @@ impl ProjectState {
         }
         to_scan.sort();
         to_scan.dedup();
+        let batch = Prior::keep_all_text();
         for p in to_scan {
-            let r = scan::scan_file(&self.root, &p, &self.config);
+            let r = scan::scan_file(&self.root, &p, &self.config, &batch);
             if !p.exists() {
                 // Vanished between the event and the read (a temp file, a
                 // checkout in progress): it is gone, not unreadable.
@@ -255,6 +300,16 @@ impl ProjectState {
         scan::project_pass_over(self.files.values(), &self.config)
             .into_iter()
             .map(|f| f.path)
+            .collect()
+    }
+
+    /// Paths of the files the last full scan skipped as unchanged (and not
+    /// re-scanned since).
+    pub fn unchanged_paths(&self) -> std::collections::HashSet<String> {
+        self.files
+            .values()
+            .filter(|f| f.unchanged)
+            .map(|f| f.path.clone())
             .collect()
     }
 
