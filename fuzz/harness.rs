@@ -77,18 +77,18 @@ fn scan_on_this_thread(data: &[u8]) {
         files: vec![file],
     };
     let json: serde_json::Value =
-        serde_json::from_str(&auditbench::output::json::render(&result)).expect("valid JSON");
+        serde_json::from_str(&auditbench::scan_output::json::render(&result)).expect("valid JSON");
     assert_eq!(
         json["findings"].as_array().map(Vec::len),
         Some(result.findings.len())
     );
-    let sarif: serde_json::Value = serde_json::from_str(&auditbench::output::sarif::render(
+    let sarif: serde_json::Value = serde_json::from_str(&auditbench::scan_output::sarif::render(
         "/fuzz",
         &result.findings,
     ))
     .expect("valid SARIF JSON");
     assert!(sarif["runs"].is_array());
-    auditbench::output::text::render(&result);
+    auditbench::scan_output::text::render(&result);
 }
 
 /// The configuration parser on arbitrary text, as `.auditbench.toml` and as

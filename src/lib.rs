@@ -7,12 +7,12 @@ pub mod config;
 pub mod desktop;
 pub mod finding;
 pub mod heap;
-pub mod output;
 pub mod project;
 pub mod python;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod scan_output;
 pub mod store;
 pub mod watch;
 

@@ -74,7 +74,7 @@ fn demo_backend_json_matches_the_golden_file() {
     .unwrap();
     result.root = "fixtures/demo-backend".into();
     result.duration_ms = 0;
-    let json = auditbench::output::json::render(&result);
+    let json = auditbench::scan_output::json::render(&result);
     let golden = manifest.join("tests/golden/demo-scan.json");
     if std::env::var_os("AUDITBENCH_UPDATE_GOLDEN").is_some() {
         std::fs::create_dir_all(golden.parent().unwrap()).unwrap();

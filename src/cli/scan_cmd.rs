@@ -10,9 +10,9 @@ use clap::{Args, ValueEnum};
 
 use crate::config::Config;
 use crate::finding::Severity;
-use crate::output;
 use crate::project::{record, Project};
 use crate::scan::{self, worst_open, ScanOptions};
+use crate::scan_output;
 use crate::store::Trigger;
 
 use super::store_cmds;
@@ -122,9 +122,9 @@ pub fn run(args: ScanArgs) -> Result<i32> {
         b.finish_and_clear();
     }
     let text = match args.format {
-        Format::Text => output::text::render(result),
-        Format::Json => output::json::render(result),
-        Format::Sarif => output::sarif::render(&result.root, &result.findings),
+        Format::Text => scan_output::text::render(result),
+        Format::Json => scan_output::json::render(result),
+        Format::Sarif => scan_output::sarif::render(&result.root, &result.findings),
     };
     let to_stdout = args.output.is_none() && matches!(args.format, Format::Text);
     match &args.output {

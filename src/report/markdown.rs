@@ -6,7 +6,7 @@ use std::fmt::Write;
 use super::escape::{cell, code, code_cell, fence, quote, text};
 use super::health;
 use super::model::{humanise, Item, Report};
-use super::testing;
+use super::test_recommendations;
 use crate::finding::Severity;
 use crate::rules;
 use crate::store::Detection;
@@ -521,7 +521,7 @@ fn accepted(r: &Report, out: &mut String) {
 
 fn testing_section(r: &Report, out: &mut String) {
     let _ = writeln!(out, "## Testing Recommendations\n");
-    let recs = testing::recommendations(r);
+    let recs = test_recommendations::recommendations(r);
     if recs.is_empty() {
         out.push_str("No open finding calls for a dedicated test.\n\n");
     }

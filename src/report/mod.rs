@@ -20,7 +20,7 @@ pub mod markdown;
 pub mod model;
 pub mod plan;
 pub mod sarif;
-pub mod testing;
+pub mod test_recommendations;
 
 pub use model::{gather, Item, Report, ReportOptions};
 

@@ -1,7 +1,7 @@
 //! The report as SARIF 2.1.0, built from the database rather than one scan.
 //!
 //! - One run; every enabled rule with its help text (shared with
-//!   `output::sarif::rule_json`).
+//!   `scan_output::sarif::rule_json`).
 //! - Results carry repo-relative URIs (`uriBaseId: %SRCROOT%`, no absolute root,
 //!   so that the file is the same on every machine) and
 //!   `partialFingerprints["auditbench/v1"]`.
@@ -17,8 +17,8 @@
 use serde_json::{json, Value};
 
 use super::model::{Item, Report};
-use crate::output::sarif::{level, rule_json, uri_path, FINGERPRINT_KEY};
 use crate::rules;
+use crate::scan_output::sarif::{level, rule_json, uri_path, FINGERPRINT_KEY};
 use crate::store::{Detection, Triage, MANUAL_RULE};
 
 fn result(f: &Item, rule_index: Option<usize>) -> Value {

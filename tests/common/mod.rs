@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use auditbench::store::{Store, SyncOptions, SyncScope, SyncSummary, Trigger};
 use auditbench::scan::{scan_with, Prior};
+use auditbench::store::{Store, SyncOptions, SyncScope, SyncSummary, Trigger};
 use auditbench::{Config, ScanOptions, ScanResult};
 
 /// A class that triggers RES007 (incomplete context manager).

@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { suite, open, view, openCounts } from './part2.mjs';
+import { suite, open, view, openCounts } from './pages.mjs';
 import { calls } from './harness.mjs';
 
 const s = suite(before, after);

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { suite, open, view, addHostileFinding, assertInert, HOSTILE } from './part2.mjs';
+import { suite, open, view, addHostileFinding, assertInert, HOSTILE } from './pages.mjs';
 import { calls } from './harness.mjs';
 
 const s = suite(before, after);

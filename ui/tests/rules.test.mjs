@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { suite, open, view, assertInert } from './part2.mjs';
+import { suite, open, view, assertInert } from './pages.mjs';
 import { calls, rows } from './harness.mjs';
 
 const s = suite(before, after);

@@ -28,7 +28,7 @@ import type {
   Triage,
 } from '../api';
 import demo from './demo-data.json';
-import * as part2 from './part2';
+import * as aggregates from './aggregates';
 
 export interface DemoFinding {
   rule: string;
@@ -456,7 +456,7 @@ export class DoubleBackend {
     return n;
   }
 
-  private reportInput(): part2.ReportInput {
+  private reportInput(): aggregates.ReportInput {
     return { project: this.needProject().name, findings: this.findings, rules: this.rules, files: this.files, now: this.now };
   }
 
@@ -467,14 +467,14 @@ export class DoubleBackend {
     if (severity !== undefined && !(severity in RANK)) fail('invalid', `unknown severity ${severity}`);
     if (enabled !== undefined) rule.enabled = enabled;
     if (severity !== undefined) rule.severity = severity;
-    this.config = part2.configToml(this.rules);
+    this.config = aggregates.configToml(this.rules);
     for (const f of this.findings.filter((f) => f.rule === id)) {
       f.severity = rule.severity as Severity;
-      if (!rule.enabled && part2.isActive(f)) f.detection = 'removed';
+      if (!rule.enabled && aggregates.isActive(f)) f.detection = 'removed';
       else if (rule.enabled && f.detection === 'removed') f.detection = 'open';
     }
     setTimeout(() => {
-      const open = this.findings.filter(part2.isActive).length;
+      const open = this.findings.filter(aggregates.isActive).length;
       this.emit('scan-finished', { headline: `${open} open findings after the rule change`, new: 0, fixed: 0, regressed: 0, files: this.files.size });
     }, 30);
     return this.handle('list_rules', {});
@@ -540,16 +540,16 @@ export class DoubleBackend {
         return structuredClone(this.settings);
       case 'dashboard':
         this.needProject();
-        return part2.dashboard(this.findings, this.rules, this.settings, this.sourceLines(), this.now, a.weeks ?? 12);
+        return aggregates.dashboard(this.findings, this.rules, this.settings, this.sourceLines(), this.now, a.weeks ?? 12);
       case 'file_counts':
         this.needProject();
-        return part2.fileCounts(this.findings);
+        return aggregates.fileCounts(this.findings);
       case 'set_rule':
         return this.setRule(a.id, a.enabled, a.severity);
       case 'render_report':
-        return part2.renderReport(this.reportInput(), a.options, a.format);
+        return aggregates.renderReport(this.reportInput(), a.options, a.format);
       case 'export_report': {
-        const text = part2.renderReport(this.reportInput(), a.options, a.format);
+        const text = aggregates.renderReport(this.reportInput(), a.options, a.format);
         if (this.exportPath) this.exports.push({ path: this.exportPath, text });
         return this.exportPath;
       }

@@ -1,4 +1,4 @@
-// The test double's part-2 commands (dashboard, file_counts, set_rule,
+// The test double's project-wide commands (dashboard, file_counts, set_rule,
 // render_report, export_report): pure functions over the double's findings, with
 // the same shapes and the same arithmetic as the library (src/store/queries.rs
 // `weekly` / `file_counts`, src/report/health.rs). The report is a shortened

@@ -1,4 +1,4 @@
-// Helpers shared by the part-2 view tests (dashboard, files, rules, report, settings).
+// Helpers shared by the page view tests (dashboard, files, rules, report, settings).
 import { openApp } from './harness.mjs';
 export { suite } from './harness.mjs';
 
