@@ -105,8 +105,8 @@ fn demo_db(dir: &Path) -> Store {
             );
         }
     }
-    let manual = store
-        .add_manual(
+    let manual = auditbench::project::manual::add(
+            &mut store,
             &root,
             &ManualFinding {
                 path: "app/db.py".into(),
@@ -432,21 +432,21 @@ fn hostile_code_and_file_names_do_not_break_the_document() {
             T0 + DAY,
         );
     }
-    store
-        .add_manual(
-            &root,
-            &ManualFinding {
-                path: "app/normal.py".into(),
-                line: 1,
-                severity: Severity::Critical,
-                title: "Title | with `pipes` <script>x</script> \u{202E}".into(),
-                description: "desc <!-- x --> ``` |".into(),
-                fix: Some("```\n</code></pre><script>".into()),
-            },
-            "eve",
-            Some(T0 + DAY),
-        )
-        .unwrap();
+    auditbench::project::manual::add(
+        &mut store,
+        &root,
+        &ManualFinding {
+            path: "app/normal.py".into(),
+            line: 1,
+            severity: Severity::Critical,
+            title: "Title | with `pipes` <script>x</script> \u{202E}".into(),
+            description: "desc <!-- x --> ``` |".into(),
+            fix: Some("```\n</code></pre><script>".into()),
+        },
+        "eve",
+        Some(T0 + DAY),
+    )
+    .unwrap();
     let opts = ReportOptions {
         title: Some("Audit <script>alert(3)</script> | `t".into()),
         client: Some("<b>Client</b>".into()),

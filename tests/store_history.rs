@@ -157,7 +157,8 @@ fn two_auditors_merge_their_triage() {
         "bob",
         T0 + 30,
     );
-    bob.add_manual(
+    auditbench::project::manual::add(
+        &mut bob,
         root,
         &ManualFinding {
             path: "b.py".into(),

@@ -282,21 +282,21 @@ fn manual_findings_follow_their_line_and_are_triaged() {
         "import x\nPOOL = x.Pool(size=5)\n",
     );
     let mut store = Store::open(db_path(dir.path())).unwrap();
-    let id = store
-        .add_manual(
-            dir.path(),
-            &ManualFinding {
-                path: "app/pool.py".into(),
-                line: 2,
-                severity: Severity::High,
-                title: "pool of 5 for 40 workers".into(),
-                description: "each worker holds a connection".into(),
-                fix: Some("POOL = x.Pool(size=40)".into()),
-            },
-            "bob",
-            Some(T0),
-        )
-        .unwrap();
+    let id = auditbench::project::manual::add(
+        &mut store,
+        dir.path(),
+        &ManualFinding {
+            path: "app/pool.py".into(),
+            line: 2,
+            severity: Severity::High,
+            title: "pool of 5 for 40 workers".into(),
+            description: "each worker holds a connection".into(),
+            fix: Some("POOL = x.Pool(size=40)".into()),
+        },
+        "bob",
+        Some(T0),
+    )
+    .unwrap();
     rescan(&mut store, dir.path(), T0 + 1);
     store
         .triage(

@@ -384,7 +384,8 @@ pub fn execute(cmd: StoreCommand) -> Result<i32> {
                 description,
                 fix,
             };
-            let id = store.add_manual(
+            let id = crate::project::manual::add(
+                &mut store,
                 &db.project(),
                 &m,
                 &actor.unwrap_or_else(store::default_actor),

@@ -242,9 +242,13 @@ impl Session {
             description: input.description.clone(),
             fix: input.fix.clone().filter(|f| !f.trim().is_empty()),
         };
-        Ok(self
-            .store()
-            .add_manual(&self.root, &m, &store::default_actor(), None)?)
+        Ok(crate::project::manual::add(
+            &mut self.store(),
+            &self.root,
+            &m,
+            &store::default_actor(),
+            None,
+        )?)
     }
 
     pub fn open_in_editor(&self, path: &str, line: usize, template: &str) -> ApiResult<()> {

@@ -10,6 +10,7 @@
 //!   recorder of its batches.
 
 pub mod live;
+pub mod manual;
 pub mod record;
 
 use std::path::{Path, PathBuf};

@@ -42,24 +42,25 @@ pub(crate) fn fingerprint(path: &str, anchor: &str, salt: i64) -> String {
 }
 
 impl Store {
-    /// Records a manual finding; `root` is the project folder (to read the
-    /// anchor line). Returns its id.
+    /// Records a manual finding whose anchor line (the text of line `m.line`
+    /// of its file, which the finding follows when code moves) is `anchor`;
+    /// `crate::project::manual::add` reads it from the project. Returns its id.
     pub fn add_manual(
         &mut self,
-        root: &std::path::Path,
         m: &ManualFinding,
+        anchor: &str,
         actor: &str,
         at: Option<i64>,
     ) -> Result<i64> {
         let db = self.path.clone();
-        self.add_manual_inner(root, m, actor, at)
+        self.add_manual_inner(m, anchor, actor, at)
             .map_err(|e| e.with_path(&db))
     }
 
     fn add_manual_inner(
         &mut self,
-        root: &std::path::Path,
         m: &ManualFinding,
+        anchor: &str,
         actor: &str,
         at: Option<i64>,
     ) -> Result<i64> {
@@ -69,26 +70,22 @@ impl Store {
         if m.line == 0 {
             return Err(StoreError::Invalid("lines start at 1".into()));
         }
-        let path = m
-            .path
-            .replace('\\', "/")
-            .trim_start_matches("./")
-            .to_string();
-        let anchor = std::fs::read(root.join(&path))
-            .ok()
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .and_then(|s| s.lines().nth(m.line - 1).map(str::to_string))
-            .unwrap_or_default();
+        let path = normal_path(&m.path);
         let at = at.unwrap_or_else(super::now);
         let db = self.path.clone();
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| StoreError::from_sqlite(e, &db))?;
-        let id = insert_manual(&tx, m, &path, &anchor, actor, at, None)?;
+        let id = insert_manual(&tx, m, &path, anchor, actor, at, None)?;
         tx.commit().map_err(|e| StoreError::from_sqlite(e, &db))?;
         Ok(id)
     }
+}
+
+/// A manual finding's path as stored: forward slashes, no leading `./`.
+pub fn normal_path(path: &str) -> String {
+    path.replace('\\', "/").trim_start_matches("./").to_string()
 }
 
 /// Inserts a manual finding in an open transaction; `fp` forces the fingerprint

@@ -18,7 +18,7 @@
 
 mod error;
 mod identity;
-mod manual;
+pub mod manual;
 pub mod queries;
 pub mod report_queries;
 pub mod schema;
