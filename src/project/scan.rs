@@ -18,7 +18,7 @@ use crate::python::{self, ModuleIndex};
 use crate::rules::{self, Checker, ProjectDiagnostic, ProjectFacts};
 
 /// Stack size of scan threads: the index recursion is bounded by
-/// `python::index::MAX_DEPTH`, and this leaves a wide margin for it.
+/// `python::MAX_DEPTH`, and this leaves a wide margin for it.
 pub const SCAN_STACK: usize = 32 * 1024 * 1024;
 
 /// A problem with one file or the walk, reported and never fatal.
@@ -414,7 +414,7 @@ fn scan_bytes_known(
             "too-deep",
             format!(
                 "nesting deeper than {} levels was not analysed",
-                python::index::MAX_DEPTH
+                python::MAX_DEPTH
             ),
         ));
     }

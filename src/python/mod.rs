@@ -1,14 +1,18 @@
 //! Python parsing (tree-sitter) and the per-module semantic index rules read.
 
-pub mod index;
-pub mod model;
+mod build;
+mod model;
+mod module_index;
 pub mod parse;
 pub mod queries;
 pub mod queries_concurrency;
 pub mod queries_misc;
+mod resolve;
+mod syntax;
 
-pub use index::{index_module, ModuleIndex};
+pub use build::{index_module, MAX_DEPTH};
 pub use model::*;
+pub use module_index::ModuleIndex;
 
 /// Parses and indexes `source`.
 pub fn analyse(source: String, module_name: &str, is_package: bool) -> Option<ModuleIndex> {

@@ -2,8 +2,9 @@
 
 use std::collections::HashSet;
 
-use super::index::{resolve_in, ModuleIndex};
 use super::model::*;
+use super::resolve::resolve_in;
+use super::ModuleIndex;
 
 /// Constructors whose instances are locks (or lock-like) for `with` regions.
 pub const LOCK_TYPES: &[&str] = &[

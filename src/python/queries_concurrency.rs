@@ -5,9 +5,9 @@
 
 use std::collections::HashMap;
 
-use super::index::ModuleIndex;
 use super::model::*;
 use super::queries::LOCK_TYPES;
+use super::ModuleIndex;
 
 /// How a call starts a task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,8 +4,8 @@
 
 use std::collections::HashSet;
 
-use super::index::ModuleIndex;
 use super::model::*;
+use super::ModuleIndex;
 
 /// Qualified names of sleep functions.
 pub const SLEEPS: &[&str] = &[

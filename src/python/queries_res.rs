@@ -2,8 +2,8 @@
 //! clients or closable resources, and what a function does with a local resource
 //! after creating it (closes it in `finally`, hands it on, ...).
 
-use super::index::ModuleIndex;
 use super::model::*;
+use super::ModuleIndex;
 
 /// Pooled clients (RES001): qualified constructor -> the method that closes them and
 /// whether that method is a coroutine.
