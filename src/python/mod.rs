@@ -1,16 +1,17 @@
 //! Python parsing (tree-sitter) and the per-module semantic index rules read.
 
+mod analyze;
 mod build;
+pub(crate) mod known;
 mod model;
 mod module_index;
 pub mod parse;
-pub mod queries;
-pub mod queries_concurrency;
-pub mod queries_misc;
 mod resolve;
 mod syntax;
 
-pub use build::{index_module, MAX_DEPTH};
+pub(crate) use analyze::SpawnKind;
+pub use analyze::{DelayProfile, StateWrite, WriteKind};
+pub(crate) use build::MAX_DEPTH;
 pub use model::*;
 pub use module_index::ModuleIndex;
 
@@ -27,7 +28,7 @@ pub fn analyse_within(
     deadline: Option<std::time::Instant>,
 ) -> Result<ModuleIndex, parse::ParseFailure> {
     let tree = parse::parse_within(&source, deadline)?;
-    Ok(index_module(source, &tree, module_name, is_package))
+    Ok(build::index_module(source, &tree, module_name, is_package))
 }
 
 /// Whether `source` parses as Python without syntax errors (used to check that
@@ -35,5 +36,3 @@ pub fn analyse_within(
 pub fn is_valid_python(source: &str) -> bool {
     parse::parse(source).is_some_and(|t| !t.root_node().has_error())
 }
-pub mod queries_prec;
-pub mod queries_res;

@@ -44,21 +44,20 @@ pub struct ModuleIndex {
 /// Lazily built derived tables of a [`ModuleIndex`].
 #[derive(Debug, Default)]
 pub(crate) struct IndexCache {
-    pub(crate) state_writes:
-        std::sync::OnceLock<Vec<crate::python::queries_concurrency::StateWrite>>,
+    pub(crate) state_writes: std::sync::OnceLock<Vec<crate::python::analyze::StateWrite>>,
     pub(crate) mem_collections:
         std::sync::OnceLock<Vec<crate::rules::mem::collections::Collection>>,
-    pub(crate) scope_tables: std::sync::OnceLock<crate::python::queries::ScopeTables>,
+    pub(crate) scope_tables: std::sync::OnceLock<crate::python::analyze::ScopeTables>,
 }
 
 impl ModuleIndex {
-    pub fn text_of(&self, span: &Span) -> &str {
+    pub(crate) fn text_of(&self, span: &Span) -> &str {
         &self.source[span.start_byte..span.end_byte]
     }
 
     /// The byte offset where 1-based `line` starts (0 for line 0 or 1, the source
     /// length past the last line).
-    pub fn line_start_byte(&self, line: usize) -> usize {
+    pub(crate) fn line_start_byte(&self, line: usize) -> usize {
         if line <= 1 {
             return 0;
         }
@@ -69,7 +68,7 @@ impl ModuleIndex {
     }
 
     /// The text of 1-based `line` without its newline.
-    pub fn line_text(&self, line: usize) -> &str {
+    pub(crate) fn line_text(&self, line: usize) -> &str {
         if line == 0 || line > self.line_starts.len() {
             return "";
         }
@@ -89,18 +88,12 @@ impl ModuleIndex {
             self.line_starts.len() - usize::from(self.source.ends_with('\n'))
         }
     }
-}
 
-impl ModuleIndex {
-    /// The innermost function/class/lambda scope whose span contains `span`.
-    pub fn scope_of_span(&self, span: &Span) -> ScopeId {
-        self.scopes
-            .iter()
-            .enumerate()
-            .skip(1)
-            .filter(|(_, s)| s.body_span.contains(span))
-            .max_by_key(|(_, s)| s.body_span.start_byte)
-            .map(|(i, _)| i)
-            .unwrap_or(0)
+    pub(crate) fn call_value(&self, v: &Value) -> Option<&Call> {
+        match v {
+            Value::Call(id) => Some(&self.calls[*id]),
+            Value::Await(inner) => self.call_value(inner),
+            _ => None,
+        }
     }
 }

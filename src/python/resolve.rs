@@ -2,88 +2,9 @@
 //! names they refer to (`httpx.AsyncClient`), through the imports and aliases
 //! visible from a scope, relative imports included.
 
+use super::known::builtins::BUILTINS;
 use super::model::*;
 use super::module_index::ModuleIndex;
-
-/// Names Python resolves without an import.
-const BUILTINS: &[&str] = &[
-    "open",
-    "print",
-    "len",
-    "dict",
-    "list",
-    "set",
-    "tuple",
-    "frozenset",
-    "range",
-    "iter",
-    "next",
-    "map",
-    "filter",
-    "zip",
-    "sorted",
-    "isinstance",
-    "getattr",
-    "setattr",
-    "hasattr",
-    "super",
-    "type",
-    "object",
-    "int",
-    "str",
-    "float",
-    "bool",
-    "bytes",
-    "min",
-    "max",
-    "sum",
-    "any",
-    "all",
-    "enumerate",
-    "reversed",
-    "id",
-    "hash",
-    "repr",
-    "vars",
-    "globals",
-    "locals",
-    "staticmethod",
-    "classmethod",
-    "property",
-    "Exception",
-    "BaseException",
-    "KeyError",
-    "ValueError",
-    "TypeError",
-    "RuntimeError",
-    "OSError",
-    "IOError",
-    "StopIteration",
-    "ImportError",
-    "ModuleNotFoundError",
-    "AttributeError",
-    "NotImplementedError",
-    "ConnectionError",
-    "TimeoutError",
-    "FileNotFoundError",
-    "PermissionError",
-    "memoryview",
-    "bytearray",
-    "callable",
-    "format",
-    "round",
-    "abs",
-    "divmod",
-    "pow",
-    "input",
-    "exec",
-    "eval",
-    "compile",
-    "__import__",
-    "KeyboardInterrupt",
-    "SystemExit",
-    "GeneratorExit",
-];
 
 /// The package a module's relative imports start from (`app.db` gives `app`; an
 /// `__init__.py` is its own package).
@@ -167,4 +88,21 @@ pub(super) fn resolve_in(ix: &ModuleIndex, dotted_name: &str, scope: ScopeId) ->
         return Some(first.to_string());
     }
     None
+}
+
+impl ModuleIndex {
+    /// Resolves a dotted name through the imports visible from `scope`.
+    pub(crate) fn resolve(&self, dotted_name: &str, scope: ScopeId) -> Option<String> {
+        resolve_in(self, dotted_name, scope)
+    }
+
+    /// Whether the module imports `module` or anything under it (`httpx`,
+    /// `redis.asyncio`), for rules that skip files early.
+    pub(crate) fn imports_any(&self, modules: &[&str]) -> bool {
+        self.imports.iter().any(|i| {
+            modules
+                .iter()
+                .any(|m| i.qualified == *m || i.qualified.starts_with(&format!("{m}.")))
+        })
+    }
 }

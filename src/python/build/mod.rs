@@ -28,11 +28,11 @@ use super::resolve::{package_of, resolve_in};
 
 /// Deepest syntax nesting the index descends into (CPython itself refuses 200
 /// nested parentheses, so real code stays well inside it).
-pub const MAX_DEPTH: usize = 200;
+pub(crate) const MAX_DEPTH: usize = 200;
 
 /// Parses `source` and builds its index. `module_name` is the dotted module path
 /// used to resolve relative imports; `is_package` says the file is an `__init__.py`.
-pub fn index_module(
+pub(super) fn index_module(
     source: String,
     tree: &Tree,
     module_name: &str,

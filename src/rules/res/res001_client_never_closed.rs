@@ -2,7 +2,8 @@
 use std::collections::HashSet;
 
 use crate::finding::{Kind, Severity};
-use crate::python::queries_res::{pooled_client, CLOSE_METHODS};
+use crate::python::known::clients::pooled_client;
+use crate::python::known::closing::CLOSE_METHODS;
 use crate::python::{CallId, CallUse, ModuleIndex, ScopeId, ScopeKind, Target};
 use crate::rules::{snippet, Checker, Rule, RuleMeta};
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::finding::{Kind, Severity};
-use crate::python::queries_res::LONG_LIVED_CLIENTS;
+use crate::python::known::clients::LONG_LIVED_CLIENTS;
 use crate::python::{ModuleIndex, Target, Value};
 use crate::rules::{snippet, ProjectDiagnostic, RuleMeta};
 
