@@ -1,4 +1,4 @@
-//! Client types: pooled network and database clients, their close methods, and
+//! Client types: pooled network and database clients, how each is closed, and
 //! the subsets the resource rules look for.
 
 /// Pooled clients (RES001): qualified constructor -> the method that closes them and
@@ -74,3 +74,16 @@ pub(crate) const LONG_LIVED_CLIENTS: &[&str] = &[
     "sqlalchemy.engine.create_engine",
     "sqlalchemy.ext.asyncio.create_async_engine",
 ];
+
+/// The close call for a long-lived client type, and whether it is awaited
+/// (RES006; by prefix, unlike [`pooled_client`]).
+pub(crate) fn closer_of(qualified: &str) -> (&'static str, bool) {
+    match qualified {
+        q if q.contains("create_async_engine") => ("dispose", true),
+        q if q.contains("create_engine") => ("dispose", false),
+        q if q.starts_with("httpx.") => ("aclose", true),
+        q if q.starts_with("aiohttp.") || q.starts_with("aioredis.") => ("close", true),
+        q if q.starts_with("redis.asyncio.") => ("aclose", true),
+        _ => ("close", false),
+    }
+}

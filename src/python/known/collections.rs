@@ -18,3 +18,7 @@ pub(crate) const MUTATING_METHODS: &[&str] = &[
     "__setitem__",
     "__delitem__",
 ];
+
+/// List and deque methods that add items (PERF001). List methods: `final_repos.append(repo)` fills a list of (GitHub)
+/// repositories, it does not query a repository object.
+pub(crate) const LIST_FILL_METHODS: &[&str] = &["append", "appendleft", "extend", "extendleft"];

@@ -1,5 +1,5 @@
 //! Lock types: constructors whose instances are locks (or lock-like) for `with`
-//! regions.
+//! regions, and the limiters that bound concurrency.
 
 /// Constructors whose instances are locks (or lock-like) for `with` regions.
 pub(crate) const LOCK_TYPES: &[&str] = &[
@@ -16,4 +16,14 @@ pub(crate) const LOCK_TYPES: &[&str] = &[
     "multiprocessing.RLock",
     "anyio.Lock",
     "anyio.Semaphore",
+];
+
+/// Semaphores and capacity limiters: `with` one bounds concurrency (GOOD008).
+pub(crate) const CONCURRENCY_LIMITERS: &[&str] = &[
+    "asyncio.Semaphore",
+    "asyncio.BoundedSemaphore",
+    "threading.Semaphore",
+    "threading.BoundedSemaphore",
+    "anyio.Semaphore",
+    "anyio.CapacityLimiter",
 ];

@@ -27,3 +27,26 @@ pub(crate) const CLOSING_WRAPPERS: &[&str] = &["contextlib.closing"];
 /// `ExitStack` / `AsyncExitStack` methods that take a resource over and close it
 /// with the stack.
 pub(crate) const EXIT_STACK_ENTER_METHODS: &[&str] = &["enter_context", "enter_async_context"];
+
+/// Connections whose own context manager ends a transaction but does not close
+/// the connection (RES004).
+pub(crate) const CONTEXT_MANAGER_KEEPS_OPEN: &[&str] = &["sqlite3.connect", "psycopg2.connect"];
+
+/// Openers whose `with` closes what they open (GOOD005).
+pub(crate) const SELF_CLOSING_CONTEXT_MANAGERS: &[&str] = &[
+    "open",
+    "io.open",
+    "contextlib.closing",
+    "contextlib.aclosing",
+    "socket.socket",
+    "socket.create_connection",
+    "zipfile.ZipFile",
+    "tarfile.open",
+    "tempfile.NamedTemporaryFile",
+    "tempfile.TemporaryDirectory",
+    "subprocess.Popen",
+    "psycopg.connect",
+    "duckdb.connect",
+    "sqlalchemy.orm.Session",
+    "sqlalchemy.ext.asyncio.AsyncSession",
+];
