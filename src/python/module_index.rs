@@ -32,7 +32,7 @@ pub struct ModuleIndex {
     pub comments: Vec<Comment>,
     /// Spans that tree-sitter could not parse (ERROR / MISSING nodes).
     pub syntax_errors: Vec<Span>,
-    /// True when nesting beyond [`MAX_DEPTH`] was skipped.
+    /// True when nesting beyond [`MAX_DEPTH`](crate::python::MAX_DEPTH) was skipped.
     pub truncated: bool,
     /// Binary operators (`2 ** attempt`, `"?key=" + k`, `delay * 2`).
     pub binops: Vec<BinOp>,

@@ -1,6 +1,6 @@
 //! Blocks and what encloses a point: the chain of blocks from a point out to its
 //! scope's top level, the innermost loop, handler, `with` or `try` body around it,
-//! the blocks `if`/loop bodies open, loop headers, broad handlers.
+//! the block an `if` body opens, loop headers, broad handlers.
 
 use crate::python::known::exceptions::BROAD_EXCEPTIONS;
 use crate::python::model::*;

@@ -1,7 +1,7 @@
 //! Scopes and what each holds: the scope tree (parents, children, methods of a
-//! class, the class or function around a scope), whether a name refers to a
-//! module global, decorators, and the per-scope tables (assignments, calls, name
-//! loads) built once on first use.
+//! class, the class around a scope), whether a name refers to a module global,
+//! decorators, and the per-scope tables (assignments, calls, name loads; and the
+//! statement tree) built once on first use.
 
 use std::collections::HashSet;
 

@@ -1,6 +1,6 @@
 //! Statements: the innermost statement around a span (from the pre-order the
 //! index records them in), how many statements run between two points (on the
-//! path from an open to a close), and whether a function is a stub.
+//! path from an open to a close).
 
 use crate::python::model::*;
 use crate::python::ModuleIndex;
