@@ -1,14 +1,19 @@
 //! Python parsing (tree-sitter) and the per-module semantic index rules read.
 
-pub mod index;
-pub mod model;
+mod analyze;
+mod build;
+pub(crate) mod known;
+mod model;
+mod module_index;
 pub mod parse;
-pub mod queries;
-pub mod queries_concurrency;
-pub mod queries_misc;
+mod resolve;
+mod syntax;
 
-pub use index::{index_module, ModuleIndex};
+pub(crate) use analyze::SpawnKind;
+pub use analyze::{DelayProfile, StateWrite, WriteKind};
+pub(crate) use build::MAX_DEPTH;
 pub use model::*;
+pub use module_index::ModuleIndex;
 
 /// Parses and indexes `source`.
 pub fn analyse(source: String, module_name: &str, is_package: bool) -> Option<ModuleIndex> {
@@ -23,7 +28,7 @@ pub fn analyse_within(
     deadline: Option<std::time::Instant>,
 ) -> Result<ModuleIndex, parse::ParseFailure> {
     let tree = parse::parse_within(&source, deadline)?;
-    Ok(index_module(source, &tree, module_name, is_package))
+    Ok(build::index_module(source, &tree, module_name, is_package))
 }
 
 /// Whether `source` parses as Python without syntax errors (used to check that
@@ -31,5 +36,3 @@ pub fn analyse_within(
 pub fn is_valid_python(source: &str) -> bool {
     parse::parse(source).is_some_and(|t| !t.root_node().has_error())
 }
-pub mod queries_prec;
-pub mod queries_res;

@@ -109,7 +109,7 @@ pub(crate) fn scan_bytes_with(
             "too-deep",
             format!(
                 "nesting deeper than {} levels was not analysed",
-                python::index::MAX_DEPTH
+                python::MAX_DEPTH
             ),
         ));
     }

@@ -42,7 +42,7 @@ pub use read::scan_file;
 pub use text::{FileText, KeepText, ScopeRegion};
 
 /// Stack size of scan threads: the index recursion is bounded by
-/// `python::index::MAX_DEPTH`, and this leaves a wide margin for it.
+/// `python::MAX_DEPTH`, and this leaves a wide margin for it.
 pub const SCAN_STACK: usize = 32 * 1024 * 1024;
 
 /// A problem with one file or the walk, reported and never fatal.

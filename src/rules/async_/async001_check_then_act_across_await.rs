@@ -2,7 +2,7 @@
 use std::collections::HashSet;
 
 use crate::finding::{Kind, Severity};
-use crate::python::queries_concurrency::WriteKind;
+use crate::python::WriteKind;
 use crate::python::{TestKind, Value};
 use crate::rules::async_::common::{reindent, rewrite_region, stmt_lines};
 use crate::rules::{Checker, Rule, RuleMeta};

@@ -1,6 +1,6 @@
 //! ASYNC002 dangling-task.
 use crate::finding::{Kind, Severity};
-use crate::python::queries_concurrency::SpawnKind;
+use crate::python::SpawnKind;
 use crate::python::{CallUse, ScopeKind, Target, Value};
 use crate::rules::async_::common::stmt_lines;
 use crate::rules::{snippet, Checker, Rule, RuleMeta};

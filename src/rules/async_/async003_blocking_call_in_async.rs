@@ -1,5 +1,7 @@
 //! ASYNC003 blocking-call-in-async.
 use crate::finding::{Kind, Severity};
+use crate::python::known::blocking::blocking_call_kind;
+use crate::python::known::tasks::{THREAD_OFFLOAD_FUNCTIONS, THREAD_OFFLOAD_METHODS};
 use crate::python::{CallUse, ModuleIndex};
 use crate::rules::async_::common::stmt_lines;
 use crate::rules::{snippet, Checker, Rule, RuleMeta};
@@ -61,24 +63,14 @@ pub struct Async003;
 
 /// (qualified name, what it blocks on, severity).
 fn blocking(q: &str) -> Option<(&'static str, Severity)> {
-    let http = [
-        "get", "post", "put", "patch", "delete", "head", "options", "request",
-    ];
-    let (module, func) = q.rsplit_once('.').unwrap_or(("", q));
-    Some(match (module, func) {
-        ("time", "sleep") => ("sleep", Severity::High),
-        ("requests", f) if http.contains(&f) => ("network", Severity::High),
-        ("httpx", f) if http.contains(&f) || f == "stream" || f == "Client" => {
-            ("network", Severity::High)
-        }
-        ("urllib.request", "urlopen") => ("network", Severity::High),
-        ("sqlite3", "connect") | ("psycopg2", "connect") => ("database", Severity::High),
-        ("subprocess", "run" | "call" | "check_call" | "check_output") | ("os", "system") => {
-            ("subprocess", Severity::High)
-        }
-        ("", "open") => ("file I/O", Severity::Medium),
-        _ => return None,
-    })
+    let what = blocking_call_kind(q)?;
+    // File I/O is `medium`; everything else is `high`.
+    let severity = if what == "file I/O" {
+        Severity::Medium
+    } else {
+        Severity::High
+    };
+    Some((what, severity))
 }
 
 /// Whether the call is (part of) an argument handed to a thread-offloading call.
@@ -89,10 +81,10 @@ fn offloaded(ix: &ModuleIndex, mut id: usize) -> bool {
             _ => return false,
         };
         let c = &ix.calls[parent];
-        if c.qualified.as_deref() == Some("asyncio.to_thread")
-            || c.method == "run_in_executor"
-            || c.method == "run_sync"
-            || c.method == "submit"
+        if c.qualified
+            .as_deref()
+            .is_some_and(|q| THREAD_OFFLOAD_FUNCTIONS.contains(&q))
+            || THREAD_OFFLOAD_METHODS.contains(&c.method.as_str())
         {
             return true;
         }

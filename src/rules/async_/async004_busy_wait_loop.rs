@@ -1,5 +1,8 @@
 //! ASYNC004 busy-wait-loop.
 use crate::finding::{Kind, Severity};
+use crate::python::known::blocking::STATE_POLL_METHODS;
+use crate::python::known::clocks::POLLED_CLOCKS;
+use crate::python::known::pure::PURE_BUILTINS;
 use crate::python::LoopKind;
 use crate::rules::async_::common::{indent_of, reindent};
 use crate::rules::{snippet, Checker, Rule, RuleMeta};
@@ -61,29 +64,6 @@ pub static META: RuleMeta = RuleMeta {
 
 pub struct Async004;
 
-const CLOCKS: &[&str] = &[
-    "time.time",
-    "time.monotonic",
-    "time.perf_counter",
-    "time.time_ns",
-    "time.monotonic_ns",
-    "datetime.datetime.now",
-    "datetime.datetime.utcnow",
-];
-const POLL_METHODS: &[&str] = &["is_set", "locked", "done", "empty", "full", "qsize"];
-
-/// Builtins that only compute from their arguments.
-const PURE_BUILTINS: &[&str] = &[
-    "len",
-    "bool",
-    "any",
-    "all",
-    "isinstance",
-    "min",
-    "max",
-    "abs",
-];
-
 impl Rule for Async004 {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -116,7 +96,9 @@ impl Rule for Async004 {
                 .iter()
                 .find(|c| c.qualified.as_deref() == Some("time.sleep"));
             let clock = header_calls.iter().any(|c| {
-                c.qualified.as_deref().is_some_and(|q| CLOCKS.contains(&q))
+                c.qualified
+                    .as_deref()
+                    .is_some_and(|q| POLLED_CLOCKS.contains(&q))
                     || (c.method == "time"
                         && c.receiver_path().is_some_and(|r| r.ends_with("loop")))
             });
@@ -147,14 +129,14 @@ impl Rule for Async004 {
                     .map(|ld| {
                         // `event.is_set()` loads `event.is_set`: poll the receiver.
                         match ld.path.rsplit_once('.') {
-                            Some((r, m)) if POLL_METHODS.contains(&m) => r.to_string(),
+                            Some((r, m)) if STATE_POLL_METHODS.contains(&m) => r.to_string(),
                             _ => ld.path.clone(),
                         }
                     })
                     .collect();
                 let polls_method = header_calls
                     .iter()
-                    .any(|c| POLL_METHODS.contains(&c.method.as_str()));
+                    .any(|c| STATE_POLL_METHODS.contains(&c.method.as_str()));
                 let shared = |p: &String| {
                     ix.is_shared_state(p, l.scope)
                         && (p.contains('.') || !ix.scopes.iter().any(|s| s.name == *p))
@@ -163,7 +145,7 @@ impl Rule for Async004 {
                     && paths.iter().all(|p| shared(p) || polls_method)
                     && header_calls
                         .iter()
-                        .all(|c| POLL_METHODS.contains(&c.method.as_str()) || pure(&c))
+                        .all(|c| STATE_POLL_METHODS.contains(&c.method.as_str()) || pure(&c))
                     && !paths.iter().any(|p| written(p))
                     && !body_calls.iter().any(|c| {
                         c.callee

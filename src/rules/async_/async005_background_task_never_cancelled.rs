@@ -1,6 +1,6 @@
 //! ASYNC005 background-task-never-cancelled.
 use crate::finding::{Kind, Severity};
-use crate::python::queries_concurrency::SpawnKind;
+use crate::python::SpawnKind;
 use crate::python::{LoopKind, ModuleIndex, ScopeId, ScopeKind, Target, Value};
 use crate::rules::{snippet, Checker, Rule, RuleMeta};
 

@@ -1,5 +1,6 @@
 //! ASYNC006 cancellation-swallowed.
 use crate::finding::{Kind, Severity};
+use crate::python::known::exceptions::CANCELLATION_CATCHERS;
 use crate::python::{ModuleIndex, Value};
 use crate::rules::async_::common::indent_of;
 use crate::rules::{snippet, Checker, Rule, RuleMeta};
@@ -56,12 +57,6 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub struct Async006;
-
-const CANCELLED: &[&str] = &[
-    "asyncio.CancelledError",
-    "asyncio.exceptions.CancelledError",
-    "BaseException",
-];
 
 /// Whether the try body awaits something this scope cancelled just before:
 /// `t.cancel(); try: await t` (or `for t in ts: t.cancel()` then `gather(*ts)`).
@@ -129,7 +124,7 @@ impl Rule for Async006 {
             if !ix.is_async_scope(h.scope) {
                 continue;
             }
-            let catches = h.is_bare() || CANCELLED.iter().any(|c| h.catches(c));
+            let catches = h.is_bare() || CANCELLATION_CATCHERS.iter().any(|c| h.catches(c));
             if !catches {
                 continue;
             }
@@ -171,7 +166,7 @@ impl Rule for Async006 {
             };
             // A broad handler gets a CancelledError handler in front of it; a
             // CancelledError handler re-raises at its end.
-            let broad = h.is_bare() || !CANCELLED[..2].iter().any(|c| h.catches(c));
+            let broad = h.is_bare() || !CANCELLATION_CATCHERS[..2].iter().any(|c| h.catches(c));
             let last_line = ix.line_text(h.span.end_line).trim().to_string();
             let mut lines: Vec<String> = vec![];
             if from == h.span.line {

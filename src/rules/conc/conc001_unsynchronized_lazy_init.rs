@@ -2,8 +2,9 @@
 use std::collections::HashSet;
 
 use crate::finding::{Kind, Severity};
-use crate::python::queries_concurrency::{StateWrite, WriteKind};
+use crate::python::known::pure::PURE_BUILDERS;
 use crate::python::{BlockKind, ScopeId, ScopeKind, Span, TestKind, Value};
+use crate::python::{StateWrite, WriteKind};
 use crate::rules::async_::common::{reindent, rewrite_region};
 use crate::rules::conc::identity::{builds_identity, empty_container};
 use crate::rules::{Checker, Rule, RuleMeta};
@@ -91,21 +92,6 @@ pub static META: RuleMeta = RuleMeta {
 
 pub struct Conc001;
 
-/// Words in an initializer (callee or target) that make a double initialisation
-/// costly: the resource is duplicated and leaked.
-/// Pure functions whose result can be computed twice without harm.
-const PURE_BUILDERS: &[&str] = &[
-    "re.compile",
-    "re.escape",
-    "struct.Struct",
-    "string.Template",
-    "str",
-    "int",
-    "bool",
-    "tuple",
-    "frozenset",
-];
-
 fn writes_in(writes: &[StateWrite], scope: ScopeId, span: Span) -> usize {
     writes
         .iter()
@@ -113,6 +99,8 @@ fn writes_in(writes: &[StateWrite], scope: ScopeId, span: Span) -> usize {
         .count()
 }
 
+/// Words in an initializer (callee or target) that make a double initialisation
+/// costly: the resource is duplicated and leaked.
 const COSTLY: &[&str] = &["engine", "pool", "client", "config", "redis", "settings"];
 
 impl Rule for Conc001 {

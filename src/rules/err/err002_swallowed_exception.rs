@@ -1,5 +1,6 @@
 //! ERR002 swallowed-exception.
 use crate::finding::{Kind, Severity};
+use crate::python::known::closing::CLEANUP_METHODS;
 use crate::rules::fixtext::{self, Edit};
 use crate::rules::{Checker, Rule, RuleMeta};
 
@@ -53,20 +54,6 @@ pub static META: RuleMeta = RuleMeta {
     effort_hours: 0.25,
 };
 
-const CLEANUP: &[&str] = &[
-    "close",
-    "aclose",
-    "dispose",
-    "shutdown",
-    "cancel",
-    "unlink",
-    "remove",
-    "rmtree",
-    "kill",
-    "terminate",
-    "release",
-];
-
 pub struct Err002;
 
 impl Rule for Err002 {
@@ -113,7 +100,7 @@ impl Rule for Err002 {
             if !body_calls.is_empty()
                 && body_calls
                     .iter()
-                    .all(|(_, c)| CLEANUP.contains(&c.method.as_str()))
+                    .all(|(_, c)| CLEANUP_METHODS.contains(&c.method.as_str()))
             {
                 continue;
             }

@@ -1,6 +1,8 @@
 //! GOOD005 guaranteed-cleanup (strength).
 #[allow(unused_imports)]
 use crate::finding::{Kind, Severity};
+use crate::python::known::closing::FINALLY_RELEASE_METHODS;
+use crate::python::known::resources::SELF_CLOSING_CONTEXT_MANAGERS;
 #[allow(unused_imports)]
 use crate::python::{BlockKind, ScopeKind, Target, TestKind, Value};
 use crate::rules::{snippet, Checker, Rule, RuleMeta};
@@ -47,9 +49,9 @@ impl Rule for Good005 {
 
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
-        const CLOSERS: &[&str] = &["close", "aclose", "dispose", "shutdown", "release"];
         for c in &ix.calls {
-            if !CLOSERS.contains(&c.method.as_str()) || c.receiver_path().is_none() {
+            if !FINALLY_RELEASE_METHODS.contains(&c.method.as_str()) || c.receiver_path().is_none()
+            {
                 continue;
             }
             if !ix.blocks_of(c.block).any(|b| b.kind == BlockKind::Finally) {
@@ -67,28 +69,11 @@ impl Rule for Good005 {
             )
             .with_fix(s.clone(), s);
         }
-        const RESOURCES: &[&str] = &[
-            "open",
-            "io.open",
-            "contextlib.closing",
-            "contextlib.aclosing",
-            "socket.socket",
-            "socket.create_connection",
-            "zipfile.ZipFile",
-            "tarfile.open",
-            "tempfile.NamedTemporaryFile",
-            "tempfile.TemporaryDirectory",
-            "subprocess.Popen",
-            "psycopg.connect",
-            "duckdb.connect",
-            "sqlalchemy.orm.Session",
-            "sqlalchemy.ext.asyncio.AsyncSession",
-        ];
         for w in &ix.withs {
             let found = w.items.iter().find_map(|it| {
                 let c = ix.call_value(&it.value)?;
                 let q = c.qualified.as_deref()?;
-                RESOURCES.contains(&q).then_some(q)
+                SELF_CLOSING_CONTEXT_MANAGERS.contains(&q).then_some(q)
             });
             let Some(q) = found else { continue };
             let s = snippet::line(ix, &w.span);

@@ -1,6 +1,7 @@
 //! GOOD007 shutdown-hook-closes-clients (strength).
 #[allow(unused_imports)]
 use crate::finding::{Kind, Severity};
+use crate::python::known::closing::SHUTDOWN_HOOK_CLOSE_METHODS;
 #[allow(unused_imports)]
 use crate::python::{BlockKind, ScopeKind, Target, TestKind, Value};
 use crate::rules::{snippet, Checker, Rule, RuleMeta};
@@ -45,14 +46,6 @@ impl Rule for Good007 {
 
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
-        const CLOSERS: &[&str] = &[
-            "close",
-            "aclose",
-            "dispose",
-            "shutdown",
-            "disconnect",
-            "terminate",
-        ];
         let atexit_targets: Vec<String> = ix
             .calls
             .iter()
@@ -95,7 +88,7 @@ impl Rule for Good007 {
                 .unwrap_or(0);
             let closes = ix.calls.iter().find(|c| {
                 ix.is_within(c.scope, sid)
-                    && CLOSERS
+                    && SHUTDOWN_HOOK_CLOSE_METHODS
                         .iter()
                         .any(|m| c.method == *m || c.method.starts_with(&format!("{m}_")))
                     && (!is_lifespan || c.span.start_byte > yield_at)

@@ -1,6 +1,8 @@
 //! GOOD008 bounded-concurrency (strength).
 #[allow(unused_imports)]
 use crate::finding::{Kind, Severity};
+use crate::python::known::locks::CONCURRENCY_LIMITERS;
+use crate::python::known::tasks::WORKER_POOLS;
 #[allow(unused_imports)]
 use crate::python::{BlockKind, ScopeKind, Target, TestKind, Value};
 use crate::rules::{snippet, Checker, Rule, RuleMeta};
@@ -47,18 +49,6 @@ impl Rule for Good008 {
 
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
-        const SEMAPHORES: &[&str] = &[
-            "asyncio.Semaphore",
-            "asyncio.BoundedSemaphore",
-            "threading.Semaphore",
-            "threading.BoundedSemaphore",
-            "anyio.Semaphore",
-            "anyio.CapacityLimiter",
-        ];
-        const POOLS: &[&str] = &[
-            "concurrent.futures.ThreadPoolExecutor",
-            "concurrent.futures.ProcessPoolExecutor",
-        ];
         for a in &ix.assignments {
             let Some(c) = a.value.as_ref().and_then(|v| ix.call_value(v)) else {
                 continue;
@@ -73,7 +63,7 @@ impl Rule for Good008 {
                     _ => None,
                 })
                 .collect();
-            let recognised = if SEMAPHORES.contains(&q) {
+            let recognised = if CONCURRENCY_LIMITERS.contains(&q) {
                 // Used to limit something: `async with sem:` / `with sem:`.
                 ix.withs.iter().any(|w| {
                     w.items.iter().any(|it| {
@@ -86,7 +76,7 @@ impl Rule for Good008 {
                         })
                     })
                 })
-            } else if POOLS.contains(&q) {
+            } else if WORKER_POOLS.contains(&q) {
                 c.keyword("max_workers").is_some() || c.positional(0).is_some()
             } else {
                 false

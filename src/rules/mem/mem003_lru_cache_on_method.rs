@@ -1,6 +1,7 @@
 //! MEM003 lru-cache-on-method.
 use super::collections::lines_with;
 use crate::finding::{Kind, Severity};
+use crate::python::known::caching::MEMOIZING_DECORATORS;
 use crate::python::{ScopeKind, Span};
 use crate::rules::{snippet, Checker, Rule, RuleMeta};
 
@@ -61,8 +62,6 @@ pub static META: RuleMeta = RuleMeta {
     effort_hours: 0.5,
 };
 
-const CACHE_DECORATORS: &[&str] = &["functools.lru_cache", "functools.cache"];
-
 pub struct Mem003;
 
 impl Rule for Mem003 {
@@ -88,7 +87,7 @@ impl Rule for Mem003 {
             let Some(dec) = sc.decorators.iter().find(|d| {
                 d.qualified
                     .as_deref()
-                    .is_some_and(|q| CACHE_DECORATORS.contains(&q))
+                    .is_some_and(|q| MEMOIZING_DECORATORS.contains(&q))
             }) else {
                 continue;
             };

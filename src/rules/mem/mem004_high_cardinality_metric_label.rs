@@ -1,6 +1,7 @@
 //! MEM004 high-cardinality-metric-label.
 use super::collections::lines_with;
 use crate::finding::{Kind, Severity};
+use crate::python::known::metrics::METRIC_TYPES;
 use crate::python::{ScopeKind, Target, Value};
 use crate::rules::{Checker, Rule, RuleMeta};
 
@@ -48,8 +49,6 @@ pub static META: RuleMeta = RuleMeta {
     doc: DOC,
     effort_hours: 1.0,
 };
-
-const METRIC_TYPES: &[&str] = &["Counter", "Gauge", "Histogram", "Summary"];
 
 /// Labels that take one value per entity.
 const ENTITY_LABELS: &[&str] = &[

@@ -5,6 +5,7 @@ use super::collections::{
     annotation_span, collections, function_name, value_span, Owner, Snippets,
 };
 use crate::finding::{Kind, Severity};
+use crate::python::known::clocks::EXPIRY_CLOCKS;
 use crate::python::{ModuleIndex, ScopeId, ScopeKind, Target, Value};
 use crate::rules::{Checker, Rule, RuleMeta};
 
@@ -82,25 +83,15 @@ pub static META: RuleMeta = RuleMeta {
     effort_hours: 1.0,
 };
 
-const CLOCKS: &[&str] = &[
-    "time.time",
-    "time.time_ns",
-    "time.monotonic",
-    "time.monotonic_ns",
-    "time.perf_counter",
-    "datetime.datetime.now",
-    "datetime.datetime.utcnow",
-    "datetime.datetime.today",
-    "django.utils.timezone.now",
-];
-
 /// The scopes that read the clock (themselves or in code nested in them). A set
 /// built once, not a scan of the calls per collection: quadratic on a module of
 /// thousands of caches (tests/generated_scale.rs).
 fn clock_readers(ix: &ModuleIndex) -> HashSet<ScopeId> {
     let mut out = HashSet::new();
     for c in &ix.calls {
-        if c.qualified.as_deref().is_some_and(|q| CLOCKS.contains(&q))
+        if c.qualified
+            .as_deref()
+            .is_some_and(|q| EXPIRY_CLOCKS.contains(&q))
             || c.method == "time" && c.receiver_path().is_some_and(|r| r.ends_with("loop"))
         {
             let mut cur = Some(c.scope);

@@ -1,5 +1,7 @@
 //! PERF001 query-in-loop.
 use crate::finding::{Kind, Severity};
+use crate::python::known::collections::LIST_FILL_METHODS;
+use crate::python::known::sessions::{QUERY_METHODS, SESSION_STAGING_METHODS, STATEMENT_METHODS};
 use crate::python::{BlockKind, LoopKind, ModuleIndex, Target, Value};
 use crate::rules::fixtext::{self, Edit};
 use crate::rules::{Checker, Rule, RuleMeta};
@@ -51,78 +53,6 @@ pub static META: RuleMeta = RuleMeta {
     doc: DOC,
     effort_hours: 2.0,
 };
-
-const STAGING: &[&str] = &[
-    "add",
-    "add_all",
-    "delete",
-    "expunge",
-    "expunge_all",
-    "flush",
-    "commit",
-    "rollback",
-    "close",
-    "begin",
-    "merge_result",
-];
-
-/// Methods of a database handle whose first argument is the statement text.
-const STATEMENT_METHODS: &[&str] = &[
-    "execute",
-    "executemany",
-    "exec",
-    "exec_driver_sql",
-    "scalar",
-    "scalars",
-    "fetch",
-    "fetchrow",
-    "fetchval",
-];
-
-/// List methods: `final_repos.append(repo)` fills a list of (GitHub)
-/// repositories, it does not query a repository object.
-const CONTAINER_METHODS: &[&str] = &["append", "appendleft", "extend", "extendleft"];
-
-/// Methods that run a query on a generic database handle (`db`, `session`,
-/// `cursor`, `conn`). Other methods on such handles (`conn.request` of
-/// `http.client`, `session.emit` of botocore, `conn.send_bytes` of
-/// `multiprocessing`, `con.create_function` of sqlite3, `cur.append` on a list)
-/// are not queries.
-const QUERY_METHODS: &[&str] = &[
-    "execute",
-    "executemany",
-    "exec",
-    "exec_driver_sql",
-    "query",
-    "get",
-    "scalar",
-    "scalars",
-    "scalar_one",
-    "scalar_one_or_none",
-    "fetch",
-    "fetchrow",
-    "fetchval",
-    "fetchone",
-    "fetchall",
-    "filter",
-    "filter_by",
-    "find",
-    "find_one",
-    "count",
-    "count_documents",
-    "aggregate",
-    "select",
-    "insert",
-    "insert_one",
-    "update_one",
-    "replace_one",
-    "delete_one",
-    "refresh",
-    "merge",
-    "load",
-    "run",
-    "callproc",
-];
 
 /// `Some(true)`: a repository/DAO (any method is a query); `Some(false)`: a
 /// generic database handle (only [`QUERY_METHODS`] are queries); `None`: not a
@@ -300,8 +230,8 @@ impl Rule for Perf001 {
                 continue;
             };
             if recv == "self"
-                || STAGING.contains(&c.method.as_str())
-                || CONTAINER_METHODS.contains(&c.method.as_str())
+                || SESSION_STAGING_METHODS.contains(&c.method.as_str())
+                || LIST_FILL_METHODS.contains(&c.method.as_str())
             {
                 continue;
             }

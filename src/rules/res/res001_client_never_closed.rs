@@ -2,7 +2,8 @@
 use std::collections::HashSet;
 
 use crate::finding::{Kind, Severity};
-use crate::python::queries_res::{pooled_client, CLOSE_METHODS};
+use crate::python::known::clients::pooled_client;
+use crate::python::known::closing::{CLOSE_METHODS, CLOSING_METHOD_NAMES};
 use crate::python::{CallId, CallUse, ModuleIndex, ScopeId, ScopeKind, Target};
 use crate::rules::{snippet, Checker, Rule, RuleMeta};
 
@@ -72,20 +73,6 @@ pub static META: RuleMeta = RuleMeta {
     doc: DOC,
     effort_hours: 1.0,
 };
-
-const CLOSING_METHOD_NAMES: &[&str] = &[
-    "close",
-    "aclose",
-    "shutdown",
-    "dispose",
-    "__exit__",
-    "__aexit__",
-    "__del__",
-    "stop",
-    "cleanup",
-    "teardown",
-    "disconnect",
-];
 
 /// The class and its base classes defined in this module; `None` when a base is
 /// defined elsewhere (it may close the client).

@@ -1,6 +1,6 @@
 //! RES002 client-per-call.
 use crate::finding::{Kind, Severity};
-use crate::python::queries_res::{pooled_client, HTTP_CLIENTS};
+use crate::python::known::clients::{pooled_client, HTTP_CLIENTS};
 use crate::python::{BlockKind, CallUse, LoopKind, ModuleIndex, ScopeId, ScopeKind, Value};
 use crate::rules::res::{fix, local_binding};
 use crate::rules::{snippet, Checker, Rule, RuleMeta};

@@ -1,6 +1,6 @@
 //! RES003 resource-not-closed-on-error.
 use crate::finding::{Kind, Severity};
-use crate::python::queries_res::CLOSABLE_RESOURCES;
+use crate::python::known::resources::CLOSABLE_RESOURCES;
 use crate::rules::res::{fix, local_binding, with_wrap_fix};
 use crate::rules::{snippet, Checker, Rule, RuleMeta};
 

@@ -1,5 +1,6 @@
 //! RES004 context-manager-does-not-close.
 use crate::finding::{Kind, Severity};
+use crate::python::known::resources::CONTEXT_MANAGER_KEEPS_OPEN;
 use crate::python::{Span, Value};
 use crate::rules::res::fix;
 use crate::rules::{snippet, Checker, Rule, RuleMeta};
@@ -50,8 +51,6 @@ pub static META: RuleMeta = RuleMeta {
     effort_hours: 0.25,
 };
 
-const NOT_CLOSING: &[&str] = &["sqlite3.connect", "psycopg2.connect"];
-
 pub struct Res004;
 
 impl Rule for Res004 {
@@ -70,7 +69,7 @@ impl Rule for Res004 {
                 let Some(q) = call.qualified.as_deref() else {
                     continue;
                 };
-                if !NOT_CLOSING.contains(&q) {
+                if !CONTEXT_MANAGER_KEEPS_OPEN.contains(&q) {
                     continue;
                 }
                 if let Some(alias) = &item.alias {

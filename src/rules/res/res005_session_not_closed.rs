@@ -2,6 +2,9 @@
 use std::collections::HashSet;
 
 use crate::finding::{Kind, Severity};
+use crate::python::known::sessions::{
+    CONVENTIONAL_SESSION_FACTORIES, SESSION_FACTORY_TYPES, SESSION_TYPES,
+};
 use crate::python::{ModuleIndex, Target, Value};
 use crate::rules::res::{fix, local_binding, with_wrap_fix};
 use crate::rules::{Checker, Rule, RuleMeta};
@@ -62,25 +65,12 @@ pub static META: RuleMeta = RuleMeta {
     effort_hours: 0.5,
 };
 
-const SESSION_TYPES: &[&str] = &[
-    "sqlalchemy.orm.Session",
-    "sqlalchemy.orm.session.Session",
-    "sqlmodel.Session",
-    "sqlalchemy.ext.asyncio.AsyncSession",
-    "sqlmodel.ext.asyncio.session.AsyncSession",
-];
-const FACTORY_TYPES: &[&str] = &[
-    "sqlalchemy.orm.sessionmaker",
-    "sqlalchemy.orm.session.sessionmaker",
-    "sqlalchemy.ext.asyncio.async_sessionmaker",
-];
-
 /// Session factory names: (name, is async).
 fn factories(ix: &ModuleIndex, extra: &[String]) -> Vec<(String, bool)> {
-    let mut out: Vec<(String, bool)> = vec![
-        ("SessionLocal".into(), false),
-        ("AsyncSessionLocal".into(), true),
-    ];
+    let mut out: Vec<(String, bool)> = CONVENTIONAL_SESSION_FACTORIES
+        .iter()
+        .map(|(n, is_async)| (n.to_string(), *is_async))
+        .collect();
     out.extend(extra.iter().map(|n| (n.clone(), false)));
     for a in ix.assignments.iter().filter(|a| a.scope == 0) {
         let Some(call) = a.value.as_ref().and_then(|v| ix.call_value(v)) else {
@@ -89,7 +79,7 @@ fn factories(ix: &ModuleIndex, extra: &[String]) -> Vec<(String, bool)> {
         let Some(q) = call.qualified.as_deref() else {
             continue;
         };
-        if !FACTORY_TYPES.contains(&q) {
+        if !SESSION_FACTORY_TYPES.contains(&q) {
             continue;
         }
         for t in &a.targets {

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::finding::{Kind, Severity};
-use crate::python::queries_res::LONG_LIVED_CLIENTS;
+use crate::python::known::clients::{closer_of, LONG_LIVED_CLIENTS};
+use crate::python::known::closing::SHUTDOWN_CLOSE_METHODS;
 use crate::python::{ModuleIndex, Target, Value};
 use crate::rules::{snippet, ProjectDiagnostic, RuleMeta};
 
@@ -106,27 +107,6 @@ pub struct ClientFacts {
     pub closed: Vec<String>,
 }
 
-const CLOSERS: &[&str] = &[
-    "close",
-    "aclose",
-    "dispose",
-    "shutdown",
-    "disconnect",
-    "close_all",
-];
-
-/// The close call for a client type, and whether it is awaited.
-fn closer_of(qualified: &str) -> (&'static str, bool) {
-    match qualified {
-        q if q.contains("create_async_engine") => ("dispose", true),
-        q if q.contains("create_engine") => ("dispose", false),
-        q if q.starts_with("httpx.") => ("aclose", true),
-        q if q.starts_with("aiohttp.") || q.starts_with("aioredis.") => ("close", true),
-        q if q.starts_with("redis.asyncio.") => ("aclose", true),
-        _ => ("close", false),
-    }
-}
-
 fn last_segment(p: &str) -> &str {
     p.rsplit('.').next().unwrap_or(p)
 }
@@ -213,7 +193,7 @@ pub fn collect(ix: &ModuleIndex, config: &Config) -> ClientFacts {
     // Everything this module closes.
     let mut closed = vec![];
     for c in &ix.calls {
-        if CLOSERS.contains(&c.method.as_str()) {
+        if SHUTDOWN_CLOSE_METHODS.contains(&c.method.as_str()) {
             if let Some(p) = c.receiver_path() {
                 closed.push(closed_name(ix, p, c.scope));
                 // `redis_client.connection_pool.disconnect()`
@@ -228,7 +208,7 @@ pub fn collect(ix: &ModuleIndex, config: &Config) -> ClientFacts {
         for a in &c.args {
             if let Some(p) = a.value.path() {
                 if let Some((head, m)) = p.rsplit_once('.') {
-                    if CLOSERS.contains(&m) {
+                    if SHUTDOWN_CLOSE_METHODS.contains(&m) {
                         closed.push(closed_name(ix, head, c.scope));
                     }
                 }
@@ -250,7 +230,7 @@ pub fn collect(ix: &ModuleIndex, config: &Config) -> ClientFacts {
         };
         let closes_target = ix.calls.iter().any(|c| {
             l.body.contains(&c.span)
-                && CLOSERS.contains(&c.method.as_str())
+                && SHUTDOWN_CLOSE_METHODS.contains(&c.method.as_str())
                 && c.receiver_path()
                     .is_some_and(|r| l.targets.iter().any(|t| t == r))
         });

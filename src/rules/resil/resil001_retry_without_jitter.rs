@@ -67,7 +67,7 @@ pub struct Resil001;
 pub fn exponential_retry_sleeps(
     ix: &ModuleIndex,
     in_retry_only: bool,
-) -> Vec<(CallId, crate::python::queries_misc::DelayProfile)> {
+) -> Vec<(CallId, crate::python::DelayProfile)> {
     let mut out = vec![];
     for (id, c) in ix.calls.iter().enumerate() {
         if !ix.is_sleep(c) {

@@ -1,5 +1,6 @@
 //! RESIL003 http-call-without-timeout.
 use crate::finding::{Kind, Severity};
+use crate::python::known::http::REQUESTS_HTTP_FUNCTIONS;
 use crate::rules::fixtext::{self, Edit};
 use crate::rules::{Checker, Rule, RuleMeta};
 
@@ -39,10 +40,6 @@ pub static META: RuleMeta = RuleMeta {
     effort_hours: 0.25,
 };
 
-const REQUESTS: &[&str] = &[
-    "get", "post", "put", "patch", "delete", "head", "options", "request",
-];
-
 pub struct Resil003;
 
 impl Rule for Resil003 {
@@ -60,7 +57,7 @@ impl Rule for Resil003 {
                 .strip_prefix("requests.api.")
                 .or_else(|| q.strip_prefix("requests."))
             {
-                (REQUESTS.contains(&m), usize::MAX)
+                (REQUESTS_HTTP_FUNCTIONS.contains(&m), usize::MAX)
             } else if q == "urllib.request.urlopen" || q == "urllib2.urlopen" {
                 (true, 2)
             } else {

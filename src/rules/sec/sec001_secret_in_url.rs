@@ -1,5 +1,6 @@
 //! SEC001 secret-in-url.
 use crate::finding::{Kind, Severity};
+use crate::python::known::http::HTTP_CLIENT_METHODS;
 use crate::python::{ModuleIndex, Span, Value};
 use crate::rules::fixtext::{self, Edit};
 use crate::rules::{Checker, Rule, RuleMeta};
@@ -64,10 +65,6 @@ const SECRETS: &[&str] = &[
     "passwd",
     "private_token",
     "signature",
-];
-
-const HTTP_METHODS: &[&str] = &[
-    "get", "post", "put", "patch", "delete", "head", "options", "request", "stream",
 ];
 
 fn is_secret(name: &str) -> bool {
@@ -187,7 +184,7 @@ impl Rule for Sec001 {
                 fstring_hits(ix, &arg.value, arg.span, c.scope, &mut hits);
             }
             // params={"key": api_key} on an HTTP call.
-            if !HTTP_METHODS.contains(&c.method.as_str()) {
+            if !HTTP_CLIENT_METHODS.contains(&c.method.as_str()) {
                 continue;
             }
             if let Some(Value::Dict(kv)) = c.keyword("params").map(|a| &a.value) {

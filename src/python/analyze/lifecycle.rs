@@ -1,125 +1,16 @@
-//! Queries for the resource-lifecycle rules (RES): which calls create pooled
-//! clients or closable resources, and what a function does with a local resource
-//! after creating it (closes it in `finally`, hands it on, ...).
+//! The lifecycle of a local resource: what a function does with a resource bound
+//! to a local name after creating it (closes it in `finally` or a handler, hands
+//! it on, returns it, stores it, captures it in a nested function).
 
-use super::index::ModuleIndex;
-use super::model::*;
-
-/// Pooled clients (RES001): qualified constructor -> the method that closes them and
-/// whether that method is a coroutine.
-pub const POOLED_CLIENTS: &[(&str, &str, bool)] = &[
-    ("httpx.Client", "close", false),
-    ("httpx.AsyncClient", "aclose", true),
-    ("requests.Session", "close", false),
-    ("requests.session", "close", false),
-    ("requests.sessions.Session", "close", false),
-    ("aiohttp.ClientSession", "close", true),
-    ("aiohttp.client.ClientSession", "close", true),
-    ("urllib3.PoolManager", "clear", false),
-    ("urllib3.poolmanager.PoolManager", "clear", false),
-    ("redis.Redis", "close", false),
-    ("redis.StrictRedis", "close", false),
-    ("redis.from_url", "close", false),
-    ("redis.Redis.from_url", "close", false),
-    ("redis.client.Redis", "close", false),
-    ("redis.asyncio.Redis", "aclose", true),
-    ("redis.asyncio.StrictRedis", "aclose", true),
-    ("redis.asyncio.from_url", "aclose", true),
-    ("redis.asyncio.Redis.from_url", "aclose", true),
-    ("redis.asyncio.client.Redis", "aclose", true),
-    ("aioredis.from_url", "close", true),
-    ("aioredis.Redis", "close", true),
-    ("aioredis.Redis.from_url", "close", true),
-    ("sqlalchemy.create_engine", "dispose", false),
-    ("sqlalchemy.engine.create_engine", "dispose", false),
-    (
-        "sqlalchemy.ext.asyncio.create_async_engine",
-        "dispose",
-        true,
-    ),
-];
-
-/// HTTP clients whose per-call construction defeats connection pooling (RES002).
-pub const HTTP_CLIENTS: &[&str] = &[
-    "httpx.Client",
-    "httpx.AsyncClient",
-    "requests.Session",
-    "requests.session",
-    "requests.sessions.Session",
-    "aiohttp.ClientSession",
-    "aiohttp.client.ClientSession",
-];
-
-/// Long-lived clients RES006 expects to be closed at shutdown.
-pub const LONG_LIVED_CLIENTS: &[&str] = &[
-    "httpx.AsyncClient",
-    "aiohttp.ClientSession",
-    "redis.Redis",
-    "redis.StrictRedis",
-    "redis.from_url",
-    "redis.Redis.from_url",
-    "redis.asyncio.Redis",
-    "redis.asyncio.StrictRedis",
-    "redis.asyncio.from_url",
-    "redis.asyncio.Redis.from_url",
-    "aioredis.from_url",
-    "aioredis.Redis",
-    "aioredis.Redis.from_url",
-    "sqlalchemy.create_engine",
-    "sqlalchemy.engine.create_engine",
-    "sqlalchemy.ext.asyncio.create_async_engine",
-];
-
-/// Resources RES003 tracks: (qualified opener, whether its own context manager
-/// closes it).
-pub const CLOSABLE_RESOURCES: &[(&str, bool)] = &[
-    ("sqlite3.connect", false),
-    ("duckdb.connect", true),
-    ("psycopg2.connect", false),
-    ("psycopg.connect", true),
-    ("psycopg.Connection.connect", true),
-    ("pymysql.connect", false),
-    ("open", true),
-    ("io.open", true),
-    ("socket.socket", true),
-    ("socket.create_connection", true),
-    ("urllib.request.urlopen", true),
-    ("subprocess.Popen", true),
-    ("zipfile.ZipFile", true),
-    ("tarfile.open", true),
-];
-
-/// Methods that release a resource or client.
-pub const CLOSE_METHODS: &[&str] = &[
-    "close",
-    "aclose",
-    "dispose",
-    "shutdown",
-    "disconnect",
-    "terminate",
-    "clear",
-    "release",
-    "close_all",
-];
-
-/// Methods that spawn work running after the caller returns: passing a resource
-/// to them hands its ownership on.
-const SPAWNERS: &[&str] = &[
-    "create_task",
-    "ensure_future",
-    "submit",
-    "run_in_executor",
-    "start_soon",
-    "add_task",
-    "Thread",
-    "Process",
-    "apply_async",
-    "delay",
-];
+use crate::python::known::closing::{CLOSE_METHODS, PROCESS_END_METHODS};
+use crate::python::known::resources::{CLOSING_WRAPPERS, EXIT_STACK_ENTER_METHODS};
+use crate::python::known::tasks::SPAWNERS;
+use crate::python::model::*;
+use crate::python::ModuleIndex;
 
 /// What a function does with a resource bound to a local name after creating it.
 #[derive(Debug, Default, Clone)]
-pub struct Lifecycle {
+pub(crate) struct Lifecycle {
     /// Used in `with closing(x)` / `ExitStack.enter_context(x)`.
     pub with_managed: bool,
     /// `with x:` on the bare object (its own context manager).
@@ -159,7 +50,7 @@ impl ModuleIndex {
 
     /// What happens to the local `name` in `scope` after byte `after` (the end of the
     /// assignment that created it).
-    pub fn local_lifecycle(&self, name: &str, scope: ScopeId, after: usize) -> Lifecycle {
+    pub(crate) fn local_lifecycle(&self, name: &str, scope: ScopeId, after: usize) -> Lifecycle {
         let mut lc = Lifecycle::default();
         let in_finally = |b: Option<BlockId>| self.inside(b, BlockKind::Finally);
         let in_handler = |b: Option<BlockId>| self.inside(b, BlockKind::Handler);
@@ -167,7 +58,7 @@ impl ModuleIndex {
         for c in self.calls.iter().filter(|c| c.span.start_byte >= after) {
             let m = c.method.as_str();
             if c.receiver_path() != Some(name)
-                || !(CLOSE_METHODS.contains(&m) || matches!(m, "wait" | "communicate" | "kill"))
+                || !(CLOSE_METHODS.contains(&m) || PROCESS_END_METHODS.contains(&m))
             {
                 continue;
             }
@@ -251,9 +142,8 @@ impl ModuleIndex {
                 .min_by_key(|(_, c)| c.span.end_byte - c.span.start_byte);
             if let Some((_, c)) = call {
                 let q = c.qualified.as_deref().unwrap_or("");
-                if q == "contextlib.closing"
-                    || c.method == "enter_context"
-                    || c.method == "enter_async_context"
+                if CLOSING_WRAPPERS.contains(&q)
+                    || EXIT_STACK_ENTER_METHODS.contains(&c.method.as_str())
                 {
                     lc.with_managed = true;
                     continue;
@@ -309,21 +199,4 @@ impl ModuleIndex {
         }
         lc
     }
-
-    /// The number of statements of `scope` that start strictly between two offsets.
-    pub fn stmts_between(&self, scope: ScopeId, from: usize, to: usize) -> usize {
-        self.stmts
-            .iter()
-            .filter(|s| s.scope == scope && s.span.start_byte >= from && s.span.start_byte < to)
-            .count()
-    }
-}
-
-/// The close method of a pooled client constructor and whether it is a coroutine
-/// (`("aclose", true)` for `httpx.AsyncClient`).
-pub fn pooled_client(qualified: &str) -> Option<(&'static str, bool)> {
-    POOLED_CLIENTS
-        .iter()
-        .find(|(q, _, _)| *q == qualified)
-        .map(|(_, m, a)| (*m, *a))
 }
