@@ -1,18 +1,17 @@
 //! CLI commands over the project database: `findings`, `triage`, `show`,
-//! `history`, `add`, `export-triage`, `import-triage`, and the scan's recording
-//! step (`scan` writes to the database unless `--no-db`).
+//! `history`, `add`, `export-triage`, `import-triage`, and the summary `scan`
+//! prints of what it recorded.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 
 use crate::finding::Severity;
-use crate::scan::ScanResult;
 use crate::store::{
-    self, Detection, FindingFilter, FindingRow, ManualFinding, SortKey, Store, SyncOptions,
-    SyncScope, SyncSummary, Triage, TriageChange, TriageExport, Trigger,
+    self, Detection, FindingFilter, FindingRow, ManualFinding, SortKey, Store, SyncSummary, Triage,
+    TriageChange, TriageExport,
 };
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -445,112 +444,7 @@ fn json_row(f: &FindingRow) -> serde_json::Value {
     })
 }
 
-/// Records a finished scan in the project database (`scan` without `--no-db`).
-/// `given` is the path the user scanned (folder or file); `rules` the rule ids
-/// that ran; `analysis_key` the key of an incremental scan
-/// ([`crate::scan::known::scan_recorded`]). Returns the summary text to
-/// print.
-///
-/// A single file is recorded as a partial scan of the project that holds it
-/// (the nearest folder above it with a `.auditbench` folder, else its own
-/// folder), with its paths and fingerprints rebased on that project; the
-/// project-wide rules, which need every file, are left out of such a scan.
-pub fn record_scan(
-    result: &ScanResult,
-    given: &Path,
-    db: Option<&Path>,
-    mut rules: Vec<String>,
-    analysis_key: Option<String>,
-) -> Result<String> {
-    let mut rebased;
-    let mut result = result;
-    let scope = if given.is_file() {
-        let project_rules: Vec<&str> = crate::rules::res::project_rules()
-            .iter()
-            .map(|m| m.id)
-            .collect();
-        rules.retain(|r| !project_rules.contains(&r.as_str()));
-        if let Some(project) = project_of(Path::new(&result.root)) {
-            rebased = result.clone();
-            rebase(&mut rebased, &project);
-            result = &rebased;
-        }
-        SyncScope::Files(result.files.iter().map(|f| f.path.clone()).collect())
-    } else {
-        SyncScope::Full
-    };
-    if let SyncScope::Files(ref f) = scope {
-        if f.is_empty() {
-            bail!("nothing to record");
-        }
-    }
-    let root = Path::new(&result.root);
-    let db = match db {
-        Some(db) => db.to_path_buf(),
-        None => store::default_path(root)?,
-    };
-    let mut store = Store::open(&db)?;
-    let mut opts = SyncOptions::new(scope, Trigger::Cli).rules(rules);
-    opts.analysis_key = analysis_key;
-    let summary = store.sync(result, &opts)?;
-    let skipped = result.files.iter().filter(|f| f.unchanged).count();
-    let mut text = summary_text(&summary, &db);
-    if skipped > 0 {
-        text.push_str(&format!(
-            "{skipped} unchanged file(s) skipped (same content hash as the last scan)\n"
-        ));
-    }
-    Ok(text)
-}
-
-/// The nearest folder at or above `dir` holding a `.auditbench` folder.
-fn project_of(dir: &Path) -> Option<PathBuf> {
-    dir.ancestors()
-        .find(|d| d.join(".auditbench").is_dir())
-        .map(Path::to_path_buf)
-}
-
-/// Re-roots a scan of files under `project` (paths and fingerprints).
-fn rebase(result: &mut ScanResult, project: &Path) {
-    let old_root = PathBuf::from(&result.root);
-    if old_root == project {
-        return;
-    }
-    let prefix = crate::scan::rel_path(project, &old_root);
-    let re = |p: &str| format!("{prefix}/{p}");
-    result.root = project.to_string_lossy().into_owned();
-    for f in &mut result.files {
-        f.path = re(&f.path);
-    }
-    for f in &mut result.findings {
-        f.path = re(&f.path);
-        for r in &mut f.related {
-            r.path = re(&r.path);
-        }
-    }
-    // Fingerprints include the path: recompute them per file.
-    let mut by_file: std::collections::BTreeMap<String, Vec<crate::finding::Finding>> =
-        Default::default();
-    for f in result.findings.drain(..) {
-        by_file.entry(f.path.clone()).or_default().push(f);
-    }
-    for (path, mut findings) in by_file {
-        let text = std::fs::read(project.join(&path))
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .unwrap_or_default();
-        let lines: Vec<&str> = text.lines().collect();
-        crate::scan::sort_findings(&mut findings);
-        crate::scan::fingerprint::assign(&mut findings, |f| {
-            lines
-                .get(f.line.saturating_sub(1))
-                .copied()
-                .unwrap_or("")
-                .to_string()
-        });
-        result.findings.extend(findings);
-    }
-}
-
+/// The lines `scan` prints about what it recorded.
 pub fn summary_text(s: &SyncSummary, db: &Path) -> String {
     let mut t = format!("database {}: {}\n", db.display(), s.headline());
     for (label, list) in [
