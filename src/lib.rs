@@ -7,6 +7,7 @@ pub mod config;
 pub mod desktop;
 pub mod finding;
 pub mod heap;
+pub mod model;
 pub mod project;
 pub mod python;
 pub mod report;

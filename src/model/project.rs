@@ -1,0 +1,967 @@
+//! The project pass of the model: module names, a symbol table keyed by
+//! qualified name, the class hierarchy across modules, call sites resolved to
+//! the project's functions, and the execution contexts propagated along the
+//! call graph from the framework table's entry points.
+//!
+//! Resolution is by qualified name only (`from .db import engine` is that
+//! module's `engine`); a name the model cannot resolve adds no edge. Never a
+//! project-wide guess by bare name: adding an unrelated file must not change
+//! what anything else resolves to.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use super::frameworks::{self, Context, ContextSet, SwitchRow};
+use super::summary::{CallSum, FuncKind, ModuleSummary};
+
+/// One file of the project, as the model reads it.
+pub struct Input<'a> {
+    /// Relative path, forward slashes.
+    pub path: &'a str,
+    pub summary: &'a ModuleSummary,
+    /// Test code (`tests/`, `test_*.py`): its functions run in tests.
+    pub is_test: bool,
+}
+
+/// A function of the project: (file, index into the summary's `functions`).
+pub type FuncRef = (usize, usize);
+/// A class of the project: (file, index into the summary's `classes`).
+pub type ClassRef = (usize, usize);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Def {
+    Module(usize),
+    Func(FuncRef),
+    Class(ClassRef),
+    Global(usize, usize),
+    /// An import binding: follow the qualified name.
+    Alias(String),
+}
+
+/// What a value is, as far as the model knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ty {
+    /// An instance of a project class.
+    Class(ClassRef),
+    /// An instance of an outside class, by qualified name (`fastapi.APIRouter`).
+    External(String),
+}
+
+/// How a call site reaches its callee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EdgeKind {
+    /// A call: the callee runs where the caller runs.
+    Call,
+    /// A class construction running `__init__`.
+    Construct,
+    /// The callee runs in another context (a task, a thread, at shutdown).
+    Switch(Context),
+    /// A framework dependency (`Depends(f)`): runs where the caller runs.
+    Depends,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edge {
+    pub from: u32,
+    pub to: u32,
+    /// The call site in `from`'s file (`calls` index).
+    pub call: usize,
+    pub kind: EdgeKind,
+}
+
+/// Why a function has a context: a step of the evidence path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Why {
+    /// An entry point: the function is registered there (text, file, line).
+    Entry {
+        text: String,
+        file: usize,
+        line: usize,
+    },
+    /// Reached through an edge from another function.
+    Via(Edge),
+}
+
+/// One step of an evidence path, for people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub path: String,
+    pub line: usize,
+    pub message: String,
+}
+
+/// The project model.
+pub struct ProjectModel<'a> {
+    files: Vec<Input<'a>>,
+    symbols: HashMap<String, Def>,
+    /// Global function id = `offsets[file] + index`.
+    offsets: Vec<u32>,
+    funcs: Vec<FuncRef>,
+    /// Resolved bases of each class (project classes and outside names).
+    bases: HashMap<ClassRef, Vec<Ty>>,
+    subclasses: HashMap<ClassRef, Vec<ClassRef>>,
+    out_edges: Vec<Vec<Edge>>,
+    in_edges: Vec<Vec<Edge>>,
+    contexts: Vec<ContextSet>,
+    why: HashMap<(u32, Context), Why>,
+    /// Where each project class is constructed: (file, call index).
+    constructions: HashMap<ClassRef, Vec<(usize, usize)>>,
+    /// Entry points found while building the edges, propagated next.
+    seeds: Vec<(u32, Context, Why)>,
+}
+
+/// Longest chain of aliases or factory returns followed.
+const MAX_DEPTH: usize = 8;
+
+impl<'a> ProjectModel<'a> {
+    /// Builds the model of a project from its files' summaries.
+    pub fn build(files: Vec<Input<'a>>) -> ProjectModel<'a> {
+        let mut m = ProjectModel {
+            files,
+            symbols: HashMap::new(),
+            offsets: vec![],
+            funcs: vec![],
+            bases: HashMap::new(),
+            subclasses: HashMap::new(),
+            out_edges: vec![],
+            in_edges: vec![],
+            contexts: vec![],
+            why: HashMap::new(),
+            constructions: HashMap::new(),
+            seeds: vec![],
+        };
+        m.index_symbols();
+        m.resolve_classes();
+        m.build_edges();
+        m.propagate();
+        m
+    }
+
+    fn index_symbols(&mut self) {
+        for (fi, f) in self.files.iter().enumerate() {
+            self.offsets.push(self.funcs.len() as u32);
+            for i in 0..f.summary.functions.len() {
+                self.funcs.push((fi, i));
+            }
+            let s = f.summary;
+            for module in module_names(&s.module) {
+                let mut put = |name: String, def: Def| {
+                    // The first definition wins (a re-binding later in the
+                    // module is not followed; documented approximation).
+                    self.symbols.entry(name).or_insert(def);
+                };
+                put(module.clone(), Def::Module(fi));
+                for (ci, c) in s.classes.iter().enumerate() {
+                    put(format!("{module}.{}", c.qualname), Def::Class((fi, ci)));
+                }
+                for (i, func) in s.functions.iter().enumerate().skip(1) {
+                    if func.parent.is_none() {
+                        put(format!("{module}.{}", func.qualname), Def::Func((fi, i)));
+                    }
+                }
+                for (gi, g) in s.globals.iter().enumerate() {
+                    put(format!("{module}.{}", g.name), Def::Global(fi, gi));
+                }
+                for imp in &s.imports {
+                    put(
+                        format!("{module}.{}", imp.local),
+                        Def::Alias(imp.qualified.clone()),
+                    );
+                }
+            }
+        }
+        self.contexts = vec![ContextSet::default(); self.funcs.len()];
+        self.out_edges = vec![vec![]; self.funcs.len()];
+        self.in_edges = vec![vec![]; self.funcs.len()];
+    }
+
+    /// The definition a qualified name refers to, following aliases.
+    fn lookup(&self, name: &str, depth: usize) -> Option<Def> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match self.symbols.get(name) {
+            Some(Def::Alias(q)) if q != name => self.lookup(q, depth + 1),
+            Some(Def::Alias(_)) => None,
+            Some(d) => Some(d.clone()),
+            None => {
+                // `pkg.mod.Class.method`, `pkg.alias.attr`: the longest known prefix.
+                let (prefix, last) = name.rsplit_once('.')?;
+                match self.lookup(prefix, depth + 1)? {
+                    Def::Class(c) => self.method_in_mro(c, last).map(Def::Func),
+                    Def::Module(fi) => {
+                        let module = &self.files[fi].summary.module;
+                        (format!("{module}.{last}") != name)
+                            .then(|| self.lookup(&format!("{module}.{last}"), depth + 1))
+                            .flatten()
+                    }
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    fn resolve_classes(&mut self) {
+        for (fi, f) in self.files.iter().enumerate() {
+            for (ci, c) in f.summary.classes.iter().enumerate() {
+                let module = &f.summary.module;
+                let bases: Vec<Ty> = c
+                    .bases
+                    .iter()
+                    .map(|b| {
+                        let local = format!("{module}.{b}");
+                        match self.lookup(b, 0).or_else(|| self.lookup(&local, 0)) {
+                            Some(Def::Class(bc)) => Ty::Class(bc),
+                            _ => Ty::External(b.clone()),
+                        }
+                    })
+                    .collect();
+                for b in &bases {
+                    if let Ty::Class(bc) = b {
+                        self.subclasses.entry(*bc).or_default().push((fi, ci));
+                    }
+                }
+                self.bases.insert((fi, ci), bases);
+            }
+        }
+    }
+
+    /// The method `name` of class `c` or of its first base that defines it
+    /// (depth-first, left to right: C3 when every base is a project class
+    /// with single inheritance, an approximation otherwise).
+    fn method_in_mro(&self, c: ClassRef, name: &str) -> Option<FuncRef> {
+        let mut seen = vec![];
+        let mut stack = vec![c];
+        while let Some(k) = stack.pop() {
+            if seen.contains(&k) || seen.len() > 64 {
+                continue;
+            }
+            seen.push(k);
+            if let Some(f) = self.own_method(k, name) {
+                return Some(f);
+            }
+            if let Some(bases) = self.bases.get(&k) {
+                for b in bases.iter().rev() {
+                    if let Ty::Class(bc) = b {
+                        stack.push(*bc);
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    fn own_method(&self, (fi, ci): ClassRef, name: &str) -> Option<FuncRef> {
+        let s = self.files[fi].summary;
+        let qual = format!("{}.{name}", s.classes[ci].qualname);
+        s.functions
+            .iter()
+            .position(|f| f.class == Some(ci) && f.qualname == qual)
+            .map(|i| (fi, i))
+    }
+
+    /// Every class derived from `c`, transitively.
+    fn descendants(&self, c: ClassRef) -> Vec<ClassRef> {
+        let mut out = vec![];
+        let mut stack = vec![c];
+        while let Some(k) = stack.pop() {
+            for sub in self.subclasses.get(&k).into_iter().flatten() {
+                if !out.contains(sub) && out.len() < 256 {
+                    out.push(*sub);
+                    stack.push(*sub);
+                }
+            }
+        }
+        out
+    }
+
+    /// The outside classes `c` derives from (directly or through project classes).
+    pub fn external_ancestors(&self, c: ClassRef) -> Vec<String> {
+        let mut out = vec![];
+        let mut seen = vec![];
+        let mut stack = vec![c];
+        while let Some(k) = stack.pop() {
+            if seen.contains(&k) || seen.len() > 64 {
+                continue;
+            }
+            seen.push(k);
+            for b in self.bases.get(&k).into_iter().flatten() {
+                match b {
+                    Ty::Class(bc) => stack.push(*bc),
+                    Ty::External(n) => out.push(n.clone()),
+                }
+            }
+        }
+        out
+    }
+
+    /// The type of a resolved definition's value.
+    fn type_of_def(&self, def: &Def, depth: usize) -> Option<Ty> {
+        match def {
+            Def::Global(fi, gi) => {
+                let g = &self.files[*fi].summary.globals[*gi];
+                let target = g.constructed.as_deref()?;
+                self.type_of_call_target(*fi, target, depth + 1)
+            }
+            _ => None,
+        }
+    }
+
+    /// The type of the value a call of `target` (as summarised in file `fi`)
+    /// returns: a class construction, or a factory's return (followed).
+    fn type_of_call_target(&self, fi: usize, target: &str, depth: usize) -> Option<Ty> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let module = &self.files[fi].summary.module;
+        let def = self
+            .lookup(target, 0)
+            .or_else(|| self.lookup(&format!("{module}.{target}"), 0));
+        match def {
+            Some(Def::Class(c)) => Some(Ty::Class(c)),
+            Some(Def::Func((ffi, f))) => {
+                let func = &self.files[ffi].summary.functions[f];
+                func.returns
+                    .iter()
+                    .find_map(|r| self.type_of_call_target(ffi, r, depth + 1))
+            }
+            Some(_) => None,
+            // Not a project name: an outside class or function, by its name.
+            None if target.contains('.') && !target.starts_with("self.") => {
+                Some(Ty::External(target.to_string()))
+            }
+            None => None,
+        }
+    }
+
+    /// The type of the name `name` as seen from function `func` of file `fi`.
+    fn type_of_name(&self, fi: usize, func: usize, name: &str) -> Option<Ty> {
+        let s = self.files[fi].summary;
+        let f = &s.functions[func];
+        if (name == "self" || name == "cls") && f.class.is_some() {
+            return f.class.map(|c| Ty::Class((fi, c)));
+        }
+        // A local assigned from a call in the same function.
+        if func != 0 {
+            if let Some(c) = s
+                .calls
+                .iter()
+                .find(|c| c.caller == func && c.assigned_to.as_deref() == Some(name))
+            {
+                if let Some(t) = self.type_of_call_target(fi, &c.target, 0) {
+                    return Some(t);
+                }
+            }
+            if let Some(p) = f.params.iter().find(|p| p.name == name) {
+                return p.annotation.iter().find_map(|a| {
+                    match self.lookup(a, 0) {
+                        Some(Def::Class(c)) => Some(Ty::Class(c)),
+                        Some(_) => None,
+                        None => a.contains('.').then(|| Ty::External(a.clone())),
+                    }
+                });
+            }
+        }
+        let def = self.lookup(&format!("{}.{name}", s.module), 0)?;
+        self.type_of_def(&def, 0)
+    }
+
+    /// What a call site calls: the project functions, and the callee's
+    /// qualified name when it is outside the project (`fastapi.APIRouter.get`).
+    fn resolve_call(&self, fi: usize, c: &CallSum) -> (Vec<FuncRef>, Option<ClassRef>, Option<String>) {
+        let s = self.files[fi].summary;
+        let func = &s.functions[c.caller];
+        // super().m()
+        if let Some(rc) = c.receiver_call {
+            if s.calls.get(rc).is_some_and(|r| r.target == "super") {
+                let Some(ci) = func.class else {
+                    return (vec![], None, None);
+                };
+                let found = self
+                    .bases
+                    .get(&(fi, ci))
+                    .into_iter()
+                    .flatten()
+                    .find_map(|b| match b {
+                        Ty::Class(bc) => self.method_in_mro(*bc, &c.method),
+                        Ty::External(_) => None,
+                    });
+                return (found.into_iter().collect(), None, None);
+            }
+        }
+        if let Some(recv) = &c.receiver {
+            if !recv.contains('.') {
+                match self.type_of_name(fi, c.caller, recv) {
+                    Some(Ty::Class(k)) => {
+                        let mut out: Vec<FuncRef> =
+                            self.method_in_mro(k, &c.method).into_iter().collect();
+                        if recv == "self" || recv == "cls" {
+                            // An override in a subclass may be what runs.
+                            for d in self.descendants(k) {
+                                if let Some(m) = self.own_method(d, &c.method) {
+                                    if !out.contains(&m) {
+                                        out.push(m);
+                                    }
+                                }
+                            }
+                        }
+                        let external = (out.is_empty())
+                            .then(|| {
+                                self.external_ancestors(k)
+                                    .first()
+                                    .map(|e| format!("{e}.{}", c.method))
+                            })
+                            .flatten();
+                        return (out, None, external);
+                    }
+                    Some(Ty::External(e)) => {
+                        return (vec![], None, Some(format!("{e}.{}", c.method)))
+                    }
+                    None => {}
+                }
+            }
+        }
+        let target = c.target.as_str();
+        let def = if target.contains('.') {
+            self.lookup(target, 0)
+        } else {
+            // A nested function of the caller, then a module-level name.
+            let mut found = None;
+            let mut scope = Some(c.caller);
+            while let Some(sc) = scope {
+                let prefix = if sc == 0 {
+                    s.module.clone()
+                } else {
+                    format!("{}.<locals>", s.functions[sc].qualname)
+                };
+                if sc != 0 {
+                    let q = format!("{prefix}.{target}");
+                    if let Some(i) = s.functions.iter().position(|f| f.qualname == q) {
+                        found = Some(Def::Func((fi, i)));
+                        break;
+                    }
+                } else {
+                    found = self.lookup(&format!("{prefix}.{target}"), 0);
+                }
+                scope = if sc == 0 {
+                    None
+                } else {
+                    Some(s.functions[sc].parent.unwrap_or(0))
+                };
+            }
+            found
+        };
+        match def {
+            Some(Def::Func(f)) => (vec![f], None, None),
+            Some(Def::Class(k)) => (
+                self.method_in_mro(k, "__init__").into_iter().collect(),
+                Some(k),
+                None,
+            ),
+            Some(_) => (vec![], None, None),
+            None => (
+                vec![],
+                None,
+                target.contains('.').then(|| target.to_string()),
+            ),
+        }
+    }
+
+    /// The project functions an argument of call `c` refers to: a reference
+    /// (`target=work`) or a call whose callee it is (`create_task(work())`).
+    fn arg_functions(&self, fi: usize, c: &CallSum, arg: Option<usize>, keyword: Option<&str>) -> Vec<FuncRef> {
+        let s = self.files[fi].summary;
+        let a = match keyword {
+            Some(k) => c.args.iter().find(|a| a.keyword.as_deref() == Some(k)),
+            None => c
+                .args
+                .iter()
+                .filter(|a| a.keyword.is_none())
+                .nth(arg.unwrap_or(0)),
+        };
+        let a = a.or_else(|| {
+            // A keyword-only row also accepts its positional form and the reverse.
+            arg.and_then(|i| c.args.iter().filter(|a| a.keyword.is_none()).nth(i))
+        });
+        let Some(a) = a else { return vec![] };
+        if let Some(ci) = a.call {
+            return self.resolve_call(fi, &s.calls[ci]).0;
+        }
+        if let Some(r) = &a.reference {
+            let pseudo = CallSum {
+                caller: c.caller,
+                target: r.clone(),
+                method: r.rsplit('.').next().unwrap_or(r).to_string(),
+                receiver: r.rsplit_once('.').map(|(p, _)| p.to_string()),
+                ..Default::default()
+            };
+            return self.resolve_call(fi, &pseudo).0;
+        }
+        vec![]
+    }
+
+    fn gid(&self, f: FuncRef) -> u32 {
+        self.offsets[f.0] + f.1 as u32
+    }
+
+    fn add_edge(&mut self, e: Edge) {
+        if !self.out_edges[e.from as usize].contains(&e) {
+            self.out_edges[e.from as usize].push(e);
+            self.in_edges[e.to as usize].push(e);
+        }
+    }
+
+    /// Whether a call matches a row's callee: a qualified target, or a method
+    /// on a receiver of one of `on` (or of a subclass), or a bare method name.
+    fn matches(
+        &self,
+        resolved: &Option<String>,
+        c: &CallSum,
+        targets: &[String],
+        on: &[String],
+        methods: &[String],
+    ) -> bool {
+        let name = resolved.as_deref().unwrap_or(&c.target);
+        if targets.iter().any(|t| t == name) {
+            return true;
+        }
+        if !methods.iter().any(|m| *m == c.method) {
+            return false;
+        }
+        if on.is_empty() {
+            return targets.is_empty();
+        }
+        // `fastapi.APIRouter.get`: the receiver type is the prefix.
+        name.rsplit_once('.')
+            .is_some_and(|(ty, _)| on.iter().any(|o| o == ty))
+    }
+
+    fn build_edges(&mut self) {
+        let table = frameworks::table();
+        let mut seeds: Vec<(u32, Context, Why)> = vec![];
+        for fi in 0..self.files.len() {
+            let s = self.files[fi].summary;
+            let path = self.files[fi].path;
+            let mut edges = vec![];
+            for (ci, c) in s.calls.iter().enumerate() {
+                let (targets, class, external) = self.resolve_call(fi, c);
+                let from = self.gid((fi, c.caller));
+                for t in &targets {
+                    let kind = if class.is_some() {
+                        EdgeKind::Construct
+                    } else if c.caller == 0 && c.in_main {
+                        EdgeKind::Switch(Context::Script)
+                    } else {
+                        EdgeKind::Call
+                    };
+                    edges.push(Edge {
+                        from,
+                        to: self.gid(*t),
+                        call: ci,
+                        kind,
+                    });
+                }
+                if let Some(k) = class {
+                    self.constructions.entry(k).or_default().push((fi, ci));
+                }
+                let switch = |row: &SwitchRow| {
+                    self.matches(&external, c, &row.targets, &row.on, &row.methods)
+                };
+                for row in &table.switch {
+                    if switch(row) {
+                        for t in self.arg_functions(fi, c, row.arg, row.keyword.as_deref()) {
+                            edges.push(Edge {
+                                from,
+                                to: self.gid(t),
+                                call: ci,
+                                kind: EdgeKind::Switch(row.context),
+                            });
+                        }
+                    }
+                }
+                for row in &table.registration {
+                    if switch(row) {
+                        for t in self.arg_functions(fi, c, row.arg, row.keyword.as_deref()) {
+                            seeds.push((
+                                self.gid(t),
+                                row.context,
+                                Why::Entry {
+                                    text: format!("registered by `{}(...)`", c.target),
+                                    file: fi,
+                                    line: c.line,
+                                },
+                            ));
+                            if row.context == Context::Startup {
+                                // A lifespan runs at startup and, after its
+                                // `yield`, at shutdown.
+                                seeds.push((
+                                    self.gid(t),
+                                    Context::Shutdown,
+                                    Why::Entry {
+                                        text: format!("registered by `{}(...)`", c.target),
+                                        file: fi,
+                                        line: c.line,
+                                    },
+                                ));
+                            }
+                        }
+                    }
+                }
+                // `def route(db = Depends(get_db))`: the dependency runs per call
+                // of the function whose parameter it is.
+                if matches!(
+                    c.target.as_str(),
+                    "fastapi.Depends" | "fastapi.params.Depends" | "fastapi.Security"
+                ) {
+                    if let Some(owner) = s.functions.iter().position(|f| {
+                        f.params.iter().any(|p| p.default_call == Some(ci))
+                    }) {
+                        for t in self.arg_functions(fi, c, Some(0), None) {
+                            edges.push(Edge {
+                                from: self.gid((fi, owner)),
+                                to: self.gid(t),
+                                call: ci,
+                                kind: EdgeKind::Depends,
+                            });
+                        }
+                    }
+                }
+            }
+            // Entry points by decorator.
+            for (i, func) in s.functions.iter().enumerate() {
+                for d in &func.decorators {
+                    let call = d.call.map(|ci| &s.calls[ci]);
+                    let (resolved, method) = match call {
+                        Some(c) => (self.resolve_call(fi, c).2, c.method.clone()),
+                        None => (
+                            self.lookup(&d.target, 0)
+                                .is_none()
+                                .then(|| d.target.clone()),
+                            d.target.rsplit('.').next().unwrap_or("").to_string(),
+                        ),
+                    };
+                    let pseudo = CallSum {
+                        target: d.target.clone(),
+                        method,
+                        ..Default::default()
+                    };
+                    let c = call.unwrap_or(&pseudo);
+                    for row in &table.decorator {
+                        if !self.matches(&resolved, c, &row.targets, &row.on, &row.methods) {
+                            continue;
+                        }
+                        let arg0 = c.args.first().and_then(|a| a.string.as_deref());
+                        let ctx = match arg0.and_then(|a| row.arg0.get(a)) {
+                            Some(k) => Some(*k),
+                            None if row.arg0.is_empty() => row.context,
+                            None => None,
+                        };
+                        if let Some(ctx) = ctx {
+                            let route = arg0.map(|a| format!("({a:?})")).unwrap_or_default();
+                            seeds.push((
+                                self.gid((fi, i)),
+                                ctx,
+                                Why::Entry {
+                                    text: format!(
+                                        "`@{}{route}` ({} {})",
+                                        decorator_text(c, d.call.is_some(), &d.target),
+                                        row.framework,
+                                        ctx.as_str()
+                                    ),
+                                    file: fi,
+                                    line: func.line,
+                                },
+                            ));
+                        }
+                    }
+                }
+                // Entry points by base class and by path.
+                if let (Some(ci), FuncKind::Method) = (func.class, func.kind) {
+                    let name = func.qualname.rsplit('.').next().unwrap_or("");
+                    let ancestors = self.external_ancestors((fi, ci));
+                    for row in &table.base {
+                        if row.methods.iter().any(|m| m == name)
+                            && ancestors.iter().any(|a| row.class.contains(a))
+                        {
+                            seeds.push((
+                                self.gid((fi, i)),
+                                row.context,
+                                Why::Entry {
+                                    text: format!(
+                                        "`{}` of a `{}` subclass ({} {})",
+                                        name,
+                                        ancestors
+                                            .iter()
+                                            .find(|a| row.class.contains(a))
+                                            .unwrap(),
+                                        row.framework,
+                                        row.context.as_str()
+                                    ),
+                                    file: fi,
+                                    line: func.line,
+                                },
+                            ));
+                        }
+                    }
+                }
+                if func.parent.is_none() && func.class.is_none() {
+                    for row in &table.path {
+                        if row.contains.iter().any(|c| path.contains(c.as_str()))
+                            && row.functions.iter().any(|f| *f == func.qualname)
+                        {
+                            seeds.push((
+                                self.gid((fi, i)),
+                                row.context,
+                                Why::Entry {
+                                    text: format!(
+                                        "`{}` of a {} migration",
+                                        func.qualname, row.framework
+                                    ),
+                                    file: fi,
+                                    line: func.line,
+                                },
+                            ));
+                        }
+                    }
+                }
+            }
+            // Module bodies run at import; test code in tests.
+            seeds.push((
+                self.gid((fi, 0)),
+                Context::Import,
+                Why::Entry {
+                    text: "the module body runs at import".into(),
+                    file: fi,
+                    line: 1,
+                },
+            ));
+            if self.files[fi].is_test {
+                for (i, func) in s.functions.iter().enumerate().skip(1) {
+                    if func.parent.is_none() {
+                        seeds.push((
+                            self.gid((fi, i)),
+                            Context::Test,
+                            Why::Entry {
+                                text: "test code".into(),
+                                file: fi,
+                                line: func.line,
+                            },
+                        ));
+                    }
+                }
+            }
+            for e in edges {
+                self.add_edge(e);
+            }
+        }
+        self.seeds = seeds;
+    }
+
+    fn propagate(&mut self) {
+        let seeds = std::mem::take(&mut self.seeds);
+        let mut queue: VecDeque<(u32, Context)> = VecDeque::new();
+        for (f, ctx, why) in seeds {
+            if self.contexts[f as usize].insert(ctx) {
+                self.why.insert((f, ctx), why);
+                queue.push_back((f, ctx));
+            }
+        }
+        let mut fired = vec![false; self.funcs.len()];
+        while let Some((f, ctx)) = queue.pop_front() {
+            let first = !std::mem::replace(&mut fired[f as usize], true);
+            for e in self.out_edges[f as usize].clone() {
+                let to_ctx = match e.kind {
+                    EdgeKind::Call | EdgeKind::Construct | EdgeKind::Depends => ctx,
+                    // A switch fires once, when its caller is first reached.
+                    EdgeKind::Switch(k) if first => k,
+                    EdgeKind::Switch(_) => continue,
+                };
+                if self.contexts[e.to as usize].insert(to_ctx) {
+                    self.why.insert((e.to, to_ctx), Why::Via(e));
+                    queue.push_back((e.to, to_ctx));
+                }
+            }
+        }
+    }
+}
+
+/// A decorator as written, for evidence (`router.post`, `shared_task`).
+fn decorator_text(c: &CallSum, called: bool, target: &str) -> String {
+    match (&c.receiver, called) {
+        (Some(r), true) => format!("{r}.{}", c.method),
+        _ => target.to_string(),
+    }
+}
+
+/// The names a module answers to: its dotted path, and without a leading
+/// `src.` (the `src/` layout puts the importable package one level down).
+fn module_names(module: &str) -> Vec<String> {
+    let mut out = vec![module.to_string()];
+    if let Some(rest) = module.strip_prefix("src.") {
+        out.push(rest.to_string());
+    }
+    out
+}
+
+impl ProjectModel<'_> {
+    /// The function whose lines hold `line` in the file at `path`.
+    pub fn function_at(&self, path: &str, line: usize) -> Option<FuncRef> {
+        let fi = self.files.iter().position(|f| f.path == path)?;
+        self.files[fi].summary.function_at(line).map(|i| (fi, i))
+    }
+
+    pub fn contexts_of(&self, f: FuncRef) -> ContextSet {
+        self.contexts[self.gid(f) as usize]
+    }
+
+    /// `path:line` and the qualified name of a function.
+    pub fn describe(&self, (fi, i): FuncRef) -> String {
+        let s = self.files[fi].summary;
+        let func = &s.functions[i];
+        if i == 0 {
+            format!("{} (module body)", self.files[fi].path)
+        } else {
+            format!("`{}` at {}:{}", func.qualname, self.files[fi].path, func.line)
+        }
+    }
+
+    fn func_of(&self, gid: u32) -> FuncRef {
+        self.funcs[gid as usize]
+    }
+
+    /// Why `f` runs in `ctx`: the path from the entry point to `f`, entry
+    /// first, at most 12 steps (the middle elided).
+    pub fn path_to(&self, f: FuncRef, ctx: Context) -> Vec<Step> {
+        let mut steps = vec![];
+        let mut at = self.gid(f);
+        let mut seen = vec![];
+        while let Some(why) = self.why.get(&(at, ctx)) {
+            if seen.contains(&at) {
+                break;
+            }
+            seen.push(at);
+            match why {
+                Why::Entry { text, file, line } => {
+                    let (fi, i) = self.func_of(at);
+                    steps.push(Step {
+                        path: self.files[*file].path.to_string(),
+                        line: *line,
+                        message: format!(
+                            "{}: {text}",
+                            qualname_or_module(self.files[fi].summary, i)
+                        ),
+                    });
+                    break;
+                }
+                Why::Via(e) => {
+                    let (fi, _) = self.func_of(e.from);
+                    let s = self.files[fi].summary;
+                    let call = &s.calls[e.call];
+                    let (tfi, ti) = self.func_of(e.to);
+                    let callee = qualname_or_module(self.files[tfi].summary, ti);
+                    let how = match e.kind {
+                        EdgeKind::Call => format!("calls `{callee}`"),
+                        EdgeKind::Construct => format!("constructs `{callee}`"),
+                        EdgeKind::Depends => format!("depends on `{callee}` (`Depends`)"),
+                        EdgeKind::Switch(k) => {
+                            format!("runs `{callee}` in {} (`{}`)", k.as_str(), call.target)
+                        }
+                    };
+                    steps.push(Step {
+                        path: self.files[fi].path.to_string(),
+                        line: call.line,
+                        message: how,
+                    });
+                    at = e.from;
+                }
+            }
+        }
+        steps.reverse();
+        if steps.len() > 12 {
+            let tail = steps.split_off(steps.len() - 6);
+            steps.truncate(6);
+            steps.push(Step {
+                path: String::new(),
+                line: 0,
+                message: "...".into(),
+            });
+            steps.extend(tail);
+        }
+        steps
+    }
+
+    /// The call sites that call `f` (edges into it).
+    pub fn callers(&self, f: FuncRef) -> Vec<(FuncRef, usize, EdgeKind)> {
+        self.in_edges[self.gid(f) as usize]
+            .iter()
+            .map(|e| {
+                let from = self.func_of(e.from);
+                (from, self.files[from.0].summary.calls[e.call].line, e.kind)
+            })
+            .collect()
+    }
+
+    /// What `f` calls: (line, callee as written, resolved project functions).
+    pub fn callees(&self, (fi, i): FuncRef) -> Vec<(usize, String, Vec<FuncRef>)> {
+        let s = self.files[fi].summary;
+        let mut by_call: BTreeMap<usize, Vec<FuncRef>> = BTreeMap::new();
+        for e in &self.out_edges[self.gid((fi, i)) as usize] {
+            by_call.entry(e.call).or_default().push(self.func_of(e.to));
+        }
+        s.calls
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.caller == i)
+            .map(|(ci, c)| {
+                (
+                    c.line,
+                    c.target.clone(),
+                    by_call.remove(&ci).unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+
+    /// The class `f` is a method of.
+    pub fn class_of(&self, (fi, i): FuncRef) -> Option<ClassRef> {
+        self.files[fi].summary.functions[i].class.map(|c| (fi, c))
+    }
+
+    pub fn class_name(&self, (fi, ci): ClassRef) -> String {
+        format!(
+            "{}.{}",
+            self.files[fi].summary.module, self.files[fi].summary.classes[ci].qualname
+        )
+    }
+
+    /// Where instances of `c` (or of a subclass) are built: (path, line, the
+    /// function that builds them).
+    pub fn construction_sites(&self, c: ClassRef) -> Vec<(String, usize, FuncRef)> {
+        let mut classes = vec![c];
+        classes.extend(self.descendants(c));
+        let mut out = vec![];
+        for k in classes {
+            for (fi, ci) in self.constructions.get(&k).into_iter().flatten() {
+                let call = &self.files[*fi].summary.calls[*ci];
+                out.push((
+                    self.files[*fi].path.to_string(),
+                    call.line,
+                    (*fi, call.caller),
+                ));
+            }
+        }
+        out.sort();
+        out
+    }
+
+    pub fn path_of(&self, fi: usize) -> &str {
+        self.files[fi].path
+    }
+}
+
+fn qualname_or_module(s: &ModuleSummary, i: usize) -> String {
+    if i == 0 {
+        format!("{} (module body)", s.module)
+    } else {
+        s.functions[i].qualname.clone()
+    }
+}

@@ -1,0 +1,359 @@
+//! Module summaries: the small, owned projection of one module's index that
+//! the project model is built from. Computed in the parallel per-file pass
+//! (a projection of tables the index already has: no second walk of the tree),
+//! stored with the file's facts, and recomputed only when the file changes.
+//!
+//! A summary records *shapes*, never framework meaning: `@router.get("/x")` is
+//! a decorator whose call target is `router.get` with the string argument
+//! `/x`. What a shape means (a FastAPI route) is the project pass's business
+//! (`super::frameworks`), so a change of the framework table never invalidates
+//! a summary.
+
+use serde::{Deserialize, Serialize};
+
+use crate::python::{BlockKind, CallUse, ModuleIndex, ScopeKind, Value};
+
+/// One module's summary.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModuleSummary {
+    /// Dotted module name from the path (`app.db`; `__init__.py` names the package).
+    pub module: String,
+    pub is_package: bool,
+    /// The module has an `if __name__ == "__main__":` block.
+    pub main_block: bool,
+    /// Module-level imports: local name -> absolute qualified name.
+    pub imports: Vec<ImportSum>,
+    /// Functions and methods; index 0 is the module body (`<module>`).
+    pub functions: Vec<FuncSum>,
+    pub classes: Vec<ClassSum>,
+    /// Module-level bindings by assignment.
+    pub globals: Vec<GlobalSum>,
+    /// Every call (decorator calls included), in source order.
+    pub calls: Vec<CallSum>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSum {
+    pub local: String,
+    pub qualified: String,
+    pub line: usize,
+}
+
+/// How a function is bound in its class.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FuncKind {
+    /// The module body.
+    Module,
+    #[default]
+    Plain,
+    Method,
+    ClassMethod,
+    StaticMethod,
+    Property,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FuncSum {
+    /// Qualified name inside the module (`Cache.get`, `handler.<locals>.inner`).
+    pub qualname: String,
+    pub kind: FuncKind,
+    /// Index into `classes` of the class this is a method of.
+    pub class: Option<usize>,
+    /// Index into `functions` of the enclosing function (nested defs).
+    pub parent: Option<usize>,
+    pub is_async: bool,
+    pub line: usize,
+    pub end_line: usize,
+    pub decorators: Vec<DecoratorSum>,
+    pub params: Vec<ParamSum>,
+    /// Callees (as in [`CallSum::target`]) of the calls whose value it returns.
+    pub returns: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecoratorSum {
+    /// The decorator without its arguments, resolved through imports when it
+    /// can be (`fastapi.FastAPI`-typed receivers are resolved later).
+    pub target: String,
+    /// The decorator's call in `calls`, when it is called (`@app.get("/x")`).
+    pub call: Option<usize>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParamSum {
+    pub name: String,
+    /// Qualified names in the annotation.
+    pub annotation: Vec<String>,
+    /// The default is a call (`Depends(get_db)`): its index in `calls`.
+    pub default_call: Option<usize>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassSum {
+    pub qualname: String,
+    /// Base classes, resolved through imports where possible (else as written).
+    pub bases: Vec<String>,
+    pub line: usize,
+    pub end_line: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GlobalSum {
+    pub name: String,
+    /// The call that builds the value (`httpx.AsyncClient(...)`): its target.
+    pub constructed: Option<String>,
+    pub line: usize,
+}
+
+/// One argument of a call, as far as the model reads it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArgSum {
+    pub keyword: Option<String>,
+    /// A name or attribute chain passed as a value (a function reference:
+    /// `Thread(target=work)`, `Depends(get_db)`), resolved when possible.
+    pub reference: Option<String>,
+    /// A call passed as the value (`create_task(worker())`): its index in `calls`.
+    pub call: Option<usize>,
+    /// A string literal.
+    pub string: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallSum {
+    /// Index into `functions` of the function the call is in.
+    pub caller: usize,
+    /// The callee resolved through imports (`httpx.AsyncClient`,
+    /// `app.db.get_engine`), else as written (`self.m`, `helper`, `router.get`).
+    pub target: String,
+    /// The callee's receiver as written (`self`, `self.client`, `router`).
+    pub receiver: Option<String>,
+    /// The receiver is a call (`super().close()`, `get_client().get()`): its
+    /// index in `calls`.
+    pub receiver_call: Option<usize>,
+    pub method: String,
+    pub line: usize,
+    pub args: Vec<ArgSum>,
+    /// Inside a loop or comprehension of its function.
+    pub in_loop: bool,
+    pub awaited: bool,
+    /// A local name the result is assigned to (`client = make_client()`).
+    pub assigned_to: Option<String>,
+    /// In the module's `if __name__ == "__main__":` block.
+    pub in_main: bool,
+}
+
+impl ModuleSummary {
+    /// The function whose lines hold `line` most closely (the innermost).
+    pub fn function_at(&self, line: usize) -> Option<usize> {
+        self.functions
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(_, f)| f.line <= line && line <= f.end_line)
+            .min_by_key(|(_, f)| f.end_line - f.line)
+            .map(|(i, _)| i)
+            .or((!self.functions.is_empty()).then_some(0))
+    }
+}
+
+/// The summary of an indexed module.
+pub fn summarize(ix: &ModuleIndex, is_package: bool) -> ModuleSummary {
+    let mut s = ModuleSummary {
+        module: ix.module_name.clone(),
+        is_package,
+        ..Default::default()
+    };
+    // Scopes -> functions and classes (lambdas belong to their function).
+    let mut func_of_scope = vec![0usize; ix.scopes.len()];
+    let mut class_of_scope: Vec<Option<usize>> = vec![None; ix.scopes.len()];
+    s.functions.push(FuncSum {
+        qualname: "<module>".into(),
+        kind: FuncKind::Module,
+        line: 1,
+        end_line: ix.line_count().max(1),
+        ..Default::default()
+    });
+    for (sid, sc) in ix.scopes.iter().enumerate().skip(1) {
+        let parent = sc.parent.unwrap_or(0);
+        match sc.kind {
+            ScopeKind::Class => {
+                class_of_scope[sid] = Some(s.classes.len());
+                s.classes.push(ClassSum {
+                    qualname: sc.qualname.clone(),
+                    bases: sc
+                        .bases
+                        .iter()
+                        .filter_map(|b| b.path())
+                        .map(|b| ix.resolve(b, parent).unwrap_or_else(|| b.to_string()))
+                        .collect(),
+                    line: sc.span.line,
+                    end_line: sc.span.end_line,
+                });
+                func_of_scope[sid] = func_of_scope[parent];
+            }
+            ScopeKind::Function => {
+                let class = (ix.scopes[parent].kind == ScopeKind::Class)
+                    .then(|| class_of_scope[parent])
+                    .flatten();
+                let deco = |n: &str| sc.decorators.iter().any(|d| d.text == n);
+                let kind = match class {
+                    None => FuncKind::Plain,
+                    Some(_) if deco("staticmethod") => FuncKind::StaticMethod,
+                    Some(_) if deco("classmethod") => FuncKind::ClassMethod,
+                    Some(_) if deco("property") => FuncKind::Property,
+                    Some(_) => FuncKind::Method,
+                };
+                func_of_scope[sid] = s.functions.len();
+                let enclosing = func_of_scope[parent];
+                s.functions.push(FuncSum {
+                    qualname: sc.qualname.clone(),
+                    kind,
+                    class,
+                    parent: (ix.scopes[parent].kind == ScopeKind::Function).then_some(enclosing),
+                    is_async: sc.is_async,
+                    line: sc.span.line,
+                    end_line: sc.span.end_line,
+                    decorators: sc
+                        .decorators
+                        .iter()
+                        .map(|d| DecoratorSum {
+                            target: d.qualified.clone().unwrap_or_else(|| d.text.clone()),
+                            call: d.call,
+                        })
+                        .collect(),
+                    params: sc
+                        .params
+                        .iter()
+                        .map(|p| ParamSum {
+                            name: p.name.clone(),
+                            annotation: p.annotation_qualified.clone(),
+                            default_call: match &p.default {
+                                Some(Value::Call(c)) => Some(*c),
+                                _ => None,
+                            },
+                        })
+                        .collect(),
+                    returns: vec![],
+                });
+            }
+            ScopeKind::Lambda | ScopeKind::Module => {
+                func_of_scope[sid] = func_of_scope[parent];
+            }
+        }
+    }
+    for imp in ix.imports.iter().filter(|i| i.scope == 0) {
+        s.imports.push(ImportSum {
+            local: imp.local.clone(),
+            qualified: imp.qualified.clone(),
+            line: imp.span.line,
+        });
+    }
+    // Calls: call ids of the index are kept as indexes (one entry per call).
+    let target_of = |c: &crate::python::Call| -> String {
+        c.qualified
+            .clone()
+            .or_else(|| c.callee.clone())
+            .unwrap_or_else(|| c.method.clone())
+    };
+    let assigned: std::collections::HashMap<usize, String> = ix
+        .assignments
+        .iter()
+        .filter_map(|a| {
+            let id = match &a.value {
+                Some(Value::Call(id)) => *id,
+                Some(Value::Await(inner)) => match inner.as_ref() {
+                    Value::Call(id) => *id,
+                    _ => return None,
+                },
+                _ => return None,
+            };
+            let name = a.targets.iter().find_map(|t| match t {
+                crate::python::Target::Name(n) | crate::python::Target::Attr(n) => {
+                    Some(n.clone())
+                }
+                _ => None,
+            })?;
+            Some((id, name))
+        })
+        .collect();
+    let main_ifs: Vec<usize> = ix
+        .ifs
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| {
+            i.scope == 0 && {
+                let t = ix.text_of(&i.test_span);
+                t.contains("__name__") && t.contains("__main__")
+            }
+        })
+        .map(|(id, _)| id)
+        .collect();
+    s.main_block = !main_ifs.is_empty();
+    for (id, c) in ix.calls.iter().enumerate() {
+        let in_main = c.scope == 0
+            && !main_ifs.is_empty()
+            && ix
+                .blocks_of(c.block)
+                .any(|b| b.kind == BlockKind::If && main_ifs.contains(&b.owner));
+        let args = c
+            .args
+            .iter()
+            .map(|a| {
+                let value = match &a.value {
+                    Value::Await(inner) => inner.as_ref(),
+                    v => v,
+                };
+                ArgSum {
+                    keyword: a.keyword.clone(),
+                    reference: value
+                        .path()
+                        .map(|p| ix.resolve(p, c.scope).unwrap_or_else(|| p.to_string())),
+                    call: match value {
+                        Value::Call(id) => Some(*id),
+                        _ => None,
+                    },
+                    string: value.as_str().map(str::to_string),
+                }
+            })
+            .collect();
+        s.calls.push(CallSum {
+            caller: func_of_scope[c.scope],
+            target: target_of(c),
+            receiver: c.receiver_path().map(str::to_string),
+            receiver_call: match &c.receiver {
+                Some(Value::Call(id)) => Some(*id),
+                _ => None,
+            },
+            method: c.method.clone(),
+            line: c.span.line,
+            args,
+            in_loop: ix.inside(c.block, BlockKind::Loop),
+            awaited: c.awaited || matches!(c.usage, CallUse::Awaited),
+            assigned_to: assigned.get(&id).cloned(),
+            in_main,
+        });
+    }
+    for r in ix.returns.iter().filter(|r| !r.is_yield) {
+        if let Some(c) = r.value.as_ref().and_then(|v| ix.call_value(v)) {
+            let f = func_of_scope[r.scope];
+            s.functions[f].returns.push(target_of(c));
+        }
+    }
+    for a in ix.assignments.iter().filter(|a| a.scope == 0) {
+        for t in &a.targets {
+            if let crate::python::Target::Name(n) = t {
+                s.globals.push(GlobalSum {
+                    name: n.clone(),
+                    constructed: a
+                        .value
+                        .as_ref()
+                        .and_then(|v| ix.call_value(v))
+                        .map(target_of),
+                    line: a.span.line,
+                });
+            }
+        }
+    }
+    s
+}
