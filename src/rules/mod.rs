@@ -10,8 +10,7 @@
 //! cheaply: a per-file step extracts small [`ProjectFacts`] that are kept per file,
 //! and a project step combines the facts of all files.
 
-pub mod fixtext;
-pub mod snippet;
+pub mod fix;
 
 pub mod async_;
 pub mod conc;

@@ -4,8 +4,8 @@ use std::collections::HashSet;
 use crate::finding::{Kind, Severity};
 use crate::python::queries_concurrency::{StateWrite, WriteKind};
 use crate::python::{BlockKind, ScopeId, ScopeKind, Span, TestKind, Value};
-use crate::rules::async_::common::{reindent, rewrite_region};
 use crate::rules::conc::identity::{builds_identity, empty_container};
+use crate::rules::fix::{reindent, rewrite_region};
 use crate::rules::{Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does

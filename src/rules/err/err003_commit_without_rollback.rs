@@ -1,6 +1,6 @@
 //! ERR003 commit-without-rollback.
 use crate::finding::{Kind, Severity};
-use crate::rules::fixtext::{self, Edit};
+use crate::rules::fix;
 use crate::rules::{Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
@@ -141,19 +141,14 @@ impl Rule for Err003 {
             if managed {
                 continue;
             }
-            let (from, to) = fixtext::stmt_lines(ix, &c.span);
-            let stmt = fixtext::splice(ix, from, to, vec![]);
+            let (from, to) = fix::statement_lines(ix, &c.span);
+            let stmt = fix::splice(ix, from, to, vec![]);
             let mut lines = vec!["try:".to_string()];
             lines.extend(stmt.lines().map(|l| format!("    {l}")));
             lines.push("except Exception:".into());
             lines.push(format!("    {recv}.rollback()"));
             lines.push("    raise".into());
-            let after = fixtext::splice(
-                ix,
-                from,
-                to,
-                vec![Edit::replace_lines(ix, from, to, &lines)],
-            );
+            let after = fix::splice(ix, from, to, vec![fix::replace_lines(ix, from, to, &lines)]);
             cx.report(
                 &META,
                 c.span,

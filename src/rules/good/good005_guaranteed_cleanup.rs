@@ -3,7 +3,7 @@
 use crate::finding::{Kind, Severity};
 #[allow(unused_imports)]
 use crate::python::{BlockKind, ScopeKind, Target, TestKind, Value};
-use crate::rules::{snippet, Checker, Rule, RuleMeta};
+use crate::rules::{fix, Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
 Recognises a good pattern to preserve (a strength, reported without severity and
@@ -55,7 +55,7 @@ impl Rule for Good005 {
             if !ix.blocks_of(c.block).any(|b| b.kind == BlockKind::Finally) {
                 continue;
             }
-            let s = snippet::statement(ix, &c.span);
+            let s = fix::statement(ix, &c.span);
             cx.report(
                 &META,
                 c.span,
@@ -91,7 +91,7 @@ impl Rule for Good005 {
                 RESOURCES.contains(&q).then_some(q)
             });
             let Some(q) = found else { continue };
-            let s = snippet::line(ix, &w.span);
+            let s = fix::line(ix, &w.span);
             cx.report(
                 &META,
                 w.span,

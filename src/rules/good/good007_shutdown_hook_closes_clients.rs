@@ -3,7 +3,7 @@
 use crate::finding::{Kind, Severity};
 #[allow(unused_imports)]
 use crate::python::{BlockKind, ScopeKind, Target, TestKind, Value};
-use crate::rules::{snippet, Checker, Rule, RuleMeta};
+use crate::rules::{fix, Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
 Recognises a good pattern to preserve (a strength, reported without severity and
@@ -102,7 +102,7 @@ impl Rule for Good007 {
             });
             let Some(close) = closes else { continue };
             // A long hook is cut around its first close call (not its whole body).
-            let before = snippet::function_or_statement(ix, sid, &close.span);
+            let before = fix::function_or_statement(ix, sid, &close.span);
             cx.report(
                 &META,
                 sc.name_span,

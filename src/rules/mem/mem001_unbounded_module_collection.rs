@@ -1,5 +1,6 @@
 //! MEM001 unbounded-module-collection.
-use super::collections::{collections, function_name, growth_fix, Collection, Owner, Snippets};
+use super::collections::{collections, function_name, Collection, Owner};
+use super::fix::{growth_fix, Snippets};
 use super::per_call::PerCall;
 use crate::finding::{Kind, Severity};
 use crate::rules::{Checker, Rule, RuleMeta};

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use crate::finding::{Kind, Severity};
 use crate::python::queries_res::{pooled_client, CLOSE_METHODS};
 use crate::python::{CallId, CallUse, ModuleIndex, ScopeId, ScopeKind, Target};
-use crate::rules::{snippet, Checker, Rule, RuleMeta};
+use crate::rules::{fix, Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
 Flags a class that stores a pooled client on `self` (`httpx.Client`/`AsyncClient`,
@@ -236,7 +236,7 @@ impl Rule for Res001 {
                         continue;
                     }
                     reported.insert(attr.clone());
-                    let before = snippet::function_or_statement(ix, m, &a.span);
+                    let before = fix::function_or_statement(ix, m, &a.span);
                     let after = if is_async {
                         format!(
                             "{before}\nasync def aclose(self) -> None:\n    if {attr} is not None:\n        await {attr}.{closer}()\n\nasync def __aenter__(self):\n    return self\n\nasync def __aexit__(self, exc_type, exc, tb):\n    await self.aclose()\n"

@@ -3,7 +3,7 @@ use std::collections::HashSet;
 
 use crate::finding::{Kind, Severity};
 use crate::python::{ModuleIndex, Target, Value};
-use crate::rules::res::{fix, local_binding, with_wrap_fix};
+use crate::rules::res::{local_binding, with_wrap_fix};
 use crate::rules::{Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
@@ -166,7 +166,7 @@ impl Rule for Res005 {
                     continue;
                 }
             }
-            let ctor = fix::text(ix, &call.span);
+            let ctor = ix.text_of(&call.span).to_string();
             let fname = &ix.scopes[a.scope].name;
             let message = match (first_close, lc.yielded) {
                 (Some(c), _) => format!(

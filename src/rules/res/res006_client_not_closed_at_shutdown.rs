@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::finding::{Kind, Severity};
 use crate::python::queries_res::LONG_LIVED_CLIENTS;
 use crate::python::{ModuleIndex, Target, Value};
-use crate::rules::{snippet, ProjectDiagnostic, RuleMeta};
+use crate::rules::{fix, ProjectDiagnostic, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
 Flags a long-lived client created at module level (a redis client, a SQLAlchemy
@@ -171,7 +171,7 @@ pub fn collect(ix: &ModuleIndex, config: &Config) -> ClientFacts {
             continue;
         }
         let (closer, is_async) = closer_of(q);
-        let before = snippet::statement(ix, &a.span);
+        let before = fix::statement(ix, &a.span);
         let after = if is_async {
             format!(
                 "from contextlib import asynccontextmanager\n\n{before}\n\n@asynccontextmanager\nasync def lifespan(app):\n    yield\n    await {name}.{closer}()  # close the pool at shutdown\n"

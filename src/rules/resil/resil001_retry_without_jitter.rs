@@ -1,7 +1,7 @@
 //! RESIL001 retry-without-jitter.
 use crate::finding::{Kind, Severity};
 use crate::python::{BlockKind, CallId, ModuleIndex};
-use crate::rules::fixtext::{self, Edit};
+use crate::rules::fix;
 use crate::rules::{Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
@@ -113,15 +113,15 @@ impl Rule for Resil001 {
                 .expect("checked");
             let delay = ix.text_of(&arg.span).to_string();
             let callee = c.callee.clone().unwrap_or_else(|| "asyncio.sleep".into());
-            let (from, to) = fixtext::region(ix, c.scope, &c.span);
-            let (sf, st) = fixtext::stmt_lines(ix, &c.span);
-            let before = fixtext::splice(ix, from, to, vec![]);
+            let (from, to) = fix::region(ix, c.scope, &c.span);
+            let (sf, st) = fix::statement_lines(ix, &c.span);
+            let before = fix::splice(ix, from, to, vec![]);
             let aw = if c.awaited { "await " } else { "" };
-            let body = fixtext::splice(
+            let body = fix::splice(
                 ix,
                 from,
                 to,
-                vec![Edit::replace_lines(
+                vec![fix::replace_lines(
                     ix,
                     sf,
                     st,
