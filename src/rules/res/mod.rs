@@ -9,6 +9,7 @@ pub mod res004_context_manager_does_not_close;
 pub mod res005_session_not_closed;
 pub mod res006_client_not_closed_at_shutdown;
 pub mod res007_incomplete_context_manager;
+pub(crate) mod shutdown;
 
 pub fn rules() -> Vec<&'static dyn Rule> {
     vec![

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::config::Config;
 use crate::finding::{Kind, Severity};
 use crate::python::queries_res::LONG_LIVED_CLIENTS;
-use crate::python::{ModuleIndex, Target, Value};
+use crate::python::{ModuleIndex, Target};
+use crate::rules::res::shutdown::{closed_names, last_segment};
 use crate::rules::{fix, ProjectDiagnostic, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
@@ -106,15 +107,6 @@ pub struct ClientFacts {
     pub closed: Vec<String>,
 }
 
-const CLOSERS: &[&str] = &[
-    "close",
-    "aclose",
-    "dispose",
-    "shutdown",
-    "disconnect",
-    "close_all",
-];
-
 /// The close call for a client type, and whether it is awaited.
 fn closer_of(qualified: &str) -> (&'static str, bool) {
     match qualified {
@@ -125,21 +117,6 @@ fn closer_of(qualified: &str) -> (&'static str, bool) {
         q if q.starts_with("redis.asyncio.") => ("aclose", true),
         _ => ("close", false),
     }
-}
-
-fn last_segment(p: &str) -> &str {
-    p.rsplit('.').next().unwrap_or(p)
-}
-
-fn closed_name(ix: &ModuleIndex, path: &str, scope: usize) -> String {
-    let first = path.split('.').next().unwrap_or(path);
-    if let Some(q) = ix.resolve(path, scope) {
-        return q;
-    }
-    if ix.refers_to_global(first, scope) && ix.scopes[0].locals.iter().any(|l| l == first) {
-        return format!("{}.{path}", ix.module_name);
-    }
-    last_segment(path).to_string()
 }
 
 pub fn collect(ix: &ModuleIndex, config: &Config) -> ClientFacts {
@@ -210,61 +187,7 @@ pub fn collect(ix: &ModuleIndex, config: &Config) -> ClientFacts {
             suppression: None,
         });
     }
-    // Everything this module closes.
-    let mut closed = vec![];
-    for c in &ix.calls {
-        if CLOSERS.contains(&c.method.as_str()) {
-            if let Some(p) = c.receiver_path() {
-                closed.push(closed_name(ix, p, c.scope));
-                // `redis_client.connection_pool.disconnect()`
-                if let Some((head, tail)) = p.rsplit_once('.') {
-                    if matches!(tail, "connection_pool" | "pool" | "sync_engine") {
-                        closed.push(closed_name(ix, head, c.scope));
-                    }
-                }
-            }
-        }
-        // `atexit.register(client.close)`, `stack.push_async_callback(client.aclose)`.
-        for a in &c.args {
-            if let Some(p) = a.value.path() {
-                if let Some((head, m)) = p.rsplit_once('.') {
-                    if CLOSERS.contains(&m) {
-                        closed.push(closed_name(ix, head, c.scope));
-                    }
-                }
-            }
-        }
-    }
-    // `async with client:`
-    for w in &ix.withs {
-        for it in &w.items {
-            if let Some(p) = it.value.path() {
-                closed.push(closed_name(ix, p, w.scope));
-            }
-        }
-    }
-    // `for c in (redis_client, http_client): await c.close()`
-    for l in &ix.loops {
-        let Some(Value::Tuple(xs) | Value::List(xs)) = &l.iter else {
-            continue;
-        };
-        let closes_target = ix.calls.iter().any(|c| {
-            l.body.contains(&c.span)
-                && CLOSERS.contains(&c.method.as_str())
-                && c.receiver_path()
-                    .is_some_and(|r| l.targets.iter().any(|t| t == r))
-        });
-        if closes_target {
-            for x in xs {
-                if let Some(p) = x.path() {
-                    closed.push(closed_name(ix, p, l.scope));
-                }
-            }
-        }
-    }
-    closed.sort();
-    closed.dedup();
-    facts.closed = closed;
+    facts.closed = closed_names(ix);
     facts
 }
 
