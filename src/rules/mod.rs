@@ -11,6 +11,8 @@
 //! and a project step combines the facts of all files.
 
 pub mod fix;
+mod memo;
+mod settings;
 
 pub mod async_;
 pub mod conc;
@@ -27,6 +29,9 @@ use std::time::Instant;
 use crate::config::Config;
 use crate::finding::{Kind, Severity};
 use crate::python::{ModuleIndex, ScopeId, Span};
+
+pub use memo::Memo;
+pub use settings::Settings;
 
 /// Static description of a rule: the public contract (id, name, default severity)
 /// plus its documentation and remediation effort.
@@ -69,7 +74,10 @@ pub struct Diagnostic {
 /// What a per-file check sees, and where it reports.
 pub struct Checker<'a> {
     pub ix: &'a ModuleIndex,
-    pub config: &'a Config,
+    /// What the rules take from the configuration.
+    pub settings: Settings<'a>,
+    /// Analyses the rules of this module share.
+    pub memo: Memo,
     pub diagnostics: Vec<Diagnostic>,
     /// The per-file time limit (`max-file-time-ms`). The scan stops between two
     /// rules once it has passed; a rule with a long loop stops inside it through
@@ -83,7 +91,8 @@ impl<'a> Checker<'a> {
     pub fn new(ix: &'a ModuleIndex, config: &'a Config) -> Self {
         Checker {
             ix,
-            config,
+            settings: Settings::from_config(config),
+            memo: Memo::default(),
             diagnostics: vec![],
             deadline: None,
             cut_short: false,

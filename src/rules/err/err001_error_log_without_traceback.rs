@@ -59,7 +59,7 @@ impl Rule for Err001 {
 
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
-        let loggers = ix.logger_paths(&cx.config.loggers);
+        let loggers = ix.logger_paths(cx.settings.loggers);
         for c in &ix.calls {
             if c.method != "error" && c.method != "critical" {
                 continue;

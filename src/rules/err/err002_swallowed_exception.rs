@@ -76,7 +76,7 @@ impl Rule for Err002 {
 
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
-        let loggers = ix.logger_paths(&cx.config.loggers);
+        let loggers = ix.logger_paths(cx.settings.loggers);
         // Once per module, not once per handler (quadratic on generated modules).
         let assigns_self_logger = ix.assignments.iter().any(|a| {
             a.targets

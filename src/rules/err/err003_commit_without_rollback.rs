@@ -71,10 +71,10 @@ impl Rule for Err003 {
 
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
-        let factories = ix.session_factories(&cx.config.sessions);
+        let factories = ix.session_factories(cx.settings.sessions);
         // The scope-independent session names once per module (once per commit
         // was quadratic on generated modules).
-        let module_sessions = ix.module_session_paths(&cx.config.sessions);
+        let module_sessions = ix.module_session_paths(cx.settings.sessions);
         for c in &ix.calls {
             if c.method != "commit" || !c.args.is_empty() {
                 continue;

@@ -45,7 +45,7 @@ impl Rule for Good006 {
 
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
-        let loggers = ix.logger_paths(&cx.config.loggers);
+        let loggers = ix.logger_paths(cx.settings.loggers);
         // Scopes holding a `x.exception()` call: the only candidates (saves a scan
         // of every call for every function).
         let mut has_exception_call = vec![false; ix.scopes.len()];

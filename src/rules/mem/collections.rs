@@ -5,6 +5,7 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::python::{AssignOp, Call, ModuleIndex, ScopeId, ScopeKind, Span, Target, Value};
@@ -325,13 +326,12 @@ fn constant_growth(call: &Call, kind: CollKind) -> bool {
 /// Computed once per module (MEM001, MEM002 and MEM005 share it). `None` when the
 /// per-file deadline passes during the analysis (the checker is then marked cut
 /// short, and nothing is kept: a partial analysis would miss shrinks).
-pub fn collections<'a>(cx: &mut Checker<'a>) -> Option<&'a [Collection]> {
-    let ix = cx.ix;
-    if let Some(all) = ix.cache.mem_collections.get() {
-        return Some(all);
+pub fn collections(cx: &mut Checker) -> Option<Arc<[Collection]>> {
+    if let Some(all) = cx.memo.mem_collections.get() {
+        return Some(all.clone());
     }
-    match compute_collections(ix, cx.deadline) {
-        Some(all) => Some(ix.cache.mem_collections.get_or_init(|| all)),
+    match compute_collections(cx.ix, cx.deadline) {
+        Some(all) => Some(cx.memo.mem_collections.get_or_init(|| all.into()).clone()),
         None => {
             cx.cut_short = true;
             None
@@ -1143,8 +1143,9 @@ def f(k):
         cx.deadline = Some(Instant::now());
         assert!(collections(&mut cx).is_none());
         assert!(cx.cut_short);
-        // Nothing partial was cached: without a deadline the analysis is whole.
-        let mut cx = Checker::new(&ix, &config);
+        // Nothing partial was kept: without a deadline the analysis is whole.
+        cx.deadline = None;
+        cx.cut_short = false;
         let all = collections(&mut cx).expect("no deadline");
         assert!(!cx.cut_short);
         let names: Vec<&str> = all.iter().map(|c| c.name.as_str()).collect();

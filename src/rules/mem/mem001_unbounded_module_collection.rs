@@ -102,7 +102,7 @@ impl Rule for Mem001 {
         let Some(all) = collections(cx) else {
             return;
         };
-        for c in all {
+        for c in all.iter() {
             if cx.out_of_time() {
                 return;
             }

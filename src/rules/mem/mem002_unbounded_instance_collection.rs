@@ -214,7 +214,7 @@ impl Rule for Mem002 {
         let Some(all) = collections(cx) else {
             return;
         };
-        for c in all {
+        for c in all.iter() {
             if cx.out_of_time() {
                 return;
             }

@@ -293,7 +293,7 @@ impl Rule for Perf001 {
 
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
-        let module_sessions = ix.module_session_paths(&cx.config.sessions);
+        let module_sessions = ix.module_session_paths(cx.settings.sessions);
         let http_clients = http_client_names(ix);
         for c in &ix.calls {
             let Some(recv) = c.receiver_path() else {

@@ -176,7 +176,7 @@ impl Rule for Res001 {
 
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
-        let config_clients = &cx.config.clients;
+        let config_clients = cx.settings.clients;
         let client_of = |q: &str| -> Option<(&'static str, bool)> {
             pooled_client(q).or_else(|| {
                 config_clients

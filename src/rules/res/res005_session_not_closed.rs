@@ -110,7 +110,7 @@ impl Rule for Res005 {
 
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
-        let factories = factories(ix, &cx.config.sessions);
+        let factories = factories(ix, cx.settings.sessions);
         let mut seen = HashSet::new();
         for (cid, call) in ix.calls.iter().enumerate() {
             let q = call.qualified.as_deref().unwrap_or("");

@@ -6,12 +6,11 @@
 //! edit only the changed file's facts are recomputed.
 use serde::{Deserialize, Serialize};
 
-use crate::config::Config;
 use crate::finding::{Kind, Severity};
 use crate::python::queries_res::LONG_LIVED_CLIENTS;
 use crate::python::{ModuleIndex, Target};
 use crate::rules::res::shutdown::{closed_names, last_segment};
-use crate::rules::{fix, ProjectDiagnostic, RuleMeta};
+use crate::rules::{fix, ProjectDiagnostic, RuleMeta, Settings};
 
 pub const DOC: &str = r#"## What it does
 Flags a long-lived client created at module level (a redis client, a SQLAlchemy
@@ -119,7 +118,7 @@ fn closer_of(qualified: &str) -> (&'static str, bool) {
     }
 }
 
-pub fn collect(ix: &ModuleIndex, config: &Config) -> ClientFacts {
+pub fn collect(ix: &ModuleIndex, settings: Settings) -> ClientFacts {
     let mut facts = ClientFacts::default();
     // A script (`if __name__ == "__main__":`) runs once and exits: the end of the
     // process is its shutdown. Its closes still count for the project.
@@ -136,7 +135,7 @@ pub fn collect(ix: &ModuleIndex, config: &Config) -> ClientFacts {
         let Some(q) = call.qualified.as_deref() else {
             continue;
         };
-        if !LONG_LIVED_CLIENTS.contains(&q) && !config.clients.iter().any(|c| c == q) {
+        if !LONG_LIVED_CLIENTS.contains(&q) && !settings.clients.iter().any(|c| c == q) {
             continue;
         }
         let [Target::Name(name)] = a.targets.as_slice() else {
