@@ -266,3 +266,12 @@ pub fn catalog_markdown() -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_id_catalog_lists_every_rule_in_catalog_order() {
+        let ids: Vec<&str> = super::all_meta().iter().map(|m| m.id).collect();
+        assert_eq!(ids, crate::rule_ids::ALL);
+    }
+}
