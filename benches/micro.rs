@@ -91,7 +91,7 @@ fn benches(c: &mut Criterion) {
                 || index(&source),
                 |ix| {
                     let mut checker = Checker::new(ix, &config);
-                    rules::mem::collections::collections(&mut checker).map_or(0, <[_]>::len)
+                    rules::mem::collections::collections(&mut checker).map_or(0, |all| all.len())
                 },
                 BatchSize::LargeInput,
             )

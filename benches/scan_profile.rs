@@ -62,7 +62,10 @@ fn run(folder: PathBuf, top: usize) {
             per_rule[i] += t.elapsed();
         }
         let t = Instant::now();
-        let _ = rules::res::res006_client_not_closed_at_shutdown::collect(&ix, &config);
+        let _ = rules::res::res006_client_not_closed_at_shutdown::collect(
+            &ix,
+            rules::Settings::from_config(&config),
+        );
         collect_t += t.elapsed();
         per_file.push((file_start.elapsed(), f.display().to_string()));
     }

@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
 use crate::finding::Severity;
-use crate::rules;
+use crate::rule_ids::{self, expand_selectors};
 
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
 /// Per-file time limit (milliseconds) for parsing and rules; 0 = none.
@@ -91,35 +91,6 @@ struct Pyproject {
 #[derive(Deserialize)]
 struct Tool {
     auditbench: Option<toml::Value>,
-}
-
-/// Expands rule selectors (`MEM001`, `mem`, `RES`, `ALL`) into rule ids; unknown
-/// selectors are errors.
-pub fn expand_selectors(selectors: &[String]) -> Result<HashSet<String>> {
-    let all = rules::all_meta();
-    let mut out = HashSet::new();
-    for s in selectors {
-        let s = s.trim().to_ascii_uppercase();
-        if s == "ALL" {
-            out.extend(all.iter().map(|m| m.id.to_string()));
-            continue;
-        }
-        let matched: Vec<&str> = all
-            .iter()
-            .filter(|m| {
-                m.id == s
-                    || (m.id.starts_with(&s)
-                        && m.id[s.len()..].chars().all(|c| c.is_ascii_digit())
-                        && s.chars().all(|c| c.is_ascii_alphabetic() || c == '_'))
-            })
-            .map(|m| m.id)
-            .collect();
-        if matched.is_empty() {
-            bail!("unknown rule `{s}` (see `auditbench rules` for the list)");
-        }
-        out.extend(matched.into_iter().map(String::from));
-    }
-    Ok(out)
 }
 
 impl Config {
@@ -214,10 +185,10 @@ impl Config {
     /// Ids of the rules this configuration runs (for a full store sync, so that
     /// the findings of a disabled rule become `removed`, not `fixed`).
     pub fn enabled_rules(&self) -> Vec<String> {
-        rules::all_meta()
-            .into_iter()
-            .filter(|m| self.is_enabled(m.id))
-            .map(|m| m.id.to_string())
+        rule_ids::ALL
+            .iter()
+            .filter(|id| self.is_enabled(id))
+            .map(|id| id.to_string())
             .collect()
     }
 

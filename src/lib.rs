@@ -11,6 +11,7 @@ pub mod model;
 pub mod project;
 pub mod python;
 pub mod report;
+pub mod rule_ids;
 pub mod rules;
 pub mod scan;
 pub mod scan_output;

@@ -9,25 +9,43 @@ use std::path::{Path, PathBuf};
 const ALLOWED: &[(&str, &[&str])] = &[
     ("finding", &[]),
     ("heap", &[]),
-    ("config", &["finding"]),
+    ("rule_ids", &[]),
+    ("config", &["rule_ids", "finding"]),
     ("python", &["finding"]),
-    ("rules", &["python", "config", "finding"]),
-    ("scan", &["rules", "python", "config", "finding"]),
+    ("model", &["python", "finding"]),
+    (
+        "rules",
+        &["model", "python", "config", "rule_ids", "finding"],
+    ),
+    (
+        "scan",
+        &["rules", "model", "python", "config", "rule_ids", "finding"],
+    ),
     ("scan_output", &["scan", "rules", "finding"]),
-    ("store", &["scan", "rules", "config", "finding"]),
+    ("store", &["scan", "rules", "config", "rule_ids", "finding"]),
     ("watch", &["scan", "config", "finding"]),
     (
         "project",
-        &["scan", "store", "watch", "rules", "config", "finding"],
+        &[
+            "scan", "store", "watch", "model", "rules", "config", "rule_ids", "finding",
+        ],
     ),
     (
         "report",
-        &["store", "scan_output", "rules", "config", "finding"],
+        &[
+            "store",
+            "scan_output",
+            "rules",
+            "config",
+            "rule_ids",
+            "finding",
+        ],
     ),
     (
         "desktop",
         &[
-            "project", "report", "store", "watch", "scan", "rules", "config", "finding",
+            "project", "report", "store", "watch", "scan", "model", "rules", "config", "rule_ids",
+            "finding",
         ],
     ),
 ];

@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value};
 
 use super::error::{ApiError, ApiResult};
-use crate::config::{expand_selectors, Config};
+use crate::config::Config;
 use crate::finding::{Kind, Severity};
+use crate::rule_ids::expand_selectors;
 use crate::rules;
 
 /// The file a change is written to, and whether it is `pyproject.toml`.

@@ -34,7 +34,15 @@ pub fn explain(model: &ProjectModel, path: &str, line: usize) -> Option<String> 
         }
     }
     let callers = model.callers(f);
-    let _ = writeln!(out, "\ncallers:{}", if callers.is_empty() { " none known" } else { "" });
+    let _ = writeln!(
+        out,
+        "\ncallers:{}",
+        if callers.is_empty() {
+            " none known"
+        } else {
+            ""
+        }
+    );
     for (from, line, kind) in callers {
         let how = match kind {
             EdgeKind::Call => "calls it",
@@ -56,10 +64,17 @@ pub fn explain(model: &ProjectModel, path: &str, line: usize) -> Option<String> 
         );
     }
     let callees = model.callees(f);
-    let _ = writeln!(out, "\ncalls:{}", if callees.is_empty() { " none" } else { "" });
+    let _ = writeln!(
+        out,
+        "\ncalls:{}",
+        if callees.is_empty() { " none" } else { "" }
+    );
     for (line, target, resolved) in callees {
         if resolved.is_empty() {
-            let _ = writeln!(out, "  line {line}: `{target}` (outside the project or unresolved)");
+            let _ = writeln!(
+                out,
+                "  line {line}: `{target}` (outside the project or unresolved)"
+            );
         } else {
             let to: Vec<String> = resolved.iter().map(|r| model.describe(*r)).collect();
             let _ = writeln!(out, "  line {line}: `{target}` -> {}", to.join(", "));
@@ -71,7 +86,11 @@ pub fn explain(model: &ProjectModel, path: &str, line: usize) -> Option<String> 
             out,
             "\ninstances of `{}` are built at:{}",
             model.class_name(c),
-            if sites.is_empty() { " no known place" } else { "" }
+            if sites.is_empty() {
+                " no known place"
+            } else {
+                ""
+            }
         );
         for (path, line, by) in sites {
             let ctx: Vec<&str> = model.contexts_of(by).iter().map(Context::as_str).collect();
@@ -79,7 +98,11 @@ pub fn explain(model: &ProjectModel, path: &str, line: usize) -> Option<String> 
                 out,
                 "  {path}:{line} in {} ({})",
                 model.describe(by),
-                if ctx.is_empty() { "not reached".to_string() } else { ctx.join(", ") }
+                if ctx.is_empty() {
+                    "not reached".to_string()
+                } else {
+                    ctx.join(", ")
+                }
             );
         }
     }

@@ -194,8 +194,9 @@ mod tests {
             .chain(t.base.iter().flat_map(|b| &b.class))
         {
             assert!(
-                name.split('.').all(|p| !p.is_empty()
-                    && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')),
+                name.split('.')
+                    .all(|p| !p.is_empty()
+                        && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')),
                 "not a qualified name: {name}"
             );
         }

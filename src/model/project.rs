@@ -352,12 +352,10 @@ impl<'a> ProjectModel<'a> {
                 }
             }
             if let Some(p) = f.params.iter().find(|p| p.name == name) {
-                return p.annotation.iter().find_map(|a| {
-                    match self.lookup(a, 0) {
-                        Some(Def::Class(c)) => Some(Ty::Class(c)),
-                        Some(_) => None,
-                        None => a.contains('.').then(|| Ty::External(a.clone())),
-                    }
+                return p.annotation.iter().find_map(|a| match self.lookup(a, 0) {
+                    Some(Def::Class(c)) => Some(Ty::Class(c)),
+                    Some(_) => None,
+                    None => a.contains('.').then(|| Ty::External(a.clone())),
                 });
             }
         }
@@ -367,7 +365,11 @@ impl<'a> ProjectModel<'a> {
 
     /// What a call site calls: the project functions, and the callee's
     /// qualified name when it is outside the project (`fastapi.APIRouter.get`).
-    fn resolve_call(&self, fi: usize, c: &CallSum) -> (Vec<FuncRef>, Option<ClassRef>, Option<String>) {
+    fn resolve_call(
+        &self,
+        fi: usize,
+        c: &CallSum,
+    ) -> (Vec<FuncRef>, Option<ClassRef>, Option<String>) {
         let s = self.files[fi].summary;
         let func = &s.functions[c.caller];
         // super().m()
@@ -468,7 +470,13 @@ impl<'a> ProjectModel<'a> {
 
     /// The project functions an argument of call `c` refers to: a reference
     /// (`target=work`) or a call whose callee it is (`create_task(work())`).
-    fn arg_functions(&self, fi: usize, c: &CallSum, arg: Option<usize>, keyword: Option<&str>) -> Vec<FuncRef> {
+    fn arg_functions(
+        &self,
+        fi: usize,
+        c: &CallSum,
+        arg: Option<usize>,
+        keyword: Option<&str>,
+    ) -> Vec<FuncRef> {
         let s = self.files[fi].summary;
         let a = match keyword {
             Some(k) => c.args.iter().find(|a| a.keyword.as_deref() == Some(k)),
@@ -612,9 +620,11 @@ impl<'a> ProjectModel<'a> {
                     c.target.as_str(),
                     "fastapi.Depends" | "fastapi.params.Depends" | "fastapi.Security"
                 ) {
-                    if let Some(owner) = s.functions.iter().position(|f| {
-                        f.params.iter().any(|p| p.default_call == Some(ci))
-                    }) {
+                    if let Some(owner) = s
+                        .functions
+                        .iter()
+                        .position(|f| f.params.iter().any(|p| p.default_call == Some(ci)))
+                    {
                         for t in self.arg_functions(fi, c, Some(0), None) {
                             edges.push(Edge {
                                 from: self.gid((fi, owner)),
@@ -689,10 +699,7 @@ impl<'a> ProjectModel<'a> {
                                     text: format!(
                                         "`{}` of a `{}` subclass ({} {})",
                                         name,
-                                        ancestors
-                                            .iter()
-                                            .find(|a| row.class.contains(a))
-                                            .unwrap(),
+                                        ancestors.iter().find(|a| row.class.contains(a)).unwrap(),
                                         row.framework,
                                         row.context.as_str()
                                     ),
@@ -820,7 +827,10 @@ impl ProjectModel<'_> {
         if i == 0 {
             format!("{} (module body)", self.files[fi].path)
         } else {
-            format!("`{}` at {}:{}", func.qualname, self.files[fi].path, func.line)
+            format!(
+                "`{}` at {}:{}",
+                func.qualname, self.files[fi].path, func.line
+            )
         }
     }
 

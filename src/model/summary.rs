@@ -269,9 +269,7 @@ pub fn summarize(ix: &ModuleIndex, is_package: bool) -> ModuleSummary {
                 _ => return None,
             };
             let name = a.targets.iter().find_map(|t| match t {
-                crate::python::Target::Name(n) | crate::python::Target::Attr(n) => {
-                    Some(n.clone())
-                }
+                crate::python::Target::Name(n) | crate::python::Target::Attr(n) => Some(n.clone()),
                 _ => None,
             })?;
             Some((id, name))

@@ -41,12 +41,12 @@ pub struct ModuleIndex {
     pub(crate) cache: IndexCache,
 }
 
-/// Lazily built derived tables of a [`ModuleIndex`].
+/// Lazily built derived tables of a [`ModuleIndex`]: the index's own
+/// questions only (analyses shared by rules are memoised by the rules layer,
+/// `rules::Memo`).
 #[derive(Debug, Default)]
 pub(crate) struct IndexCache {
     pub(crate) state_writes: std::sync::OnceLock<Vec<crate::python::analyze::StateWrite>>,
-    pub(crate) mem_collections:
-        std::sync::OnceLock<Vec<crate::rules::mem::collections::Collection>>,
     pub(crate) scope_tables: std::sync::OnceLock<crate::python::analyze::ScopeTables>,
 }
 

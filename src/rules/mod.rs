@@ -10,8 +10,9 @@
 //! cheaply: a per-file step extracts small [`ProjectFacts`] that are kept per file,
 //! and a project step combines the facts of all files.
 
-pub mod fixtext;
-pub mod snippet;
+pub mod fix;
+mod memo;
+mod settings;
 
 pub mod async_;
 pub mod conc;
@@ -28,6 +29,9 @@ use std::time::Instant;
 use crate::config::Config;
 use crate::finding::{Kind, Severity};
 use crate::python::{ModuleIndex, ScopeId, Span};
+
+pub use memo::Memo;
+pub use settings::Settings;
 
 /// Static description of a rule: the public contract (id, name, default severity)
 /// plus its documentation and remediation effort.
@@ -70,7 +74,10 @@ pub struct Diagnostic {
 /// What a per-file check sees, and where it reports.
 pub struct Checker<'a> {
     pub ix: &'a ModuleIndex,
-    pub config: &'a Config,
+    /// What the rules take from the configuration.
+    pub settings: Settings<'a>,
+    /// Analyses the rules of this module share.
+    pub memo: Memo,
     pub diagnostics: Vec<Diagnostic>,
     /// The per-file time limit (`max-file-time-ms`). The scan stops between two
     /// rules once it has passed; a rule with a long loop stops inside it through
@@ -84,7 +91,8 @@ impl<'a> Checker<'a> {
     pub fn new(ix: &'a ModuleIndex, config: &'a Config) -> Self {
         Checker {
             ix,
-            config,
+            settings: Settings::from_config(config),
+            memo: Memo::default(),
             diagnostics: vec![],
             deadline: None,
             cut_short: false,
@@ -264,4 +272,13 @@ pub fn catalog_markdown() -> String {
         ));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_id_catalog_lists_every_rule_in_catalog_order() {
+        let ids: Vec<&str> = super::all_meta().iter().map(|m| m.id).collect();
+        assert_eq!(ids, crate::rule_ids::ALL);
+    }
 }

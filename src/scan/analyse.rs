@@ -123,7 +123,10 @@ pub(crate) fn scan_bytes_with(
             "incomplete: the rules on this file (findings so far are kept)",
         ));
     }
-    let mut clients = rules::res::res006_client_not_closed_at_shutdown::collect(&ix, config);
+    let mut clients = rules::res::res006_client_not_closed_at_shutdown::collect(
+        &ix,
+        rules::Settings::from_config(config),
+    );
     let suppressions = Suppressions::new(&ix.comments);
     for c in &mut clients.created {
         c.suppression = suppressions.find(

@@ -36,15 +36,12 @@ pub(crate) const CLEANUP_METHODS: &[&str] = &[
     "release",
 ];
 
-/// Methods whose call closes a long-lived client at shutdown (RES006).
-pub(crate) const SHUTDOWN_CLOSE_METHODS: &[&str] = &[
-    "close",
-    "aclose",
-    "dispose",
-    "shutdown",
-    "disconnect",
-    "close_all",
-];
+/// The verbs of closing a long-lived client, pool or engine. RES006 and
+/// GOOD007 read them through `rules::res::shutdown::closes`: RES006 also
+/// takes `close_all`, GOOD007 also `terminate` and helpers named `<verb>_...`
+/// (`close_redis()`).
+pub(crate) const CLIENT_CLOSE_VERBS: &[&str] =
+    &["close", "aclose", "dispose", "shutdown", "disconnect"];
 
 /// Names of methods (defined on a class) that close what the class owns: a class
 /// with one closes its clients (RES001).
@@ -65,13 +62,3 @@ pub(crate) const CLOSING_METHOD_NAMES: &[&str] = &[
 /// Methods that release a resource when called in `finally` (GOOD005).
 pub(crate) const FINALLY_RELEASE_METHODS: &[&str] =
     &["close", "aclose", "dispose", "shutdown", "release"];
-
-/// Methods a shutdown hook calls to close a client (GOOD007).
-pub(crate) const SHUTDOWN_HOOK_CLOSE_METHODS: &[&str] = &[
-    "close",
-    "aclose",
-    "dispose",
-    "shutdown",
-    "disconnect",
-    "terminate",
-];

@@ -10,10 +10,11 @@
 //!
 //! - Close methods (`closing`): [`closing::CLOSE_METHODS`] (RES001, RES003/RES004
 //!   through the lifecycle) has `terminate`, `clear`, `release`, `close_all`;
-//!   [`closing::SHUTDOWN_CLOSE_METHODS`] (RES006) lacks `terminate`, `clear`,
-//!   `release`; [`closing::SHUTDOWN_HOOK_CLOSE_METHODS`] (GOOD007) has `terminate`
-//!   but not `close_all`, so a shutdown hook calling `pool.close_all()` satisfies
-//!   RES006 without GOOD007 crediting it (and `terminate()` the other way round);
+//!   [`closing::CLIENT_CLOSE_VERBS`] (RES006 and GOOD007, through
+//!   `rules::res::shutdown::closes`) lacks `terminate`, `clear`, `release`;
+//!   RES006 adds `close_all`, GOOD007 `terminate` and `<verb>_...` helpers, so a
+//!   shutdown hook calling `pool.close_all()` satisfies RES006 without GOOD007
+//!   crediting it (and `terminate()` the other way round);
 //!   [`closing::FINALLY_RELEASE_METHODS`] (GOOD005) lacks `disconnect`,
 //!   `terminate`, `clear`, `close_all`; [`closing::CLEANUP_METHODS`] (ERR002) adds
 //!   `cancel`, `unlink`, `remove`, `rmtree`, `kill` and lacks `disconnect`,

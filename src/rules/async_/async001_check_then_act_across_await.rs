@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use crate::finding::{Kind, Severity};
 use crate::python::WriteKind;
 use crate::python::{TestKind, Value};
-use crate::rules::async_::common::{reindent, rewrite_region, stmt_lines};
+use crate::rules::fix::{reindent, rewrite_region, statement_head_lines};
 use crate::rules::{Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
@@ -193,7 +193,7 @@ impl Rule for Async001 {
             };
             let (from, to, rep) = if ix.line_text(from).trim_start().starts_with("elif") {
                 // Wrapping an elif needs the whole chain: lock and re-check at the write.
-                let (f, t, _) = stmt_lines(ix, &w.span);
+                let (f, t, _) = statement_head_lines(ix, &w.span);
                 let cond = ix.text_of(&the_if.test_span).to_string();
                 let mut rep = vec![
                     format!("async with {lock}:"),

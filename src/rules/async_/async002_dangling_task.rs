@@ -2,8 +2,8 @@
 use crate::finding::{Kind, Severity};
 use crate::python::SpawnKind;
 use crate::python::{CallUse, ScopeKind, Target, Value};
-use crate::rules::async_::common::stmt_lines;
-use crate::rules::{snippet, Checker, Rule, RuleMeta};
+use crate::rules::fix::statement_head_lines;
+use crate::rules::{fix, Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
 Flags `asyncio.create_task(...)`, `loop.create_task(...)` and
@@ -125,11 +125,11 @@ impl Rule for Async002 {
             } else {
                 task
             };
-            let (from, to, compound) = stmt_lines(ix, &call.span);
+            let (from, to, compound) = statement_head_lines(ix, &call.span);
             let before = if compound {
-                format!("{}    ...\n", snippet::lines(ix, from, to))
+                format!("{}    ...\n", fix::lines(ix, from, to))
             } else {
-                snippet::lines(ix, from, to)
+                fix::lines(ix, from, to)
             };
             let decl = if in_method {
                 format!("# in __init__: {registry}: set[asyncio.Task] = set()\n")

@@ -3,8 +3,8 @@ use crate::finding::{Kind, Severity};
 use crate::python::known::blocking::blocking_call_kind;
 use crate::python::known::tasks::{THREAD_OFFLOAD_FUNCTIONS, THREAD_OFFLOAD_METHODS};
 use crate::python::{CallUse, ModuleIndex};
-use crate::rules::async_::common::stmt_lines;
-use crate::rules::{snippet, Checker, Rule, RuleMeta};
+use crate::rules::fix::statement_head_lines;
+use crate::rules::{fix, Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
 Flags blocking calls made directly inside an `async def` (not inside a nested sync
@@ -130,8 +130,8 @@ impl Rule for Async003 {
             } else {
                 format!("await asyncio.to_thread({callee}, {args})")
             };
-            let (from, to, compound) = stmt_lines(ix, &call.span);
-            let mut before = snippet::lines(ix, from, to);
+            let (from, to, compound) = statement_head_lines(ix, &call.span);
+            let mut before = fix::lines(ix, from, to);
             if compound {
                 before.push_str("    ...\n");
             }

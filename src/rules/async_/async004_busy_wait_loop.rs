@@ -4,8 +4,8 @@ use crate::python::known::blocking::STATE_POLL_METHODS;
 use crate::python::known::clocks::POLLED_CLOCKS;
 use crate::python::known::pure::PURE_BUILTINS;
 use crate::python::LoopKind;
-use crate::rules::async_::common::{indent_of, reindent};
-use crate::rules::{snippet, Checker, Rule, RuleMeta};
+use crate::rules::fix::{indent_width, reindent};
+use crate::rules::{fix, Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
 Flags a `while` loop inside an `async def` whose body never awaits, when the loop
@@ -180,11 +180,11 @@ impl Rule for Async004 {
                 ix.scopes[l.scope].name
             );
             // Fix: yield to the event loop at the end of each iteration.
-            let before = snippet::lines(ix, l.span.line, l.span.end_line);
+            let before = fix::lines(ix, l.span.line, l.span.end_line);
             let mut after = String::new();
-            let base = indent_of(ix.line_text(l.span.line));
+            let base = indent_width(ix.line_text(l.span.line));
             if l.body.line > l.span.line {
-                let body_indent = indent_of(ix.line_text(l.body.line)).saturating_sub(base);
+                let body_indent = indent_width(ix.line_text(l.body.line)).saturating_sub(base);
                 for line in reindent(ix, l.span.line, l.body.end_line, 0) {
                     after.push_str(&line);
                     after.push('\n');

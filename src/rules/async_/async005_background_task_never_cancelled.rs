@@ -2,7 +2,7 @@
 use crate::finding::{Kind, Severity};
 use crate::python::SpawnKind;
 use crate::python::{LoopKind, ModuleIndex, ScopeId, ScopeKind, Target, Value};
-use crate::rules::{snippet, Checker, Rule, RuleMeta};
+use crate::rules::{fix, Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
 Flags `self.X = asyncio.create_task(coro())` (also `loop.create_task`,
@@ -175,7 +175,7 @@ impl Rule for Async005 {
             let msg = format!(
                 "`{path}` runs `{coro_name}()`, which loops forever, and is never cancelled: no graceful shutdown"
             );
-            let before = snippet::statement(ix, &a.span);
+            let before = fix::statement(ix, &a.span);
             let class_methods: Vec<String> = owner_methods(ix, owner);
             let stop = ["stop", "close", "aclose", "shutdown"]
                 .iter()

@@ -2,8 +2,8 @@
 use crate::finding::{Kind, Severity};
 use crate::python::known::exceptions::CANCELLATION_CATCHERS;
 use crate::python::{ModuleIndex, Value};
-use crate::rules::async_::common::indent_of;
-use crate::rules::{snippet, Checker, Rule, RuleMeta};
+use crate::rules::fix::indent_width;
+use crate::rules::{fix, Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
 Flags, in an `async def`, an `except asyncio.CancelledError:` (or a bare `except:`,
@@ -153,16 +153,16 @@ impl Rule for Async006 {
             );
             // Fix: re-raise at the end of the handler.
             let tr = &ix.tries[h.try_id];
-            let (from, to) = if tr.span.end_line - tr.span.line < snippet::MAX_LINES {
+            let (from, to) = if tr.span.end_line - tr.span.line < fix::MAX_LINES {
                 (tr.span.line, tr.span.end_line)
             } else {
                 (h.span.line, h.span.end_line)
             };
-            let base = indent_of(ix.line_text(from));
+            let base = indent_width(ix.line_text(from));
             let body_indent = if h.body.line > h.span.line {
-                indent_of(ix.line_text(h.body.line))
+                indent_width(ix.line_text(h.body.line))
             } else {
-                indent_of(ix.line_text(h.span.line)) + 4
+                indent_width(ix.line_text(h.span.line)) + 4
             };
             // A broad handler gets a CancelledError handler in front of it; a
             // CancelledError handler re-raises at its end.
@@ -176,7 +176,7 @@ impl Rule for Async006 {
             for l in from..=to {
                 let t = ix.line_text(l);
                 if broad && l == h.span.line {
-                    let pad = " ".repeat(indent_of(t));
+                    let pad = " ".repeat(indent_width(t));
                     lines.push(format!("{pad}except asyncio.CancelledError:"));
                     lines.push(format!("{pad}    raise  # let the cancellation propagate"));
                     lines.push(t.to_string());
@@ -197,7 +197,11 @@ impl Rule for Async006 {
                     // `except X: pass` on one line: split it.
                     let head_len = h.body.start_byte - h.span.start_byte;
                     let head = &ix.source[h.span.start_byte..h.span.start_byte + head_len];
-                    lines.push(format!("{}{}", " ".repeat(indent_of(t)), head.trim_end()));
+                    lines.push(format!(
+                        "{}{}",
+                        " ".repeat(indent_width(t)),
+                        head.trim_end()
+                    ));
                     lines.push(format!(
                         "{}{}",
                         " ".repeat(body_indent),
@@ -214,11 +218,11 @@ impl Rule for Async006 {
                 }
             }
             let before = if from == h.span.line {
-                format!("try:\n    ...\n{}", snippet::lines(ix, from, to))
+                format!("try:\n    ...\n{}", fix::lines(ix, from, to))
             } else {
-                snippet::lines(ix, from, to)
+                fix::lines(ix, from, to)
             };
-            let after = snippet::dedent(&lines.join("\n"));
+            let after = fix::dedent(&lines.join("\n"));
             cx.report(&META, h.span, h.scope, msg)
                 .with_fix(before, after);
         }

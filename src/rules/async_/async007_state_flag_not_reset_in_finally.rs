@@ -3,7 +3,7 @@ use std::collections::HashSet;
 
 use crate::finding::{Kind, Severity};
 use crate::python::{BlockKind, Target, Value};
-use crate::rules::async_::common::{reindent, rewrite_region};
+use crate::rules::fix::{reindent, rewrite_region};
 use crate::rules::{Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
@@ -137,7 +137,7 @@ impl Rule for Async007 {
                 rep.extend(reindent(ix, reset.span.line, reset.span.end_line, 4));
                 rewrite_region(ix, set.scope, set.span.line, reset.span.end_line, &rep, "")
             } else {
-                let before = crate::rules::snippet::function_or_statement(ix, set.scope, &set.span);
+                let before = crate::rules::fix::function_or_statement(ix, set.scope, &set.span);
                 let after = format!(
                     "{flag} = True\ntry:\n    ...  # the awaited work\nfinally:\n    {flag} = False\n"
                 );

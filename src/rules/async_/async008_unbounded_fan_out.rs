@@ -1,8 +1,8 @@
 //! ASYNC008 unbounded-fan-out.
 use crate::finding::{Kind, Severity};
 use crate::python::{Call, LoopKind, ModuleIndex, ScopeId, Span, Target, Value};
-use crate::rules::async_::common::stmt_lines;
-use crate::rules::{snippet, Checker, Rule, RuleMeta};
+use crate::rules::fix::statement_head_lines;
+use crate::rules::{fix, Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
 Flags fan-out over data of unbounded size with nothing limiting concurrency:
@@ -153,8 +153,8 @@ impl Rule for Async008 {
                 let star_text = ix.text_of(&star.span);
                 let inner_text = star_text.trim_start_matches('*').trim();
                 let new_arg = format!("*(_limited(aw) for aw in {inner_text})");
-                let (from, to, compound) = stmt_lines(ix, &call.span);
-                let mut before = snippet::lines(ix, from, to);
+                let (from, to, compound) = statement_head_lines(ix, &call.span);
+                let mut before = fix::lines(ix, from, to);
                 if compound {
                     before.push_str("    ...\n");
                 }
@@ -201,8 +201,8 @@ impl Rule for Async008 {
             let call_text = ix.text_of(&call.span);
             let arg_text = ix.text_of(&coro_arg.span);
             let new_call = call_text.replacen(arg_text, &format!("_limited({arg_text})"), 1);
-            let (from, to, compound) = stmt_lines(ix, &call.span);
-            let mut before = snippet::lines(ix, from, to);
+            let (from, to, compound) = statement_head_lines(ix, &call.span);
+            let mut before = fix::lines(ix, from, to);
             if compound {
                 before.push_str("    ...\n");
             }

@@ -1,8 +1,6 @@
 //! asyncio rules (ASYNC).
 use super::Rule;
 
-pub mod common;
-
 pub mod async001_check_then_act_across_await;
 pub mod async002_dangling_task;
 pub mod async003_blocking_call_in_async;

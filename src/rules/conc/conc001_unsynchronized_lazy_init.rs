@@ -5,8 +5,8 @@ use crate::finding::{Kind, Severity};
 use crate::python::known::pure::PURE_BUILDERS;
 use crate::python::{BlockKind, ScopeId, ScopeKind, Span, TestKind, Value};
 use crate::python::{StateWrite, WriteKind};
-use crate::rules::async_::common::{reindent, rewrite_region};
 use crate::rules::conc::identity::{builds_identity, empty_container};
+use crate::rules::fix::{reindent, rewrite_region};
 use crate::rules::{Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does

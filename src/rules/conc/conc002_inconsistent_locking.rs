@@ -3,8 +3,8 @@ use std::collections::{HashMap, HashSet};
 
 use crate::finding::{Kind, Severity};
 use crate::python::{Call, ModuleIndex, ScopeId, ScopeKind};
-use crate::rules::async_::common::{reindent, stmt_lines};
-use crate::rules::{snippet, Checker, Rule, RuleMeta};
+use crate::rules::fix::{reindent, statement_head_lines};
+use crate::rules::{fix, Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
 Flags a write to an attribute that the class protects with a lock elsewhere: one
@@ -222,11 +222,11 @@ impl Rule for Conc002 {
                 ix.scopes[m].name,
                 locked_in.join(", ")
             );
-            let (from, to, compound) = stmt_lines(ix, &w.span);
+            let (from, to, compound) = statement_head_lines(ix, &w.span);
             let before = if compound {
-                format!("{}    ...\n", snippet::lines(ix, from, to))
+                format!("{}    ...\n", fix::lines(ix, from, to))
             } else {
-                snippet::lines(ix, from, to)
+                fix::lines(ix, from, to)
             };
             let kw = if *is_async { "async with" } else { "with" };
             let mut after = format!("{kw} {lock}:\n");

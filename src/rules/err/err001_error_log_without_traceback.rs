@@ -1,6 +1,6 @@
 //! ERR001 error-log-without-traceback.
 use crate::finding::{Kind, Severity};
-use crate::rules::fixtext::{self, Edit};
+use crate::rules::fix::{self, Edit};
 use crate::rules::{Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
@@ -59,7 +59,7 @@ impl Rule for Err001 {
 
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
-        let loggers = ix.logger_paths(&cx.config.loggers);
+        let loggers = ix.logger_paths(cx.settings.loggers);
         for c in &ix.calls {
             if c.method != "error" && c.method != "critical" {
                 continue;
@@ -83,19 +83,18 @@ impl Rule for Err001 {
                 continue;
             }
             let recv = c.receiver_path().unwrap_or("logger");
-            let (from, to) = fixtext::stmt_lines(ix, &c.span);
+            let (from, to) = fix::statement_lines(ix, &c.span);
             let callee_end = ix.source[c.span.start_byte..c.span.end_byte]
                 .find('(')
                 .map_or(c.span.start_byte, |i| c.span.start_byte + i);
-            let after = fixtext::splice(
+            let after = fix::splice(
                 ix,
                 from,
                 to,
-                vec![Edit {
-                    start: c.span.start_byte,
-                    end: callee_end,
-                    text: format!("{recv}.exception"),
-                }],
+                vec![Edit::replace(
+                    c.span.start_byte..callee_end,
+                    format!("{recv}.exception"),
+                )],
             );
             let exc = h.name.clone().unwrap_or_else(|| "the exception".into());
             cx.report(
@@ -108,7 +107,7 @@ impl Rule for Err001 {
                 ),
             )
             .with_related(h.span, "the handler")
-            .with_fix(fixtext::splice(ix, from, to, vec![]), after);
+            .with_fix(fix::splice(ix, from, to, vec![]), after);
         }
     }
 }

@@ -1,7 +1,7 @@
 //! ERR002 swallowed-exception.
 use crate::finding::{Kind, Severity};
 use crate::python::known::closing::CLEANUP_METHODS;
-use crate::rules::fixtext::{self, Edit};
+use crate::rules::fix::{self, Edit};
 use crate::rules::{Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
@@ -63,7 +63,7 @@ impl Rule for Err002 {
 
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
-        let loggers = ix.logger_paths(&cx.config.loggers);
+        let loggers = ix.logger_paths(cx.settings.loggers);
         // Once per module, not once per handler (quadratic on generated modules).
         let assigns_self_logger = ix.assignments.iter().any(|a| {
             a.targets
@@ -136,7 +136,7 @@ impl Rule for Err002 {
             };
             let msg = format!("{log}.exception(\"unexpected error in {}\")", sc.name);
             if h.body.line == h.span.line {
-                edits.push(Edit::replace_lines(
+                edits.push(fix::replace_lines(
                     ix,
                     h.span.line,
                     h.span.end_line,
@@ -148,18 +148,16 @@ impl Rule for Err002 {
                 ));
             } else {
                 if h.is_bare() {
-                    edits.push(Edit {
-                        start: h.span.start_byte,
-                        end: h.body.start_byte,
-                        text: format!("{}\n{}", header, fixtext::indent_of(ix, h.body.line)),
-                    });
-                    edits.push(Edit {
-                        start: h.body.start_byte,
-                        end: h.body.start_byte,
-                        text: format!("{msg}\n{}", fixtext::indent_of(ix, h.body.line)),
-                    });
+                    edits.push(Edit::replace(
+                        h.span.start_byte..h.body.start_byte,
+                        format!("{}\n{}", header, fix::indent_of(ix, h.body.line)),
+                    ));
+                    edits.push(Edit::insert(
+                        h.body.start_byte,
+                        format!("{msg}\n{}", fix::indent_of(ix, h.body.line)),
+                    ));
                 } else {
-                    edits.push(Edit::insert_lines(ix, h.body.line, 0, &[msg]));
+                    edits.push(fix::insert_lines(ix, h.body.line, 0, &[msg]));
                 }
             }
             cx.report(
@@ -173,8 +171,8 @@ impl Rule for Err002 {
             )
             .with_severity(severity)
             .with_fix(
-                fixtext::splice(ix, from, to, vec![]),
-                fixtext::splice(ix, from, to, edits),
+                fix::splice(ix, from, to, vec![]),
+                fix::splice(ix, from, to, edits),
             );
         }
     }

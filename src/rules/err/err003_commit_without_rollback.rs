@@ -1,6 +1,6 @@
 //! ERR003 commit-without-rollback.
 use crate::finding::{Kind, Severity};
-use crate::rules::fixtext::{self, Edit};
+use crate::rules::fix;
 use crate::rules::{Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
@@ -71,10 +71,10 @@ impl Rule for Err003 {
 
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
-        let factories = ix.session_factories(&cx.config.sessions);
+        let factories = ix.session_factories(cx.settings.sessions);
         // The scope-independent session names once per module (once per commit
         // was quadratic on generated modules).
-        let module_sessions = ix.module_session_paths(&cx.config.sessions);
+        let module_sessions = ix.module_session_paths(cx.settings.sessions);
         for c in &ix.calls {
             if c.method != "commit" || !c.args.is_empty() {
                 continue;
@@ -141,19 +141,14 @@ impl Rule for Err003 {
             if managed {
                 continue;
             }
-            let (from, to) = fixtext::stmt_lines(ix, &c.span);
-            let stmt = fixtext::splice(ix, from, to, vec![]);
+            let (from, to) = fix::statement_lines(ix, &c.span);
+            let stmt = fix::splice(ix, from, to, vec![]);
             let mut lines = vec!["try:".to_string()];
             lines.extend(stmt.lines().map(|l| format!("    {l}")));
             lines.push("except Exception:".into());
             lines.push(format!("    {recv}.rollback()"));
             lines.push("    raise".into());
-            let after = fixtext::splice(
-                ix,
-                from,
-                to,
-                vec![Edit::replace_lines(ix, from, to, &lines)],
-            );
+            let after = fix::splice(ix, from, to, vec![fix::replace_lines(ix, from, to, &lines)]);
             cx.report(
                 &META,
                 c.span,

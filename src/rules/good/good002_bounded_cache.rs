@@ -3,7 +3,7 @@
 use crate::finding::{Kind, Severity};
 #[allow(unused_imports)]
 use crate::python::{BlockKind, ScopeKind, Target, TestKind, Value};
-use crate::rules::{snippet, Checker, Rule, RuleMeta};
+use crate::rules::{fix, Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
 Recognises a good pattern to preserve (a strength, reported without severity and
@@ -88,7 +88,7 @@ impl Rule for Good002 {
                 (last_false && is_od).then(|| format!("OrderedDict `{recv}` with eviction"))
             });
             let Some(what) = recognised else { continue };
-            let s = snippet::statement(ix, &c.span);
+            let s = fix::statement(ix, &c.span);
             cx.report(&META, c.span, c.scope, format!("bounded cache: {what}"))
                 .with_fix(s.clone(), s);
         }

@@ -3,7 +3,7 @@
 use crate::finding::{Kind, Severity};
 #[allow(unused_imports)]
 use crate::python::{BlockKind, ScopeKind, Target, TestKind, Value};
-use crate::rules::{snippet, Checker, Rule, RuleMeta};
+use crate::rules::{fix, Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
 Recognises a good pattern to preserve (a strength, reported without severity and
@@ -73,7 +73,7 @@ impl Rule for Good003 {
             if !rechecked {
                 continue;
             }
-            let s = snippet::statement(ix, &outer.span);
+            let s = fix::statement(ix, &outer.span);
             cx.report(
                 &META,
                 outer.test_span,

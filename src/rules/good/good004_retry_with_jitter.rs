@@ -1,9 +1,7 @@
 //! GOOD004 retry-with-jitter (strength).
-#[allow(unused_imports)]
 use crate::finding::{Kind, Severity};
-#[allow(unused_imports)]
-use crate::python::{BlockKind, ScopeKind, Target, TestKind, Value};
-use crate::rules::{snippet, Checker, Rule, RuleMeta};
+use crate::rules::resil::retry_delay::exponential_sleeps;
+use crate::rules::{fix, Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
 Recognises a good pattern to preserve (a strength, reported without severity and
@@ -45,14 +43,12 @@ impl Rule for Good004 {
 
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
-        for (id, p) in
-            crate::rules::resil::resil001_retry_without_jitter::exponential_retry_sleeps(ix, false)
-        {
-            if !p.random {
+        for sleep in exponential_sleeps(ix, false) {
+            if !sleep.profile.random {
                 continue;
             }
-            let c = &ix.calls[id];
-            let s = snippet::statement(ix, &c.span);
+            let c = sleep.call;
+            let s = fix::statement(ix, &c.span);
             cx.report(
                 &META,
                 c.span,

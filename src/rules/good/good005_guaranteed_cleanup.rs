@@ -5,7 +5,7 @@ use crate::python::known::closing::FINALLY_RELEASE_METHODS;
 use crate::python::known::resources::SELF_CLOSING_CONTEXT_MANAGERS;
 #[allow(unused_imports)]
 use crate::python::{BlockKind, ScopeKind, Target, TestKind, Value};
-use crate::rules::{snippet, Checker, Rule, RuleMeta};
+use crate::rules::{fix, Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
 Recognises a good pattern to preserve (a strength, reported without severity and
@@ -57,7 +57,7 @@ impl Rule for Good005 {
             if !ix.blocks_of(c.block).any(|b| b.kind == BlockKind::Finally) {
                 continue;
             }
-            let s = snippet::statement(ix, &c.span);
+            let s = fix::statement(ix, &c.span);
             cx.report(
                 &META,
                 c.span,
@@ -76,7 +76,7 @@ impl Rule for Good005 {
                 SELF_CLOSING_CONTEXT_MANAGERS.contains(&q).then_some(q)
             });
             let Some(q) = found else { continue };
-            let s = snippet::line(ix, &w.span);
+            let s = fix::line(ix, &w.span);
             cx.report(
                 &META,
                 w.span,

@@ -3,7 +3,7 @@
 use crate::finding::{Kind, Severity};
 #[allow(unused_imports)]
 use crate::python::{BlockKind, ScopeKind, Target, TestKind, Value};
-use crate::rules::{snippet, Checker, Rule, RuleMeta};
+use crate::rules::{fix, Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
 Recognises a good pattern to preserve (a strength, reported without severity and
@@ -45,7 +45,7 @@ impl Rule for Good006 {
 
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
-        let loggers = ix.logger_paths(&cx.config.loggers);
+        let loggers = ix.logger_paths(cx.settings.loggers);
         // Scopes holding a `x.exception()` call: the only candidates (saves a scan
         // of every call for every function).
         let mut has_exception_call = vec![false; ix.scopes.len()];
@@ -72,7 +72,7 @@ impl Rule for Good006 {
             if !inspects || !logs {
                 continue;
             }
-            let before = snippet::function_or_statement(ix, sid, &sc.name_span);
+            let before = fix::function_or_statement(ix, sid, &sc.name_span);
             cx.report(
                 &META,
                 sc.name_span,

@@ -5,7 +5,7 @@ use crate::python::known::locks::CONCURRENCY_LIMITERS;
 use crate::python::known::tasks::WORKER_POOLS;
 #[allow(unused_imports)]
 use crate::python::{BlockKind, ScopeKind, Target, TestKind, Value};
-use crate::rules::{snippet, Checker, Rule, RuleMeta};
+use crate::rules::{fix, Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
 Recognises a good pattern to preserve (a strength, reported without severity and
@@ -84,7 +84,7 @@ impl Rule for Good008 {
             if !recognised {
                 continue;
             }
-            let s = snippet::statement(ix, &c.span);
+            let s = fix::statement(ix, &c.span);
             cx.report(
                 &META,
                 c.span,

@@ -5,9 +5,10 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Instant;
 
-use crate::python::{AssignOp, Call, ModuleIndex, ScopeId, ScopeKind, Span, Stmt, Target, Value};
+use crate::python::{AssignOp, Call, ModuleIndex, ScopeId, ScopeKind, Span, Target, Value};
 use crate::rules::Checker;
 
 /// Where a collection lives.
@@ -325,13 +326,12 @@ fn constant_growth(call: &Call, kind: CollKind) -> bool {
 /// Computed once per module (MEM001, MEM002 and MEM005 share it). `None` when the
 /// per-file deadline passes during the analysis (the checker is then marked cut
 /// short, and nothing is kept: a partial analysis would miss shrinks).
-pub fn collections<'a>(cx: &mut Checker<'a>) -> Option<&'a [Collection]> {
-    let ix = cx.ix;
-    if let Some(all) = ix.cache.mem_collections.get() {
-        return Some(all);
+pub fn collections(cx: &mut Checker) -> Option<Arc<[Collection]>> {
+    if let Some(all) = cx.memo.mem_collections.get() {
+        return Some(all.clone());
     }
-    match compute_collections(ix, cx.deadline) {
-        Some(all) => Some(ix.cache.mem_collections.get_or_init(|| all)),
+    match compute_collections(cx.ix, cx.deadline) {
+        Some(all) => Some(cx.memo.mem_collections.get_or_init(|| all.into()).clone()),
         None => {
             cx.cut_short = true;
             None
@@ -1083,332 +1083,6 @@ fn analyse(t: &Tables, c: &mut Collection) {
     }
 }
 
-/// Text of lines `from..=to` with byte-range replacements applied, dedented.
-pub fn lines_with(ix: &ModuleIndex, from: usize, to: usize, repl: &[(Span, String)]) -> String {
-    splice_lines(ix, line_start(ix, from), from, to, repl)
-}
-
-/// [`lines_with`], given the byte offset where line `from` starts (if a statement
-/// starts on it).
-fn splice_lines(
-    ix: &ModuleIndex,
-    start: Option<usize>,
-    from: usize,
-    to: usize,
-    repl: &[(Span, String)],
-) -> String {
-    let mut text: Vec<String> = (from..=to).map(|l| ix.line_text(l).to_string()).collect();
-    let Some(start) = start else {
-        return crate::rules::snippet::dedent(&text.join("\n"));
-    };
-    let mut joined = text.join("\n");
-    let end = start + joined.len();
-    let mut repl: Vec<&(Span, String)> = repl
-        .iter()
-        .filter(|(s, _)| s.start_byte >= start && s.end_byte <= end)
-        .collect();
-    repl.sort_by_key(|(s, _)| std::cmp::Reverse(s.start_byte));
-    for (s, new) in repl {
-        let (a, b) = (s.start_byte - start, s.end_byte - start);
-        if joined.is_char_boundary(a) && joined.is_char_boundary(b) {
-            joined.replace_range(a..b, new);
-        }
-    }
-    text = vec![joined];
-    crate::rules::snippet::dedent(&text.join("\n"))
-}
-
-/// Byte offset where the line holding `span` starts.
-pub fn line_start_of(ix: &ModuleIndex, span: &Span) -> usize {
-    let prefix: usize = ix
-        .line_text(span.line)
-        .chars()
-        .take(span.column.saturating_sub(1))
-        .map(char::len_utf8)
-        .sum();
-    span.start_byte - prefix
-}
-
-/// Byte offset where 1-based `line` starts.
-pub fn line_start(ix: &ModuleIndex, line: usize) -> Option<usize> {
-    // Find any statement starting on that line and walk back by its column.
-    let stmt = ix.stmts.iter().find(|s| s.span.line == line)?;
-    Some(line_start_of_stmt(ix, stmt))
-}
-
-fn line_start_of_stmt(ix: &ModuleIndex, stmt: &Stmt) -> usize {
-    let prefix: usize = ix
-        .line_text(stmt.span.line)
-        .chars()
-        .take(stmt.span.column - 1)
-        .map(char::len_utf8)
-        .sum();
-    stmt.span.start_byte - prefix
-}
-
-/// Statement lookups for fix snippets, built once per rule run:
-/// [`ModuleIndex::statement_at`] and [`line_start`] scan every statement, and
-/// MEM001, MEM002 and MEM005 call them a few times per finding (quadratic on a
-/// module of 20 000 growing collections). Same answers as those two.
-pub struct Snippets<'a> {
-    pub ix: &'a ModuleIndex,
-    /// The first statement (in index order) starting on each line.
-    first_on_line: HashMap<usize, usize>,
-    /// Statement indices sorted by (start, longest first, index), and the
-    /// position of each one's innermost enclosing statement in that order. `None`
-    /// when statements are empty or overlap without nesting, where the chain of
-    /// enclosing statements would not be the list of those containing a span:
-    /// then [`ModuleIndex::statement_at`] answers.
-    nesting: Option<(Vec<usize>, Vec<Option<usize>>)>,
-}
-
-impl<'a> Snippets<'a> {
-    pub fn new(ix: &'a ModuleIndex) -> Self {
-        let mut first_on_line = HashMap::new();
-        for (i, st) in ix.stmts.iter().enumerate() {
-            first_on_line.entry(st.span.line).or_insert(i);
-        }
-        let span = |i: usize| (ix.stmts[i].span.start_byte, ix.stmts[i].span.end_byte);
-        let mut order: Vec<usize> = (0..ix.stmts.len()).collect();
-        order.sort_unstable_by_key(|&i| {
-            let (s, e) = span(i);
-            (s, std::cmp::Reverse(e), i)
-        });
-        let mut parent = Vec::with_capacity(order.len());
-        let mut stack: Vec<usize> = vec![];
-        let mut nested = true;
-        for (pos, &i) in order.iter().enumerate() {
-            let (s, e) = span(i);
-            if s >= e {
-                nested = false;
-                break;
-            }
-            while let Some(&top) = stack.last() {
-                let (_, te) = span(order[top]);
-                if e <= te {
-                    break;
-                }
-                if te > s {
-                    nested = false;
-                }
-                stack.pop();
-            }
-            parent.push(stack.last().copied());
-            stack.push(pos);
-        }
-        Snippets {
-            ix,
-            first_on_line,
-            nesting: nested.then_some((order, parent)),
-        }
-    }
-
-    /// [`ModuleIndex::statement_at`]: the smallest statement containing `span`,
-    /// the first in index order among equal ones.
-    pub fn statement_at(&self, span: &Span) -> Option<&'a Stmt> {
-        let ix = self.ix;
-        let Some((order, parent)) = &self.nesting else {
-            return ix.statement_at(span);
-        };
-        if span.start_byte >= span.end_byte {
-            return ix.statement_at(span);
-        }
-        // Every statement containing `span` encloses the last one starting at or
-        // before it.
-        let n = order.partition_point(|&i| ix.stmts[i].span.start_byte <= span.start_byte);
-        let mut cur = n.checked_sub(1);
-        while let Some(pos) = cur {
-            let st = &ix.stmts[order[pos]];
-            if st.span.contains(span) {
-                // Statements with the same span are chained, the first in index
-                // order outermost.
-                let mut best = pos;
-                while let Some(up) = parent[best] {
-                    let s = &ix.stmts[order[up]].span;
-                    if (s.start_byte, s.end_byte) != (st.span.start_byte, st.span.end_byte) {
-                        break;
-                    }
-                    best = up;
-                }
-                return Some(&ix.stmts[order[best]]);
-            }
-            cur = parent[pos];
-        }
-        None
-    }
-
-    /// [`line_start`].
-    pub fn line_start(&self, line: usize) -> Option<usize> {
-        let &i = self.first_on_line.get(&line)?;
-        Some(line_start_of_stmt(self.ix, &self.ix.stmts[i]))
-    }
-
-    /// [`lines_with`].
-    pub fn lines_with(&self, from: usize, to: usize, repl: &[(Span, String)]) -> String {
-        splice_lines(self.ix, self.line_start(from), from, to, repl)
-    }
-
-    /// A function scope as a snippet with replacements: the whole function when it is
-    /// short, else its header line and the statement at `focus`.
-    pub fn scope_snippet_with(
-        &self,
-        scope: ScopeId,
-        focus: &Span,
-        repl: &[(Span, String)],
-    ) -> String {
-        use crate::rules::snippet::{indent, MAX_LINES};
-        let ix = self.ix;
-        let sc = &ix.scopes[scope];
-        let stmt = self.statement_at(focus).map(|s| s.span).unwrap_or(*focus);
-        if sc.kind == ScopeKind::Module {
-            return self.lines_with(stmt.line, stmt.end_line, repl);
-        }
-        if sc.span.end_line - sc.span.line < MAX_LINES && self.line_start(sc.span.line).is_some() {
-            return self.lines_with(sc.span.line, sc.span.end_line, repl);
-        }
-        let mut header = ix.line_text(sc.name_span.line).trim().to_string();
-        if !header.ends_with(':') {
-            let kw = if sc.is_async { "async def" } else { "def" };
-            header = format!("{kw} {}(*args, **kwargs):", sc.name);
-        }
-        let body = self.lines_with(
-            stmt.line,
-            stmt.end_line.min(stmt.line + MAX_LINES - 3),
-            repl,
-        );
-        format!("{header}\n{}    ...\n", indent(&body, 4))
-    }
-}
-
-/// A span covering bytes `a..b` (only the byte range is meaningful).
-fn byte_span(a: usize, b: usize) -> Span {
-    Span {
-        start_byte: a,
-        end_byte: b,
-        ..Span::default()
-    }
-}
-
-/// The span of an assignment's value (its last expression).
-pub fn value_span(ix: &ModuleIndex, ai: usize) -> Option<Span> {
-    let a = &ix.assignments[ai];
-    if let Some(call) = a.value.as_ref().and_then(|v| ix.call_value(v)) {
-        return Some(call.span);
-    }
-    let text = ix.text_of(&a.span);
-    let bytes = text.as_bytes();
-    let close = *bytes.last()?;
-    let open = match close {
-        b'}' => b'{',
-        b']' => b'[',
-        b')' => b'(',
-        _ => return None,
-    };
-    let mut depth = 0usize;
-    for i in (0..bytes.len()).rev() {
-        if bytes[i] == close {
-            depth += 1;
-        } else if bytes[i] == open {
-            depth -= 1;
-            if depth == 0 {
-                return Some(byte_span(a.span.start_byte + i, a.span.end_byte));
-            }
-        }
-    }
-    None
-}
-
-/// The span of an annotated assignment's annotation.
-pub fn annotation_span(ix: &ModuleIndex, ai: usize) -> Option<Span> {
-    let a = &ix.assignments[ai];
-    let ann = a.annotation.as_deref()?;
-    let text = ix.text_of(&a.span);
-    let colon = text.find(':')?;
-    let rel = text[colon..].find(ann)? + colon;
-    Some(byte_span(
-        a.span.start_byte + rel,
-        a.span.start_byte + rel + ann.len(),
-    ))
-}
-
-/// The `before`/`after` pair for an unbounded collection: its definition (and the
-/// first growing function) rewritten with a bounded type in the seeds' style:
-/// `TTLCache` for module-level maps, `LRUCache` for instance maps, `deque(maxlen)`
-/// for lists.
-pub fn growth_fix(sn: &Snippets, c: &Collection) -> (String, String) {
-    let ix = sn.ix;
-    let a = &ix.assignments[c.init];
-    let (ty, ctor, import, note) = match (c.kind, c.owner) {
-        (CollKind::List | CollKind::Deque, _) => (
-            "deque",
-            "deque(maxlen=1000)".to_string(),
-            "from collections import deque",
-            "keeps only the newest 1000 items",
-        ),
-        (_, Owner::Module) => (
-            "TTLCache",
-            "TTLCache(maxsize=10_000, ttl=3600)".to_string(),
-            "from cachetools import TTLCache",
-            "bounded: entries expire after 1 h, at most 10 000",
-        ),
-        _ => (
-            "LRUCache",
-            "LRUCache(maxsize=256)".to_string(),
-            "from cachetools import LRUCache",
-            "bounded: least recently used entries are evicted",
-        ),
-    };
-    let mut init_repl = vec![];
-    if let Some(v) = value_span(ix, c.init) {
-        init_repl.push((v, ctor.clone()));
-    }
-    if let Some(s) = annotation_span(ix, c.init) {
-        init_repl.push((s, ty.to_string()));
-    }
-    let stmt = sn.statement_at(&a.span).map(|s| s.span).unwrap_or(a.span);
-    let init_before = sn.lines_with(stmt.line, stmt.end_line, &[]);
-    let mut init_after = sn.lines_with(stmt.line, stmt.end_line, &init_repl);
-    if init_after == init_before {
-        // Could not locate the value: write the definition anew.
-        init_after = format!("{} = {ctor}\n", c.display);
-    }
-    let init_after = format!("# {note}\n{init_after}");
-    let mut extra = String::new();
-    match c.kind {
-        CollKind::DefaultDict => extra.push_str(&format!(
-            "# {ty} has no default factory: write `{0}.setdefault(key, ...)` where `{0}[key]` relied on it\n",
-            c.display
-        )),
-        CollKind::Counter => extra.push_str(&format!(
-            "# {ty} has no default of 0: write `{0}[key] = {0}.get(key, 0) + 1`\n",
-            c.display
-        )),
-        _ => {}
-    }
-    let Some(g) = c.growth.first() else {
-        return (init_before, format!("{import}\n\n{extra}{init_after}"));
-    };
-    // Sets become maps of `key -> True`.
-    let mut repl = vec![];
-    if c.kind == CollKind::Set {
-        for g2 in c.growth.iter().filter(|g2| g2.scope == g.scope) {
-            if let Some(call) = g2.call.map(|i| &ix.calls[i]) {
-                if call.method == "add" {
-                    if let (Some(r), Some(arg)) = (call.receiver_path(), call.positional(0)) {
-                        repl.push((call.span, format!("{r}[{}] = True", ix.text_of(&arg.span))));
-                    }
-                }
-            }
-        }
-    }
-    let fn_before = sn.scope_snippet_with(g.scope, &g.span, &[]);
-    let fn_after = sn.scope_snippet_with(g.scope, &g.span, &repl);
-    (
-        format!("{init_before}\n\n{fn_before}"),
-        format!("{import}\n\n{extra}{init_after}\n\n{fn_after}"),
-    )
-}
-
 /// The function or method name a site is in, for messages.
 pub fn function_name(ix: &ModuleIndex, scope: ScopeId) -> String {
     let mut cur = Some(scope);
@@ -1422,11 +1096,11 @@ pub fn function_name(ix: &ModuleIndex, scope: ScopeId) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::config::Config;
 
-    const SOURCE: &str = r#"import time
+    pub(in crate::rules::mem) const SOURCE: &str = r#"import time
 
 CACHE = {}
 if CACHE: x = 1; y = 2
@@ -1457,32 +1131,8 @@ def f(k):
         del CACHE[k]
 "#;
 
-    fn index(source: &str) -> ModuleIndex {
+    pub(in crate::rules::mem) fn index(source: &str) -> ModuleIndex {
         crate::python::analyse(source.to_string(), "m", false).expect("parses")
-    }
-
-    #[test]
-    fn mem_snippets_answer_like_the_index() {
-        let ix = index(SOURCE);
-        let sn = Snippets::new(&ix);
-        let spans = ix
-            .assignments
-            .iter()
-            .map(|a| a.span)
-            .chain(ix.calls.iter().map(|c| c.span))
-            .chain(ix.loads.iter().map(|l| l.span))
-            .chain(ix.stmts.iter().map(|s| s.span))
-            .chain(ix.scopes.iter().map(|s| s.span));
-        for span in spans {
-            assert_eq!(
-                sn.statement_at(&span).map(|s| s as *const Stmt),
-                ix.statement_at(&span).map(|s| s as *const Stmt),
-                "{span:?}"
-            );
-        }
-        for line in 0..=ix.line_count() + 1 {
-            assert_eq!(sn.line_start(line), line_start(&ix, line), "line {line}");
-        }
     }
 
     #[test]
@@ -1493,8 +1143,9 @@ def f(k):
         cx.deadline = Some(Instant::now());
         assert!(collections(&mut cx).is_none());
         assert!(cx.cut_short);
-        // Nothing partial was cached: without a deadline the analysis is whole.
-        let mut cx = Checker::new(&ix, &config);
+        // Nothing partial was kept: without a deadline the analysis is whole.
+        cx.deadline = None;
+        cx.cut_short = false;
         let all = collections(&mut cx).expect("no deadline");
         assert!(!cx.cut_short);
         let names: Vec<&str> = all.iter().map(|c| c.name.as_str()).collect();

@@ -1,5 +1,6 @@
 //! MEM001 unbounded-module-collection.
-use super::collections::{collections, function_name, growth_fix, Collection, Owner, Snippets};
+use super::collections::{collections, function_name, Collection, Owner};
+use super::fix::{growth_fix, Snippets};
 use super::per_call::PerCall;
 use crate::finding::{Kind, Severity};
 use crate::rules::{Checker, Rule, RuleMeta};
@@ -101,7 +102,7 @@ impl Rule for Mem001 {
         let Some(all) = collections(cx) else {
             return;
         };
-        for c in all {
+        for c in all.iter() {
             if cx.out_of_time() {
                 return;
             }

@@ -1,7 +1,8 @@
 //! MEM002 unbounded-instance-collection.
 use std::collections::HashSet;
 
-use super::collections::{collections, function_name, growth_fix, Collection, Owner, Snippets};
+use super::collections::{collections, function_name, Collection, Owner};
+use super::fix::{growth_fix, Snippets};
 use crate::finding::{Kind, Severity};
 use crate::python::{ModuleIndex, ScopeId, ScopeKind};
 use crate::rules::{Checker, Rule, RuleMeta};
@@ -213,7 +214,7 @@ impl Rule for Mem002 {
         let Some(all) = collections(cx) else {
             return;
         };
-        for c in all {
+        for c in all.iter() {
             if cx.out_of_time() {
                 return;
             }

@@ -1,9 +1,10 @@
 //! MEM003 lru-cache-on-method.
-use super::collections::lines_with;
+use super::fix::lines_with;
 use crate::finding::{Kind, Severity};
 use crate::python::known::caching::MEMOIZING_DECORATORS;
-use crate::python::{ScopeKind, Span};
-use crate::rules::{snippet, Checker, Rule, RuleMeta};
+use crate::python::ScopeKind;
+use crate::rules::fix::{self, Edit};
+use crate::rules::{Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
 Flags `functools.lru_cache` / `functools.cache` (however imported or aliased)
@@ -100,8 +101,8 @@ impl Rule for Mem003 {
                 Some(c) => ix.text_of(&ix.calls[c].span).to_string(),
                 None => dec.text.clone(),
             };
-            let whole = sc.span.end_line - sc.span.line < snippet::MAX_LINES;
-            let before = snippet::function_or_statement(ix, sid, &sc.name_span);
+            let whole = sc.span.end_line - sc.span.line < fix::MAX_LINES;
+            let before = fix::function_or_statement(ix, sid, &sc.name_span);
             let is_property = ix.has_decorator(sid, &["property"]);
             let after = if is_property {
                 // A cached property: stored on the instance, freed with it.
@@ -128,46 +129,32 @@ impl Rule for Mem003 {
                     .replacen(&format!("({self_param})"), "()", 1);
                 let dec_line = ix.line_text(dec.span.line);
                 let pad = &dec_line[..dec_line.len() - dec_line.trim_start().len()];
-                let start = super::collections::line_start_of(ix, &sc.name_span);
-                let repl = vec![
-                    (
-                        Span {
-                            end_byte: dec.span.start_byte + 1,
-                            ..dec.span
-                        },
-                        format!("@staticmethod\n{pad}@"),
-                    ),
-                    (
-                        Span {
-                            start_byte: start,
-                            end_byte: start + def_line.len(),
-                            ..Span::default()
-                        },
-                        new_def.clone(),
-                    ),
+                let start = fix::line_start(ix, sc.name_span.line);
+                let at = dec.span.start_byte;
+                let edits = vec![
+                    Edit::replace(at..at + 1, format!("@staticmethod\n{pad}@")),
+                    Edit::replace(start..start + def_line.len(), new_def.clone()),
                 ];
                 if whole && new_def != def_line {
-                    fix_indent(&lines_with(ix, sc.span.line, sc.span.end_line, &repl))
+                    fix_indent(&lines_with(ix, sc.span.line, sc.span.end_line, edits))
                 } else {
                     format!(
                         "@staticmethod\n{}",
-                        snippet::dedent(&before.replacen(&format!("({self_param}, "), "(", 1))
+                        fix::dedent(&before.replacen(&format!("({self_param}, "), "(", 1))
                     )
                 }
             } else {
                 // A cache per instance, created in `__init__`.
                 let uncached = format!("_{}_uncached", sc.name.trim_start_matches('_'));
-                let mut repl = vec![(
-                    Span {
-                        start_byte: super::collections::line_start_of(ix, &dec.span),
-                        end_byte: dec.span.end_byte + 1,
-                        ..dec.span
-                    },
-                    String::new(),
-                )];
-                repl.push((sc.name_span, uncached.clone()));
+                // The decorator's line goes, with its newline.
+                let dec_line = fix::line_start(ix, dec.span.line)..dec.span.end_byte + 1;
+                let name = sc.name_span.start_byte..sc.name_span.end_byte;
+                let edits = vec![
+                    Edit::delete(dec_line),
+                    Edit::replace(name, uncached.clone()),
+                ];
                 let body = if whole {
-                    lines_with(ix, sc.span.line, sc.span.end_line, &repl)
+                    lines_with(ix, sc.span.line, sc.span.end_line, edits)
                 } else {
                     before
                         .lines()
@@ -199,5 +186,5 @@ impl Rule for Mem003 {
 
 /// Re-dedents text whose first line was shifted by a replacement.
 fn fix_indent(text: &str) -> String {
-    snippet::dedent(text)
+    fix::dedent(text)
 }

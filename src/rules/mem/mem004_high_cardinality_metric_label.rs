@@ -1,8 +1,9 @@
 //! MEM004 high-cardinality-metric-label.
-use super::collections::lines_with;
+use super::fix::lines_with;
 use crate::finding::{Kind, Severity};
 use crate::python::known::metrics::METRIC_TYPES;
 use crate::python::{ScopeKind, Target, Value};
+use crate::rules::fix::Edit;
 use crate::rules::{Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
@@ -193,14 +194,22 @@ impl Rule for Mem004 {
                 .statement_at(&call.span)
                 .map(|s| s.span)
                 .unwrap_or(call.span);
-            let before = lines_with(ix, stmt.line, stmt.end_line, &[]);
+            let before = lines_with(ix, stmt.line, stmt.end_line, vec![]);
             let after = format!(
                 "# per-entity ids ({}) go to logs and traces (or exemplars), not to labels\n{}",
                 bad.iter()
                     .map(|b| b.as_str())
                     .collect::<Vec<_>>()
                     .join(", "),
-                lines_with(ix, stmt.line, stmt.end_line, &[(arg.span, new_arg)])
+                lines_with(
+                    ix,
+                    stmt.line,
+                    stmt.end_line,
+                    vec![Edit::replace(
+                        arg.span.start_byte..arg.span.end_byte,
+                        new_arg
+                    )]
+                )
             );
             let metric_name = ix
                 .assignments

@@ -1,12 +1,12 @@
 //! MEM005 expiry-enforced-only-on-read.
 use std::collections::{HashMap, HashSet};
 
-use super::collections::{
-    annotation_span, collections, function_name, value_span, Owner, Snippets,
-};
+use super::collections::{collections, function_name, Owner};
+use super::fix::{annotation_span, value_span, Snippets};
 use crate::finding::{Kind, Severity};
 use crate::python::known::clocks::EXPIRY_CLOCKS;
 use crate::python::{ModuleIndex, ScopeId, ScopeKind, Target, Value};
+use crate::rules::fix::Edit;
 use crate::rules::{Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
@@ -189,7 +189,7 @@ impl Rule for Mem005 {
         let Some(all) = collections(cx) else {
             return;
         };
-        for c in all {
+        for c in all.iter() {
             if cx.out_of_time() {
                 return;
             }
@@ -230,16 +230,17 @@ impl Rule for Mem005 {
             let stmt = sn.statement_at(&a.span).map(|s| s.span).unwrap_or(a.span);
             let before = format!(
                 "{}\n\n{}",
-                sn.lines_with(stmt.line, stmt.end_line, &[]),
-                sn.scope_snippet_with(reader_fn, &reader.span, &[])
+                sn.lines_with(stmt.line, stmt.end_line, vec![]),
+                sn.scope_snippet_with(reader_fn, &reader.span, vec![])
             );
             let new_init = match value_span(ix, c.init) {
                 Some(v) => {
-                    let mut repl = vec![(v, format!("TTLCache(maxsize=10_000, ttl={ttl})"))];
+                    let ctor = format!("TTLCache(maxsize=10_000, ttl={ttl})");
+                    let mut edits = vec![Edit::replace(v, ctor)];
                     if let Some(s) = annotation_span(ix, c.init) {
-                        repl.push((s, "TTLCache".to_string()));
+                        edits.push(Edit::replace(s, "TTLCache"));
                     }
-                    sn.lines_with(stmt.line, stmt.end_line, &repl)
+                    sn.lines_with(stmt.line, stmt.end_line, edits)
                 }
                 None => format!("{} = TTLCache(maxsize=10_000, ttl={ttl})\n", c.display),
             };

@@ -2,6 +2,7 @@
 use super::Rule;
 
 pub mod collections;
+mod fix;
 pub mod mem001_unbounded_module_collection;
 pub mod mem002_unbounded_instance_collection;
 pub mod mem003_lru_cache_on_method;

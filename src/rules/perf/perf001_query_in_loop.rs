@@ -3,7 +3,7 @@ use crate::finding::{Kind, Severity};
 use crate::python::known::collections::LIST_FILL_METHODS;
 use crate::python::known::sessions::{QUERY_METHODS, SESSION_STAGING_METHODS, STATEMENT_METHODS};
 use crate::python::{BlockKind, LoopKind, ModuleIndex, Target, Value};
-use crate::rules::fixtext::{self, Edit};
+use crate::rules::fix::{self, Edit};
 use crate::rules::{Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
@@ -223,7 +223,7 @@ impl Rule for Perf001 {
 
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
-        let module_sessions = ix.module_session_paths(&cx.config.sessions);
+        let module_sessions = ix.module_session_paths(cx.settings.sessions);
         let http_clients = http_client_names(ix);
         for c in &ix.calls {
             let Some(recv) = c.receiver_path() else {
@@ -305,17 +305,17 @@ impl Rule for Perf001 {
             };
             let aw = if c.awaited { "await " } else { "" };
             let (from, to) = if lp.kind == LoopKind::Comprehension {
-                fixtext::stmt_lines(ix, &lp.span)
+                fix::statement_lines(ix, &lp.span)
             } else {
                 (lp.span.line, lp.span.end_line.min(lp.span.line + 20))
             };
-            let (sf, _) = fixtext::stmt_lines(ix, &lp.span);
+            let (sf, _) = fix::statement_lines(ix, &lp.span);
             let mut start = c.span.start_byte;
             if c.awaited && ix.source[..start].trim_end().ends_with("await") {
                 start = ix.source[..start].trim_end().len() - "await".len();
             }
             let edits = vec![
-                Edit::insert_lines(
+                fix::insert_lines(
                     ix,
                     sf,
                     0,
@@ -323,14 +323,10 @@ impl Rule for Perf001 {
                         "{results} = {aw}{recv}.{batch}(list({iter}))  # one batched query"
                     )],
                 ),
-                Edit {
-                    start,
-                    end: c.span.end_byte,
-                    text: format!("{results}.get({var})"),
-                },
+                Edit::replace(start..c.span.end_byte, format!("{results}.get({var})")),
             ];
-            let before = fixtext::splice(ix, sf.min(from), to, vec![]);
-            let after = fixtext::splice(ix, sf.min(from), to, edits);
+            let before = fix::splice(ix, sf.min(from), to, vec![]);
+            let after = fix::splice(ix, sf.min(from), to, edits);
             cx.report(
                 &META,
                 c.span,

@@ -1,8 +1,7 @@
 //! Resource lifecycle rules (RES).
-use super::{snippet, Rule, RuleMeta};
+use super::{fix, Rule, RuleMeta};
 use crate::python::{AssignOp, Assignment, CallId, ModuleIndex, ScopeKind, Target};
 
-pub mod fix;
 pub mod res001_client_never_closed;
 pub mod res002_client_per_call;
 pub mod res003_resource_not_closed_on_error;
@@ -10,6 +9,7 @@ pub mod res004_context_manager_does_not_close;
 pub mod res005_session_not_closed;
 pub mod res006_client_not_closed_at_shutdown;
 pub mod res007_incomplete_context_manager;
+pub(crate) mod shutdown;
 
 pub fn rules() -> Vec<&'static dyn Rule> {
     vec![
@@ -74,7 +74,7 @@ pub(crate) fn with_wrap_fix(
     let remaining = tail.len().saturating_sub(deletable.len());
     if remaining > 0 {
         for s in &deletable {
-            edits.push(fix::Edit::Delete {
+            edits.push(fix::LineOp::Delete {
                 from: s.span.line,
                 to: s.span.end_line,
             });
@@ -85,28 +85,25 @@ pub(crate) fn with_wrap_fix(
     } else {
         format!("{kw} {opener} as {name}:")
     };
-    edits.push(fix::Edit::Replace {
+    edits.push(fix::LineOp::Replace {
         from: a.span.line,
         to: a.span.end_line,
         text: header,
     });
-    edits.push(fix::Edit::Shift {
+    edits.push(fix::LineOp::Shift {
         from: a.span.end_line + 1,
         to: tail_end,
         delta: 4,
     });
     let sc = &ix.scopes[a.scope];
-    let (from, to) = if sc.span.end_line - sc.span.line < snippet::MAX_LINES {
+    let (from, to) = if sc.span.end_line - sc.span.line < fix::MAX_LINES {
         (sc.span.line, sc.span.end_line)
-    } else if tail_end - a.span.line < snippet::MAX_LINES {
+    } else if tail_end - a.span.line < fix::MAX_LINES {
         (a.span.line, tail_end)
     } else {
-        let before = snippet::function_or_statement(ix, a.scope, &a.span);
+        let before = fix::function_or_statement(ix, a.scope, &a.span);
         let after = format!("{kw} {opener} as {name}:\n    ...  # use `{name}` here\n");
         return (before, after);
     };
-    (
-        snippet::lines(ix, from, to),
-        fix::rewrite(ix, from, to, &edits),
-    )
+    (fix::lines(ix, from, to), fix::rewrite(ix, from, to, &edits))
 }

@@ -5,7 +5,7 @@ use crate::finding::{Kind, Severity};
 use crate::python::known::clients::pooled_client;
 use crate::python::known::closing::{CLOSE_METHODS, CLOSING_METHOD_NAMES};
 use crate::python::{CallId, CallUse, ModuleIndex, ScopeId, ScopeKind, Target};
-use crate::rules::{snippet, Checker, Rule, RuleMeta};
+use crate::rules::{fix, Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
 Flags a class that stores a pooled client on `self` (`httpx.Client`/`AsyncClient`,
@@ -163,7 +163,7 @@ impl Rule for Res001 {
 
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
-        let config_clients = &cx.config.clients;
+        let config_clients = cx.settings.clients;
         let client_of = |q: &str| -> Option<(&'static str, bool)> {
             pooled_client(q).or_else(|| {
                 config_clients
@@ -223,7 +223,7 @@ impl Rule for Res001 {
                         continue;
                     }
                     reported.insert(attr.clone());
-                    let before = snippet::function_or_statement(ix, m, &a.span);
+                    let before = fix::function_or_statement(ix, m, &a.span);
                     let after = if is_async {
                         format!(
                             "{before}\nasync def aclose(self) -> None:\n    if {attr} is not None:\n        await {attr}.{closer}()\n\nasync def __aenter__(self):\n    return self\n\nasync def __aexit__(self, exc_type, exc, tb):\n    await self.aclose()\n"

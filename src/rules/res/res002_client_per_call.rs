@@ -2,8 +2,8 @@
 use crate::finding::{Kind, Severity};
 use crate::python::known::clients::{pooled_client, HTTP_CLIENTS};
 use crate::python::{BlockKind, CallUse, LoopKind, ModuleIndex, ScopeId, ScopeKind, Value};
-use crate::rules::res::{fix, local_binding};
-use crate::rules::{snippet, Checker, Rule, RuleMeta};
+use crate::rules::res::local_binding;
+use crate::rules::{fix, Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
 Flags an HTTP client or session (`httpx.AsyncClient()`, `httpx.Client()`,
@@ -254,7 +254,7 @@ impl Rule for Res002 {
             } else {
                 "client"
             };
-            let ctor = fix::text(ix, &call.span);
+            let ctor = ix.text_of(&call.span).to_string();
             let getter_call = match (class.is_some(), is_async) {
                 (true, true) => format!("await self._get_{kind}()"),
                 (true, false) => format!("self._get_{kind}()"),
@@ -270,14 +270,14 @@ impl Rule for Res002 {
                 if w.items.len() != 1 || w.body.line <= w.span.line {
                     ok = false;
                 } else {
-                    edits.push(fix::Edit::Replace {
+                    edits.push(fix::LineOp::Replace {
                         from: w.span.line,
                         to: w.body.line - 1,
                         text: format!("{name} = {getter_call}"),
                     });
-                    let delta = fix::line_indent(ix, w.body.line) as isize
-                        - fix::line_indent(ix, w.span.line) as isize;
-                    edits.push(fix::Edit::Shift {
+                    let delta = fix::indent_of(ix, w.body.line).len() as isize
+                        - fix::indent_of(ix, w.span.line).len() as isize;
+                    edits.push(fix::LineOp::Shift {
                         from: w.body.line,
                         to: w.span.end_line,
                         delta: -delta,
@@ -285,7 +285,7 @@ impl Rule for Res002 {
                 }
             }
             if let Some((a, closes)) = &assign {
-                edits.push(fix::Edit::Replace {
+                edits.push(fix::LineOp::Replace {
                     from: a.span.line,
                     to: a.span.end_line,
                     text: format!("{name} = {getter_call}"),
@@ -298,12 +298,12 @@ impl Rule for Res002 {
                             .filter(|x| x.scope == st.scope && x.block == st.block)
                             .count();
                         if siblings > 1 {
-                            edits.push(fix::Edit::Delete {
+                            edits.push(fix::LineOp::Delete {
                                 from: st.span.line,
                                 to: st.span.end_line,
                             });
                         } else {
-                            edits.push(fix::Edit::Replace {
+                            edits.push(fix::LineOp::Replace {
                                 from: st.span.line,
                                 to: st.span.end_line,
                                 text: format!("pass  # the shared {kind} stays open"),
@@ -312,8 +312,8 @@ impl Rule for Res002 {
                     }
                 }
             }
-            let fits = sc.span.end_line - sc.span.line < snippet::MAX_LINES;
-            let before = snippet::function_or_statement(ix, s, &call.span);
+            let fits = sc.span.end_line - sc.span.line < fix::MAX_LINES;
+            let before = fix::function_or_statement(ix, s, &call.span);
             let body = if ok && fits {
                 fix::rewrite(ix, sc.span.line, sc.span.end_line, &edits)
             } else {

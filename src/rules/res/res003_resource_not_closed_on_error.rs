@@ -1,8 +1,8 @@
 //! RES003 resource-not-closed-on-error.
 use crate::finding::{Kind, Severity};
 use crate::python::known::resources::CLOSABLE_RESOURCES;
-use crate::rules::res::{fix, local_binding, with_wrap_fix};
-use crate::rules::{snippet, Checker, Rule, RuleMeta};
+use crate::rules::res::{local_binding, with_wrap_fix};
+use crate::rules::{fix, Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
 Flags a connection, file, socket, process or archive (`sqlite3.connect`,
@@ -136,7 +136,7 @@ impl Rule for Res003 {
                 ),
             };
             let needs_closing = !cm_closes;
-            let call_text = fix::text(ix, &call.span);
+            let call_text = ix.text_of(&call.span).to_string();
             let opener = if needs_closing {
                 format!("closing({call_text})")
             } else {
@@ -154,6 +154,6 @@ impl Rule for Res003 {
             }
             d.with_fix(before, after);
         }
-        let _ = snippet::MAX_LINES;
+        let _ = fix::MAX_LINES;
     }
 }

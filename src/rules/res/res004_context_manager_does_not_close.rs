@@ -2,8 +2,7 @@
 use crate::finding::{Kind, Severity};
 use crate::python::known::resources::CONTEXT_MANAGER_KEEPS_OPEN;
 use crate::python::{Span, Value};
-use crate::rules::res::fix;
-use crate::rules::{snippet, Checker, Rule, RuleMeta};
+use crate::rules::{fix, Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
 Flags `with sqlite3.connect(...) as conn:` and `with psycopg2.connect(...) as conn:`.
@@ -113,20 +112,20 @@ impl Rule for Res004 {
                     &ix.source[item.span.end_byte..line_end]
                 );
                 let header = header.trim_start().trim_end_matches('\r').to_string();
-                let edits = [fix::Edit::Replace {
+                let edits = [fix::LineOp::Replace {
                     from: w.span.line,
                     to: item_end_line,
                     text: header,
                 }];
-                let (before, after) = if w.span.end_line - w.span.line < snippet::MAX_LINES {
+                let (before, after) = if w.span.end_line - w.span.line < fix::MAX_LINES {
                     (
-                        snippet::lines(ix, w.span.line, w.span.end_line),
+                        fix::lines(ix, w.span.line, w.span.end_line),
                         fix::rewrite(ix, w.span.line, w.span.end_line, &edits),
                     )
                 } else {
                     let head_end = w.body.line.saturating_sub(1).max(item_end_line);
                     (
-                        format!("{}    ...\n", snippet::lines(ix, w.span.line, head_end)),
+                        format!("{}    ...\n", fix::lines(ix, w.span.line, head_end)),
                         format!(
                             "{}    ...\n",
                             fix::rewrite(ix, w.span.line, head_end, &edits)

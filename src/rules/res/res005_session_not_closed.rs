@@ -6,7 +6,7 @@ use crate::python::known::sessions::{
     CONVENTIONAL_SESSION_FACTORIES, SESSION_FACTORY_TYPES, SESSION_TYPES,
 };
 use crate::python::{ModuleIndex, Target, Value};
-use crate::rules::res::{fix, local_binding, with_wrap_fix};
+use crate::rules::res::{local_binding, with_wrap_fix};
 use crate::rules::{Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
@@ -100,7 +100,7 @@ impl Rule for Res005 {
 
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
-        let factories = factories(ix, &cx.config.sessions);
+        let factories = factories(ix, cx.settings.sessions);
         let mut seen = HashSet::new();
         for (cid, call) in ix.calls.iter().enumerate() {
             let q = call.qualified.as_deref().unwrap_or("");
@@ -156,7 +156,7 @@ impl Rule for Res005 {
                     continue;
                 }
             }
-            let ctor = fix::text(ix, &call.span);
+            let ctor = ix.text_of(&call.span).to_string();
             let fname = &ix.scopes[a.scope].name;
             let message = match (first_close, lc.yielded) {
                 (Some(c), _) => format!(

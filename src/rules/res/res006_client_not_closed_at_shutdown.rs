@@ -6,12 +6,11 @@
 //! edit only the changed file's facts are recomputed.
 use serde::{Deserialize, Serialize};
 
-use crate::config::Config;
 use crate::finding::{Kind, Severity};
 use crate::python::known::clients::{closer_of, LONG_LIVED_CLIENTS};
-use crate::python::known::closing::SHUTDOWN_CLOSE_METHODS;
-use crate::python::{ModuleIndex, Target, Value};
-use crate::rules::{snippet, ProjectDiagnostic, RuleMeta};
+use crate::python::{ModuleIndex, Target};
+use crate::rules::res::shutdown::{closed_names, last_segment};
+use crate::rules::{fix, ProjectDiagnostic, RuleMeta, Settings};
 
 pub const DOC: &str = r#"## What it does
 Flags a long-lived client created at module level (a redis client, a SQLAlchemy
@@ -107,22 +106,7 @@ pub struct ClientFacts {
     pub closed: Vec<String>,
 }
 
-fn last_segment(p: &str) -> &str {
-    p.rsplit('.').next().unwrap_or(p)
-}
-
-fn closed_name(ix: &ModuleIndex, path: &str, scope: usize) -> String {
-    let first = path.split('.').next().unwrap_or(path);
-    if let Some(q) = ix.resolve(path, scope) {
-        return q;
-    }
-    if ix.refers_to_global(first, scope) && ix.scopes[0].locals.iter().any(|l| l == first) {
-        return format!("{}.{path}", ix.module_name);
-    }
-    last_segment(path).to_string()
-}
-
-pub fn collect(ix: &ModuleIndex, config: &Config) -> ClientFacts {
+pub fn collect(ix: &ModuleIndex, settings: Settings) -> ClientFacts {
     let mut facts = ClientFacts::default();
     // A script (`if __name__ == "__main__":`) runs once and exits: the end of the
     // process is its shutdown. Its closes still count for the project.
@@ -139,7 +123,7 @@ pub fn collect(ix: &ModuleIndex, config: &Config) -> ClientFacts {
         let Some(q) = call.qualified.as_deref() else {
             continue;
         };
-        if !LONG_LIVED_CLIENTS.contains(&q) && !config.clients.iter().any(|c| c == q) {
+        if !LONG_LIVED_CLIENTS.contains(&q) && !settings.clients.iter().any(|c| c == q) {
             continue;
         }
         let [Target::Name(name)] = a.targets.as_slice() else {
@@ -151,7 +135,7 @@ pub fn collect(ix: &ModuleIndex, config: &Config) -> ClientFacts {
             continue;
         }
         let (closer, is_async) = closer_of(q);
-        let before = snippet::statement(ix, &a.span);
+        let before = fix::statement(ix, &a.span);
         let after = if is_async {
             format!(
                 "from contextlib import asynccontextmanager\n\n{before}\n\n@asynccontextmanager\nasync def lifespan(app):\n    yield\n    await {name}.{closer}()  # close the pool at shutdown\n"
@@ -190,61 +174,7 @@ pub fn collect(ix: &ModuleIndex, config: &Config) -> ClientFacts {
             suppression: None,
         });
     }
-    // Everything this module closes.
-    let mut closed = vec![];
-    for c in &ix.calls {
-        if SHUTDOWN_CLOSE_METHODS.contains(&c.method.as_str()) {
-            if let Some(p) = c.receiver_path() {
-                closed.push(closed_name(ix, p, c.scope));
-                // `redis_client.connection_pool.disconnect()`
-                if let Some((head, tail)) = p.rsplit_once('.') {
-                    if matches!(tail, "connection_pool" | "pool" | "sync_engine") {
-                        closed.push(closed_name(ix, head, c.scope));
-                    }
-                }
-            }
-        }
-        // `atexit.register(client.close)`, `stack.push_async_callback(client.aclose)`.
-        for a in &c.args {
-            if let Some(p) = a.value.path() {
-                if let Some((head, m)) = p.rsplit_once('.') {
-                    if SHUTDOWN_CLOSE_METHODS.contains(&m) {
-                        closed.push(closed_name(ix, head, c.scope));
-                    }
-                }
-            }
-        }
-    }
-    // `async with client:`
-    for w in &ix.withs {
-        for it in &w.items {
-            if let Some(p) = it.value.path() {
-                closed.push(closed_name(ix, p, w.scope));
-            }
-        }
-    }
-    // `for c in (redis_client, http_client): await c.close()`
-    for l in &ix.loops {
-        let Some(Value::Tuple(xs) | Value::List(xs)) = &l.iter else {
-            continue;
-        };
-        let closes_target = ix.calls.iter().any(|c| {
-            l.body.contains(&c.span)
-                && SHUTDOWN_CLOSE_METHODS.contains(&c.method.as_str())
-                && c.receiver_path()
-                    .is_some_and(|r| l.targets.iter().any(|t| t == r))
-        });
-        if closes_target {
-            for x in xs {
-                if let Some(p) = x.path() {
-                    closed.push(closed_name(ix, p, l.scope));
-                }
-            }
-        }
-    }
-    closed.sort();
-    closed.dedup();
-    facts.closed = closed;
+    facts.closed = closed_names(ix);
     facts
 }
 

@@ -1,7 +1,7 @@
 //! RES007 incomplete-context-manager.
 use crate::finding::{Kind, Severity};
 use crate::python::ScopeKind;
-use crate::rules::{snippet, Checker, Rule, RuleMeta};
+use crate::rules::{fix, Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
 Flags a class that defines `__aenter__` without `__aexit__`, or `__enter__` without
@@ -100,7 +100,7 @@ impl Rule for Res007 {
                     continue;
                 }
                 let sc = &ix.scopes[m];
-                let before = snippet::function_or_statement(ix, m, &sc.name_span);
+                let before = fix::function_or_statement(ix, m, &sc.name_span);
                 let after = format!(
                     "{before}\n{}def {exit}(self, exc_type, exc, tb):\n    {}self.close()\n",
                     if is_async { "async " } else { "" },

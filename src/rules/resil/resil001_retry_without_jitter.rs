@@ -1,7 +1,7 @@
 //! RESIL001 retry-without-jitter.
 use crate::finding::{Kind, Severity};
-use crate::python::{BlockKind, CallId, ModuleIndex};
-use crate::rules::fixtext::{self, Edit};
+use crate::rules::fix;
+use crate::rules::resil::retry_delay::exponential_sleeps;
 use crate::rules::{Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
@@ -60,40 +60,6 @@ pub static META: RuleMeta = RuleMeta {
 
 pub struct Resil001;
 
-/// Sleeps in a loop or handler whose delay grows exponentially, with their profile.
-/// `in_retry_only`: only sleeps inside a loop or an `except` handler (RESIL001
-/// needs that context to call it a retry; a strength does not: an exponential
-/// delay with jitter in a `_backoff()` helper is the pattern itself).
-pub fn exponential_retry_sleeps(
-    ix: &ModuleIndex,
-    in_retry_only: bool,
-) -> Vec<(CallId, crate::python::DelayProfile)> {
-    let mut out = vec![];
-    for (id, c) in ix.calls.iter().enumerate() {
-        if !ix.is_sleep(c) {
-            continue;
-        }
-        let in_retry = ix
-            .blocks_of(c.block)
-            .any(|b| b.kind == BlockKind::Loop || b.kind == BlockKind::Handler);
-        if in_retry_only && !in_retry {
-            continue;
-        }
-        let Some(arg) = c
-            .positional(0)
-            .or_else(|| c.keyword("delay"))
-            .or_else(|| c.keyword("seconds"))
-        else {
-            continue;
-        };
-        let p = ix.delay_profile(c.scope, arg.span);
-        if p.exponential {
-            out.push((id, p));
-        }
-    }
-    out
-}
-
 impl Rule for Resil001 {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -101,27 +67,22 @@ impl Rule for Resil001 {
 
     fn check(&self, cx: &mut Checker) {
         let ix = cx.ix;
-        for (id, p) in exponential_retry_sleeps(ix, true) {
-            if p.random || p.opaque {
+        for sleep in exponential_sleeps(ix, true) {
+            if sleep.profile.random || sleep.profile.opaque {
                 continue;
             }
-            let c = &ix.calls[id];
-            let arg = c
-                .positional(0)
-                .or_else(|| c.keyword("delay"))
-                .or_else(|| c.keyword("seconds"))
-                .expect("checked");
-            let delay = ix.text_of(&arg.span).to_string();
+            let c = sleep.call;
+            let delay = ix.text_of(&sleep.delay.span).to_string();
             let callee = c.callee.clone().unwrap_or_else(|| "asyncio.sleep".into());
-            let (from, to) = fixtext::region(ix, c.scope, &c.span);
-            let (sf, st) = fixtext::stmt_lines(ix, &c.span);
-            let before = fixtext::splice(ix, from, to, vec![]);
+            let (from, to) = fix::region(ix, c.scope, &c.span);
+            let (sf, st) = fix::statement_lines(ix, &c.span);
+            let before = fix::splice(ix, from, to, vec![]);
             let aw = if c.awaited { "await " } else { "" };
-            let body = fixtext::splice(
+            let body = fix::splice(
                 ix,
                 from,
                 to,
-                vec![Edit::replace_lines(
+                vec![fix::replace_lines(
                     ix,
                     sf,
                     st,

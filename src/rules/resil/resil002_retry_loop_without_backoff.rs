@@ -1,8 +1,8 @@
 //! RESIL002 retry-loop-without-backoff.
 use crate::finding::{Kind, Severity};
 use crate::python::LoopKind;
-use crate::rules::fixtext::{self, Edit};
-use crate::rules::{snippet, Checker, Rule, RuleMeta};
+use crate::rules::fix::{self, Edit};
+use crate::rules::{Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
 Flags a `while True` loop that catches every exception (`except Exception`, bare
@@ -168,51 +168,43 @@ impl Rule for Resil002 {
                     format!("failures are retried after a constant delay with no backoff: a dead dependency is hammered forever")
                 };
                 let (before, after) = if to - from < 40 {
-                    let mut edits = vec![Edit::insert_lines(ix, from, 0, &["backoff = 1".into()])];
-                    let (_, pend) = fixtext::stmt_lines(ix, &pace_call.span);
-                    let reset = Edit {
-                        start: fixtext::line_start(ix, pend + 1),
-                        end: fixtext::line_start(ix, pend + 1),
-                        text: format!(
-                            "{}backoff = 1\n",
-                            fixtext::indent_of(ix, pace_call.span.line)
-                        ),
-                    };
+                    let mut edits = vec![fix::insert_lines(ix, from, 0, &["backoff = 1".into()])];
+                    let (_, pend) = fix::statement_lines(ix, &pace_call.span);
+                    let reset = Edit::insert(
+                        fix::line_start(ix, pend + 1),
+                        format!("{}backoff = 1\n", fix::indent_of(ix, pace_call.span.line)),
+                    );
                     edits.push(reset);
                     let backoff_lines = vec![
                         format!("{aw}{callee}(backoff)"),
                         "backoff = min(backoff * 2, 60)".to_string(),
                     ];
                     if let Some(&s) = handler_sleeps.first() {
-                        let (a, b) = fixtext::stmt_lines(ix, &ix.calls[s].span);
-                        edits.push(Edit::replace_lines(ix, a, b, &backoff_lines));
+                        let (a, b) = fix::statement_lines(ix, &ix.calls[s].span);
+                        edits.push(fix::replace_lines(ix, a, b, &backoff_lines));
                     } else if h.body.line > h.span.line {
                         let last = h.body.end_line;
-                        let ind = fixtext::indent_of(ix, h.body.line);
+                        let ind = fix::indent_of(ix, h.body.line);
                         let text = backoff_lines
                             .iter()
                             .map(|l| format!("{ind}{l}\n"))
                             .collect::<String>();
-                        let at = fixtext::line_start(ix, last + 1);
+                        let at = fix::line_start(ix, last + 1);
                         // Before a trailing `continue`, after everything else.
                         let cont = ix.stmts.iter().find(|s| {
                             s.kind == "continue_statement"
                                 && h.body.contains(&s.span)
                                 && s.span.end_line == last
                         });
-                        let at = cont.map_or(at, |s| fixtext::line_start(ix, s.span.line));
-                        edits.push(Edit {
-                            start: at,
-                            end: at,
-                            text,
-                        });
+                        let at = cont.map_or(at, |s| fix::line_start(ix, s.span.line));
+                        edits.push(Edit::insert(at, text));
                     }
                     (
-                        fixtext::splice(ix, from, to, vec![]),
-                        fixtext::splice(ix, from, to, edits),
+                        fix::splice(ix, from, to, vec![]),
+                        fix::splice(ix, from, to, edits),
                     )
                 } else {
-                    let before = snippet::statement(ix, &lp.span);
+                    let before = fix::statement(ix, &lp.span);
                     let after = format!(
                         "backoff = 1\nwhile True:\n    try:\n        ...\n        {aw}{callee}(interval)\n        backoff = 1\n    except Exception:\n        logger.exception(\"iteration failed\")\n        {aw}{callee}(backoff)\n        backoff = min(backoff * 2, 60)\n"
                     );

@@ -1,7 +1,7 @@
 //! RESIL003 http-call-without-timeout.
 use crate::finding::{Kind, Severity};
 use crate::python::known::http::REQUESTS_HTTP_FUNCTIONS;
-use crate::rules::fixtext::{self, Edit};
+use crate::rules::fix::{self, Edit};
 use crate::rules::{Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
@@ -75,7 +75,7 @@ impl Rule for Resil003 {
             if ix.in_expected_raise(c.block) {
                 continue;
             }
-            let (from, to) = fixtext::stmt_lines(ix, &c.span);
+            let (from, to) = fix::statement_lines(ix, &c.span);
             let close = c.span.end_byte - 1;
             let inner = ix.source[..close].trim_end();
             let sep = if inner.ends_with('(') || inner.ends_with(',') {
@@ -83,15 +83,11 @@ impl Rule for Resil003 {
             } else {
                 ", "
             };
-            let after = fixtext::splice(
+            let after = fix::splice(
                 ix,
                 from,
                 to,
-                vec![Edit {
-                    start: close,
-                    end: close,
-                    text: format!("{sep}timeout=10"),
-                }],
+                vec![Edit::insert(close, format!("{sep}timeout=10"))],
             );
             cx.report(
                 &META,
@@ -102,7 +98,7 @@ impl Rule for Resil003 {
                     c.callee.as_deref().unwrap_or(q)
                 ),
             )
-            .with_fix(fixtext::splice(ix, from, to, vec![]), after);
+            .with_fix(fix::splice(ix, from, to, vec![]), after);
         }
     }
 }

@@ -2,7 +2,7 @@
 use crate::finding::{Kind, Severity};
 use crate::python::known::http::HTTP_CLIENT_METHODS;
 use crate::python::{ModuleIndex, Span, Value};
-use crate::rules::fixtext::{self, Edit};
+use crate::rules::fix::{self, Edit};
 use crate::rules::{Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
@@ -237,8 +237,8 @@ impl Rule for Sec001 {
             if !seen.insert((h.anchor.line, h.name.clone())) {
                 continue;
             }
-            let (from, to) = fixtext::stmt_lines(ix, &h.anchor);
-            let mut edits = vec![Edit::insert_lines(
+            let (from, to) = fix::statement_lines(ix, &h.anchor);
+            let mut edits = vec![fix::insert_lines(
                 ix,
                 from,
                 0,
@@ -249,20 +249,19 @@ impl Rule for Sec001 {
                 ],
             )];
             if let Some((s, e, fix_amp)) = h.remove {
-                edits.push(Edit {
-                    start: s,
-                    end: e + usize::from(fix_amp),
-                    text: if fix_amp { "?".into() } else { String::new() },
-                });
+                edits.push(Edit::replace(
+                    s..e + usize::from(fix_amp),
+                    if fix_amp { "?" } else { "" },
+                ));
             }
-            let after = fixtext::splice(ix, from, to, edits);
+            let after = fix::splice(ix, from, to, edits);
             cx.report(
                 &META,
                 h.anchor,
                 h.scope,
                 format!("credential `{}` is sent in the URL query string (`{}=`): it ends up in access logs, proxies and tracebacks", h.value, h.name),
             )
-            .with_fix(fixtext::splice(ix, from, to, vec![]), after);
+            .with_fix(fix::splice(ix, from, to, vec![]), after);
         }
     }
 }
