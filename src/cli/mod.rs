@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 use crate::finding::Kind;
 use crate::rules;
 
+pub mod explain_cmd;
 pub mod report_cmd;
 pub mod scan_cmd;
 pub mod store_cmds;
@@ -32,6 +33,16 @@ struct Cli {
 enum Command {
     /// Scan a Python project (or one file) and print the findings.
     Scan(scan_cmd::ScanArgs),
+    /// What the project model knows at a place: the function at PATH[:LINE],
+    /// where it can run (request, task, thread, script...) and the call path
+    /// that proves it, its callers and callees.
+    Explain {
+        /// A file, or FILE:LINE.
+        place: String,
+        /// Project folder (default: the current folder).
+        #[arg(long, value_name = "DIR")]
+        project: Option<PathBuf>,
+    },
     /// List every rule.
     Rules,
     /// Print one rule's documentation.
@@ -101,6 +112,7 @@ fn execute(cli: Cli) -> Result<i32> {
         Command::Store(cmd) => store_cmds::execute(cmd),
         Command::Watch { path, db, no_db } => watch_cmd::run(path, db, no_db),
         Command::Scan(args) => scan_cmd::run(args),
+        Command::Explain { place, project } => explain_cmd::run(&place, project),
     }
 }
 

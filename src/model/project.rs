@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use super::frameworks::{self, Context, ContextSet, SwitchRow};
-use super::summary::{CallSum, FuncKind, ModuleSummary};
+use super::summary::{ArgSum, CallSum, FuncKind, ModuleSummary};
 
 /// One file of the project, as the model reads it.
 pub struct Input<'a> {
@@ -107,6 +107,9 @@ pub struct ProjectModel<'a> {
     constructions: HashMap<ClassRef, Vec<(usize, usize)>>,
     /// Entry points found while building the edges, propagated next.
     seeds: Vec<(u32, Context, Why)>,
+    /// The context in which each function was first reached (what fired its
+    /// switches): an evidence path goes on through it across a switch.
+    first_context: HashMap<u32, Context>,
 }
 
 /// Longest chain of aliases or factory returns followed.
@@ -128,6 +131,7 @@ impl<'a> ProjectModel<'a> {
             why: HashMap::new(),
             constructions: HashMap::new(),
             seeds: vec![],
+            first_context: HashMap::new(),
         };
         m.index_symbols();
         m.resolve_classes();
@@ -468,6 +472,24 @@ impl<'a> ProjectModel<'a> {
         }
     }
 
+    /// The argument of `c` at position `arg` or with keyword `keyword` (a
+    /// keyword row also accepts the positional form).
+    fn select_arg<'c>(
+        c: &'c CallSum,
+        arg: Option<usize>,
+        keyword: Option<&str>,
+    ) -> Option<&'c ArgSum> {
+        let positional = |i: usize| c.args.iter().filter(|a| a.keyword.is_none()).nth(i);
+        match keyword {
+            Some(k) => c
+                .args
+                .iter()
+                .find(|a| a.keyword.as_deref() == Some(k))
+                .or_else(|| arg.and_then(positional)),
+            None => positional(arg.unwrap_or(0)),
+        }
+    }
+
     /// The project functions an argument of call `c` refers to: a reference
     /// (`target=work`) or a call whose callee it is (`create_task(work())`).
     fn arg_functions(
@@ -478,18 +500,7 @@ impl<'a> ProjectModel<'a> {
         keyword: Option<&str>,
     ) -> Vec<FuncRef> {
         let s = self.files[fi].summary;
-        let a = match keyword {
-            Some(k) => c.args.iter().find(|a| a.keyword.as_deref() == Some(k)),
-            None => c
-                .args
-                .iter()
-                .filter(|a| a.keyword.is_none())
-                .nth(arg.unwrap_or(0)),
-        };
-        let a = a.or_else(|| {
-            // A keyword-only row also accepts its positional form and the reverse.
-            arg.and_then(|i| c.args.iter().filter(|a| a.keyword.is_none()).nth(i))
-        });
+        let a = Self::select_arg(c, arg, keyword);
         let Some(a) = a else { return vec![] };
         if let Some(ci) = a.call {
             return self.resolve_call(fi, &s.calls[ci]).0;
@@ -536,7 +547,8 @@ impl<'a> ProjectModel<'a> {
             return false;
         }
         if on.is_empty() {
-            return targets.is_empty();
+            // A method name no ordinary code uses (`create_task`), on any receiver.
+            return true;
         }
         // `fastapi.APIRouter.get`: the receiver type is the prefix.
         name.rsplit_once('.')
@@ -550,6 +562,7 @@ impl<'a> ProjectModel<'a> {
             let s = self.files[fi].summary;
             let path = self.files[fi].path;
             let mut edges = vec![];
+            let mut switched: Vec<usize> = vec![];
             for (ci, c) in s.calls.iter().enumerate() {
                 let (targets, class, external) = self.resolve_call(fi, c);
                 let from = self.gid((fi, c.caller));
@@ -576,6 +589,13 @@ impl<'a> ProjectModel<'a> {
                 };
                 for row in &table.switch {
                     if switch(row) {
+                        // `create_task(poll())` does not run `poll` here: the
+                        // call only builds the coroutine the task runs.
+                        if let Some(inner) = Self::select_arg(c, row.arg, row.keyword.as_deref())
+                            .and_then(|a| a.call)
+                        {
+                            switched.push(inner);
+                        }
                         for t in self.arg_functions(fi, c, row.arg, row.keyword.as_deref()) {
                             edges.push(Edge {
                                 from,
@@ -659,7 +679,11 @@ impl<'a> ProjectModel<'a> {
                         if !self.matches(&resolved, c, &row.targets, &row.on, &row.methods) {
                             continue;
                         }
-                        let arg0 = c.args.first().and_then(|a| a.string.as_deref());
+                        let arg0 = c
+                            .args
+                            .iter()
+                            .find(|a| a.keyword.is_none())
+                            .and_then(|a| a.string.as_deref());
                         let ctx = match arg0.and_then(|a| row.arg0.get(a)) {
                             Some(k) => Some(*k),
                             None if row.arg0.is_empty() => row.context,
@@ -756,6 +780,7 @@ impl<'a> ProjectModel<'a> {
                     }
                 }
             }
+            edges.retain(|e| !(e.kind == EdgeKind::Call && switched.contains(&e.call)));
             for e in edges {
                 self.add_edge(e);
             }
@@ -775,6 +800,9 @@ impl<'a> ProjectModel<'a> {
         let mut fired = vec![false; self.funcs.len()];
         while let Some((f, ctx)) = queue.pop_front() {
             let first = !std::mem::replace(&mut fired[f as usize], true);
+            if first {
+                self.first_context.insert(f, ctx);
+            }
             for e in self.out_edges[f as usize].clone() {
                 let to_ctx = match e.kind {
                     EdgeKind::Call | EdgeKind::Construct | EdgeKind::Depends => ctx,
@@ -843,12 +871,13 @@ impl ProjectModel<'_> {
     pub fn path_to(&self, f: FuncRef, ctx: Context) -> Vec<Step> {
         let mut steps = vec![];
         let mut at = self.gid(f);
+        let mut ctx = ctx;
         let mut seen = vec![];
         while let Some(why) = self.why.get(&(at, ctx)) {
-            if seen.contains(&at) {
+            if seen.contains(&(at, ctx)) {
                 break;
             }
-            seen.push(at);
+            seen.push((at, ctx));
             match why {
                 Why::Entry { text, file, line } => {
                     let (fi, i) = self.func_of(at);
@@ -872,6 +901,9 @@ impl ProjectModel<'_> {
                         EdgeKind::Call => format!("calls `{callee}`"),
                         EdgeKind::Construct => format!("constructs `{callee}`"),
                         EdgeKind::Depends => format!("depends on `{callee}` (`Depends`)"),
+                        EdgeKind::Switch(Context::Script) if call.in_main => {
+                            format!("`if __name__ == \"__main__\":` calls `{callee}`")
+                        }
                         EdgeKind::Switch(k) => {
                             format!("runs `{callee}` in {} (`{}`)", k.as_str(), call.target)
                         }
@@ -881,6 +913,14 @@ impl ProjectModel<'_> {
                         line: call.line,
                         message: how,
                     });
+                    if let EdgeKind::Switch(_) = e.kind {
+                        // Across a switch, the caller's path is the one of the
+                        // context that first reached it.
+                        match self.first_context.get(&e.from) {
+                            Some(k) => ctx = *k,
+                            None => break,
+                        }
+                    }
                     at = e.from;
                 }
             }
@@ -922,11 +962,12 @@ impl ProjectModel<'_> {
             .enumerate()
             .filter(|(_, c)| c.caller == i)
             .map(|(ci, c)| {
-                (
-                    c.line,
-                    c.target.clone(),
-                    by_call.remove(&ci).unwrap_or_default(),
-                )
+                let (_, class, _) = self.resolve_call(fi, c);
+                let target = match class {
+                    Some(k) => format!("{} (constructs `{}`)", c.target, self.class_name(k)),
+                    None => c.target.clone(),
+                };
+                (c.line, target, by_call.remove(&ci).unwrap_or_default())
             })
             .collect()
     }

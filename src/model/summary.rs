@@ -332,8 +332,27 @@ pub fn summarize(ix: &ModuleIndex, is_package: bool) -> ModuleSummary {
             in_main,
         });
     }
+    // What a function returns: a call, or a local name assigned from a call
+    // (`app = FastAPI(); ...; return app`).
+    let assigned_in: std::collections::HashMap<(usize, &str), &crate::python::Call> = ix
+        .assignments
+        .iter()
+        .filter_map(|a| {
+            let c = a.value.as_ref().and_then(|v| ix.call_value(v))?;
+            let name = a.targets.iter().find_map(|t| match t {
+                crate::python::Target::Name(n) => Some(n.as_str()),
+                _ => None,
+            })?;
+            Some(((a.scope, name), c))
+        })
+        .collect();
     for r in ix.returns.iter().filter(|r| !r.is_yield) {
-        if let Some(c) = r.value.as_ref().and_then(|v| ix.call_value(v)) {
+        let call = match r.value.as_ref() {
+            Some(Value::Name(n)) => assigned_in.get(&(r.scope, n.as_str())).copied(),
+            Some(v) => ix.call_value(v),
+            None => None,
+        };
+        if let Some(c) = call {
             let f = func_of_scope[r.scope];
             s.functions[f].returns.push(target_of(c));
         }

@@ -32,6 +32,7 @@ pub mod known;
 pub mod project_pass;
 pub mod read;
 pub mod state;
+pub mod summaries;
 pub mod suppress;
 pub mod text;
 

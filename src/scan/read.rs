@@ -52,7 +52,7 @@ pub(crate) fn scan_file_with(
     }
 }
 
-enum Read {
+pub(crate) enum Read {
     Bytes(Vec<u8>),
     /// Really somewhere outside the project root (through a symlink).
     Outside(PathBuf),
@@ -65,7 +65,7 @@ enum Read {
 /// named `*.py` is never opened (a FIFO would block forever). Nothing outside
 /// `real_root` (canonical) is read: where the file really is is checked on the
 /// opened file (see [`discover::opened_outside`]), before any byte is read.
-fn read_bounded(real_root: &Path, path: &Path, max: u64) -> std::io::Result<Read> {
+pub(crate) fn read_bounded(real_root: &Path, path: &Path, max: u64) -> std::io::Result<Read> {
     use std::io::Read as _;
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() {
