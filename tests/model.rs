@@ -209,3 +209,70 @@ fn the_cli_explains_a_place() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("path does not exist"));
 }
+
+/// Every function's contexts and evidence, as text, for comparisons.
+fn all_contexts(files: &[Summarized]) -> Vec<String> {
+    let model = model_of(files);
+    let mut out = vec![];
+    for f in files {
+        for func in &f.summary.functions {
+            let Some(r) = model.function_at(&f.path, func.line) else {
+                continue;
+            };
+            for ctx in model.contexts_of(r).iter() {
+                let path: Vec<String> = model
+                    .path_to(r, ctx)
+                    .iter()
+                    .map(|s| format!("{}:{} {}", s.path, s.line, s.message))
+                    .collect();
+                out.push(format!(
+                    "{}:{} {} <- {}",
+                    f.path,
+                    func.qualname,
+                    ctx.as_str(),
+                    path.join(" | ")
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn an_unrelated_file_changes_nothing_and_file_order_does_not_matter() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("p");
+    copy_dir(&project(), &root);
+    let before = all_contexts(&scan_files(&root));
+    assert!(before.len() > 20, "{before:#?}");
+    // A module nobody imports, defining names the project also uses.
+    std::fs::write(
+        root.join("zz_unrelated.py"),
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\ndef notify_shipping(order_id):\n    pass\n\n\ndef format_message(x):\n    return x\n\n\n@router.get('/z')\ndef z():\n    notify_shipping(1)\n",
+    )
+    .unwrap();
+    let after: Vec<String> = all_contexts(&scan_files(&root))
+        .into_iter()
+        .filter(|l| !l.starts_with("zz_unrelated.py:"))
+        .collect();
+    assert_eq!(before, after);
+    // The model does not depend on the order of its inputs.
+    let mut files = scan_files(&project());
+    let forward = all_contexts(&files);
+    files.reverse();
+    assert_eq!(forward, all_contexts(&files));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}

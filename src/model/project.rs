@@ -110,6 +110,10 @@ pub struct ProjectModel<'a> {
     /// The context in which each function was first reached (what fired its
     /// switches): an evidence path goes on through it across a switch.
     first_context: HashMap<u32, Context>,
+    /// Per file: (function, local name) -> the first call assigned to it.
+    assigned: Vec<HashMap<(usize, &'a str), usize>>,
+    /// (class, method name) -> the method.
+    methods: HashMap<(ClassRef, &'a str), FuncRef>,
 }
 
 /// Longest chain of aliases or factory returns followed.
@@ -132,6 +136,8 @@ impl<'a> ProjectModel<'a> {
             constructions: HashMap::new(),
             seeds: vec![],
             first_context: HashMap::new(),
+            assigned: vec![],
+            methods: HashMap::new(),
         };
         m.index_symbols();
         m.resolve_classes();
@@ -170,6 +176,27 @@ impl<'a> ProjectModel<'a> {
                         format!("{module}.{}", imp.local),
                         Def::Alias(imp.qualified.clone()),
                     );
+                }
+            }
+        }
+        self.assigned = self
+            .files
+            .iter()
+            .map(|f| {
+                let mut m = HashMap::new();
+                for (ci, c) in f.summary.calls.iter().enumerate() {
+                    if let Some(name) = c.assigned_to.as_deref() {
+                        m.entry((c.caller, name)).or_insert(ci);
+                    }
+                }
+                m
+            })
+            .collect();
+        for (fi, f) in self.files.iter().enumerate() {
+            for (i, func) in f.summary.functions.iter().enumerate() {
+                if let Some(ci) = func.class {
+                    let name = func.qualname.rsplit('.').next().unwrap_or("");
+                    self.methods.entry(((fi, ci), name)).or_insert((fi, i));
                 }
             }
         }
@@ -254,13 +281,8 @@ impl<'a> ProjectModel<'a> {
         None
     }
 
-    fn own_method(&self, (fi, ci): ClassRef, name: &str) -> Option<FuncRef> {
-        let s = self.files[fi].summary;
-        let qual = format!("{}.{name}", s.classes[ci].qualname);
-        s.functions
-            .iter()
-            .position(|f| f.class == Some(ci) && f.qualname == qual)
-            .map(|i| (fi, i))
+    fn own_method(&self, c: ClassRef, name: &str) -> Option<FuncRef> {
+        self.methods.get(&(c, name)).copied()
     }
 
     /// Every class derived from `c`, transitively.
@@ -346,11 +368,7 @@ impl<'a> ProjectModel<'a> {
         }
         // A local assigned from a call in the same function.
         if func != 0 {
-            if let Some(c) = s
-                .calls
-                .iter()
-                .find(|c| c.caller == func && c.assigned_to.as_deref() == Some(name))
-            {
+            if let Some(c) = self.assigned[fi].get(&(func, name)).map(|&ci| &s.calls[ci]) {
                 if let Some(t) = self.type_of_call_target(fi, &c.target, 0) {
                     return Some(t);
                 }
@@ -522,8 +540,11 @@ impl<'a> ProjectModel<'a> {
         self.offsets[f.0] + f.1 as u32
     }
 
-    fn add_edge(&mut self, e: Edge) {
-        if !self.out_edges[e.from as usize].contains(&e) {
+    /// Adds edges without repeats (every edge of `edges` starts in one file).
+    fn add_edges(&mut self, mut edges: Vec<Edge>) {
+        edges.sort_by_key(|e| (e.from, e.call, e.to));
+        edges.dedup();
+        for e in edges {
             self.out_edges[e.from as usize].push(e);
             self.in_edges[e.to as usize].push(e);
         }
@@ -562,7 +583,7 @@ impl<'a> ProjectModel<'a> {
             let s = self.files[fi].summary;
             let path = self.files[fi].path;
             let mut edges = vec![];
-            let mut switched: Vec<usize> = vec![];
+            let mut switched: std::collections::HashSet<usize> = Default::default();
             for (ci, c) in s.calls.iter().enumerate() {
                 let (targets, class, external) = self.resolve_call(fi, c);
                 let from = self.gid((fi, c.caller));
@@ -594,7 +615,7 @@ impl<'a> ProjectModel<'a> {
                         if let Some(inner) = Self::select_arg(c, row.arg, row.keyword.as_deref())
                             .and_then(|a| a.call)
                         {
-                            switched.push(inner);
+                            switched.insert(inner);
                         }
                         for t in self.arg_functions(fi, c, row.arg, row.keyword.as_deref()) {
                             edges.push(Edge {
@@ -781,15 +802,33 @@ impl<'a> ProjectModel<'a> {
                 }
             }
             edges.retain(|e| !(e.kind == EdgeKind::Call && switched.contains(&e.call)));
-            for e in edges {
-                self.add_edge(e);
-            }
+            self.add_edges(edges);
         }
         self.seeds = seeds;
     }
 
     fn propagate(&mut self) {
-        let seeds = std::mem::take(&mut self.seeds);
+        let mut seeds = std::mem::take(&mut self.seeds);
+        // Seeds in source order (path, line), so that the first reason for a
+        // context, and so every evidence path, does not depend on the order
+        // the files came in.
+        seeds.sort_by(|a, b| {
+            let key = |(f, ctx, why): &(u32, Context, Why)| {
+                let (fi, i) = self.funcs[*f as usize];
+                let (wf, wl) = match why {
+                    Why::Entry { file, line, .. } => (self.files[*file].path, *line),
+                    Why::Via(_) => ("", 0),
+                };
+                (
+                    wf,
+                    wl,
+                    self.files[fi].path,
+                    self.files[fi].summary.functions[i].line,
+                    *ctx,
+                )
+            };
+            key(a).cmp(&key(b))
+        });
         let mut queue: VecDeque<(u32, Context)> = VecDeque::new();
         for (f, ctx, why) in seeds {
             if self.contexts[f as usize].insert(ctx) {
