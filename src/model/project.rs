@@ -256,29 +256,31 @@ impl<'a> ProjectModel<'a> {
         }
     }
 
-    /// The method `name` of class `c` or of its first base that defines it
-    /// (depth-first, left to right: C3 when every base is a project class
-    /// with single inheritance, an approximation otherwise).
-    fn method_in_mro(&self, c: ClassRef, name: &str) -> Option<FuncRef> {
-        let mut seen = vec![];
+    /// `c` and its project ancestors in method lookup order: depth-first,
+    /// left to right (C3 when every class has one project base, an
+    /// approximation with several). Bounded, cycles cut.
+    fn linearize(&self, c: ClassRef) -> Vec<ClassRef> {
+        let mut seen: Vec<ClassRef> = vec![];
         let mut stack = vec![c];
         while let Some(k) = stack.pop() {
             if seen.contains(&k) || seen.len() > 64 {
                 continue;
             }
             seen.push(k);
-            if let Some(f) = self.own_method(k, name) {
-                return Some(f);
-            }
-            if let Some(bases) = self.bases.get(&k) {
-                for b in bases.iter().rev() {
-                    if let Ty::Class(bc) = b {
-                        stack.push(*bc);
-                    }
+            for b in self.bases.get(&k).into_iter().flatten().rev() {
+                if let Ty::Class(bc) = b {
+                    stack.push(*bc);
                 }
             }
         }
-        None
+        seen
+    }
+
+    /// The method `name` of class `c` or of its first base that defines it.
+    fn method_in_mro(&self, c: ClassRef, name: &str) -> Option<FuncRef> {
+        self.linearize(c)
+            .into_iter()
+            .find_map(|k| self.own_method(k, name))
     }
 
     fn own_method(&self, c: ClassRef, name: &str) -> Option<FuncRef> {
@@ -302,22 +304,14 @@ impl<'a> ProjectModel<'a> {
 
     /// The outside classes `c` derives from (directly or through project classes).
     pub fn external_ancestors(&self, c: ClassRef) -> Vec<String> {
-        let mut out = vec![];
-        let mut seen = vec![];
-        let mut stack = vec![c];
-        while let Some(k) = stack.pop() {
-            if seen.contains(&k) || seen.len() > 64 {
-                continue;
-            }
-            seen.push(k);
-            for b in self.bases.get(&k).into_iter().flatten() {
-                match b {
-                    Ty::Class(bc) => stack.push(*bc),
-                    Ty::External(n) => out.push(n.clone()),
-                }
-            }
-        }
-        out
+        self.linearize(c)
+            .into_iter()
+            .flat_map(|k| self.bases.get(&k).into_iter().flatten())
+            .filter_map(|b| match b {
+                Ty::External(n) => Some(n.clone()),
+                Ty::Class(_) => None,
+            })
+            .collect()
     }
 
     /// The type of a resolved definition's value.
