@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use super::frameworks::{self, Context, ContextSet, SwitchRow};
-use super::summary::{ArgSum, CallSum, FuncKind, ModuleSummary};
+use super::summary::{ArgSum, CallSum, FuncKind, ModuleSummary, IN_MAIN, NO_CALL};
 
 /// One file of the project, as the model reads it.
 pub struct Input<'a> {
@@ -20,6 +20,34 @@ pub struct Input<'a> {
     pub summary: &'a ModuleSummary,
     /// Test code (`tests/`, `test_*.py`): its functions run in tests.
     pub is_test: bool,
+}
+
+/// A call as the resolver reads it: a summarised call, or a decorator or a
+/// function reference seen as one.
+#[derive(Debug, Clone, Copy, Default)]
+struct CallView<'s> {
+    caller: usize,
+    target: &'s str,
+    receiver: Option<&'s str>,
+    receiver_call: Option<usize>,
+    method: &'s str,
+    line: usize,
+    args: &'s [ArgSum],
+    in_main: bool,
+}
+
+/// The view of call `c` of summary `s`.
+fn view<'s>(s: &'s ModuleSummary, c: &CallSum) -> CallView<'s> {
+    CallView {
+        caller: c.caller as usize,
+        target: s.str(c.target),
+        receiver: s.opt(c.receiver),
+        receiver_call: (c.receiver_call != NO_CALL).then_some(c.receiver_call as usize),
+        method: s.str(c.method),
+        line: c.line as usize,
+        args: s.args_of(c),
+        in_main: c.flags & IN_MAIN != 0,
+    }
 }
 
 /// A function of the project: (file, index into the summary's `functions`).
@@ -185,8 +213,8 @@ impl<'a> ProjectModel<'a> {
             .map(|f| {
                 let mut m = HashMap::new();
                 for (ci, c) in f.summary.calls.iter().enumerate() {
-                    if let Some(name) = c.assigned_to.as_deref() {
-                        m.entry((c.caller, name)).or_insert(ci);
+                    if let Some(name) = f.summary.opt(c.assigned_to) {
+                        m.entry((c.caller as usize, name)).or_insert(ci);
                     }
                 }
                 m
@@ -363,7 +391,7 @@ impl<'a> ProjectModel<'a> {
         // A local assigned from a call in the same function.
         if func != 0 {
             if let Some(c) = self.assigned[fi].get(&(func, name)).map(|&ci| &s.calls[ci]) {
-                if let Some(t) = self.type_of_call_target(fi, &c.target, 0) {
+                if let Some(t) = self.type_of_call_target(fi, s.str(c.target), 0) {
                     return Some(t);
                 }
             }
@@ -384,13 +412,13 @@ impl<'a> ProjectModel<'a> {
     fn resolve_call(
         &self,
         fi: usize,
-        c: &CallSum,
+        c: &CallView,
     ) -> (Vec<FuncRef>, Option<ClassRef>, Option<String>) {
         let s = self.files[fi].summary;
         let func = &s.functions[c.caller];
         // super().m()
         if let Some(rc) = c.receiver_call {
-            if s.calls.get(rc).is_some_and(|r| r.target == "super") {
+            if s.calls.get(rc).is_some_and(|r| s.str(r.target) == "super") {
                 let Some(ci) = func.class else {
                     return (vec![], None, None);
                 };
@@ -400,22 +428,22 @@ impl<'a> ProjectModel<'a> {
                     .into_iter()
                     .flatten()
                     .find_map(|b| match b {
-                        Ty::Class(bc) => self.method_in_mro(*bc, &c.method),
+                        Ty::Class(bc) => self.method_in_mro(*bc, c.method),
                         Ty::External(_) => None,
                     });
                 return (found.into_iter().collect(), None, None);
             }
         }
-        if let Some(recv) = &c.receiver {
+        if let Some(recv) = c.receiver {
             if !recv.contains('.') {
                 match self.type_of_name(fi, c.caller, recv) {
                     Some(Ty::Class(k)) => {
                         let mut out: Vec<FuncRef> =
-                            self.method_in_mro(k, &c.method).into_iter().collect();
+                            self.method_in_mro(k, c.method).into_iter().collect();
                         if recv == "self" || recv == "cls" {
                             // An override in a subclass may be what runs.
                             for d in self.descendants(k) {
-                                if let Some(m) = self.own_method(d, &c.method) {
+                                if let Some(m) = self.own_method(d, c.method) {
                                     if !out.contains(&m) {
                                         out.push(m);
                                     }
@@ -438,7 +466,7 @@ impl<'a> ProjectModel<'a> {
                 }
             }
         }
-        let target = c.target.as_str();
+        let target = c.target;
         let def = if target.contains('.') {
             self.lookup(target, 0)
         } else {
@@ -487,16 +515,17 @@ impl<'a> ProjectModel<'a> {
     /// The argument of `c` at position `arg` or with keyword `keyword` (a
     /// keyword row also accepts the positional form).
     fn select_arg<'c>(
-        c: &'c CallSum,
+        s: &ModuleSummary,
+        c: &CallView<'c>,
         arg: Option<usize>,
         keyword: Option<&str>,
     ) -> Option<&'c ArgSum> {
-        let positional = |i: usize| c.args.iter().filter(|a| a.keyword.is_none()).nth(i);
+        let positional = |i: usize| c.args.iter().filter(|a| a.keyword == 0).nth(i);
         match keyword {
             Some(k) => c
                 .args
                 .iter()
-                .find(|a| a.keyword.as_deref() == Some(k))
+                .find(|a| s.str(a.keyword) == k)
                 .or_else(|| arg.and_then(positional)),
             None => positional(arg.unwrap_or(0)),
         }
@@ -507,22 +536,23 @@ impl<'a> ProjectModel<'a> {
     fn arg_functions(
         &self,
         fi: usize,
-        c: &CallSum,
+        c: &CallView,
         arg: Option<usize>,
         keyword: Option<&str>,
     ) -> Vec<FuncRef> {
         let s = self.files[fi].summary;
-        let a = Self::select_arg(c, arg, keyword);
-        let Some(a) = a else { return vec![] };
-        if let Some(ci) = a.call {
-            return self.resolve_call(fi, &s.calls[ci]).0;
+        let Some(a) = Self::select_arg(s, c, arg, keyword) else {
+            return vec![];
+        };
+        if a.call != NO_CALL {
+            return self.resolve_call(fi, &view(s, &s.calls[a.call as usize])).0;
         }
-        if let Some(r) = &a.reference {
-            let pseudo = CallSum {
+        if let Some(r) = s.opt(a.reference) {
+            let pseudo = CallView {
                 caller: c.caller,
-                target: r.clone(),
-                method: r.rsplit('.').next().unwrap_or(r).to_string(),
-                receiver: r.rsplit_once('.').map(|(p, _)| p.to_string()),
+                target: r,
+                method: r.rsplit('.').next().unwrap_or(r),
+                receiver: r.rsplit_once('.').map(|(p, _)| p),
                 ..Default::default()
             };
             return self.resolve_call(fi, &pseudo).0;
@@ -549,12 +579,12 @@ impl<'a> ProjectModel<'a> {
     fn matches(
         &self,
         resolved: &Option<String>,
-        c: &CallSum,
+        c: &CallView,
         targets: &[String],
         on: &[String],
         methods: &[String],
     ) -> bool {
-        let name = resolved.as_deref().unwrap_or(&c.target);
+        let name = resolved.as_deref().unwrap_or(c.target);
         if targets.iter().any(|t| t == name) {
             return true;
         }
@@ -578,7 +608,8 @@ impl<'a> ProjectModel<'a> {
             let path = self.files[fi].path;
             let mut edges = vec![];
             let mut switched: std::collections::HashSet<usize> = Default::default();
-            for (ci, c) in s.calls.iter().enumerate() {
+            for (ci, call) in s.calls.iter().enumerate() {
+                let c = &view(s, call);
                 let (targets, class, external) = self.resolve_call(fi, c);
                 let from = self.gid((fi, c.caller));
                 for t in &targets {
@@ -606,10 +637,10 @@ impl<'a> ProjectModel<'a> {
                     if switch(row) {
                         // `create_task(poll())` does not run `poll` here: the
                         // call only builds the coroutine the task runs.
-                        if let Some(inner) = Self::select_arg(c, row.arg, row.keyword.as_deref())
-                            .and_then(|a| a.call)
+                        if let Some(a) = Self::select_arg(s, c, row.arg, row.keyword.as_deref())
+                            .filter(|a| a.call != NO_CALL)
                         {
-                            switched.insert(inner);
+                            switched.insert(a.call as usize);
                         }
                         for t in self.arg_functions(fi, c, row.arg, row.keyword.as_deref()) {
                             edges.push(Edge {
@@ -652,7 +683,7 @@ impl<'a> ProjectModel<'a> {
                 // `def route(db = Depends(get_db))`: the dependency runs per call
                 // of the function whose parameter it is.
                 if matches!(
-                    c.target.as_str(),
+                    c.target,
                     "fastapi.Depends" | "fastapi.params.Depends" | "fastapi.Security"
                 ) {
                     if let Some(owner) = s
@@ -674,22 +705,21 @@ impl<'a> ProjectModel<'a> {
             // Entry points by decorator.
             for (i, func) in s.functions.iter().enumerate() {
                 for d in &func.decorators {
-                    let call = d.call.map(|ci| &s.calls[ci]);
-                    let (resolved, method) = match call {
-                        Some(c) => (self.resolve_call(fi, c).2, c.method.clone()),
+                    let call = d.call.map(|ci| view(s, &s.calls[ci]));
+                    let (resolved, c) = match call {
+                        Some(c) => (self.resolve_call(fi, &c).2, c),
                         None => (
                             self.lookup(&d.target, 0)
                                 .is_none()
                                 .then(|| d.target.clone()),
-                            d.target.rsplit('.').next().unwrap_or("").to_string(),
+                            CallView {
+                                target: &d.target,
+                                method: d.target.rsplit('.').next().unwrap_or(""),
+                                ..Default::default()
+                            },
                         ),
                     };
-                    let pseudo = CallSum {
-                        target: d.target.clone(),
-                        method,
-                        ..Default::default()
-                    };
-                    let c = call.unwrap_or(&pseudo);
+                    let c = &c;
                     for row in &table.decorator {
                         if !self.matches(&resolved, c, &row.targets, &row.on, &row.methods) {
                             continue;
@@ -697,8 +727,8 @@ impl<'a> ProjectModel<'a> {
                         let arg0 = c
                             .args
                             .iter()
-                            .find(|a| a.keyword.is_none())
-                            .and_then(|a| a.string.as_deref());
+                            .find(|a| a.keyword == 0)
+                            .and_then(|a| s.opt(a.string));
                         let ctx = match arg0.and_then(|a| row.arg0.get(a)) {
                             Some(k) => Some(*k),
                             None if row.arg0.is_empty() => row.context,
@@ -853,8 +883,8 @@ impl<'a> ProjectModel<'a> {
 }
 
 /// A decorator as written, for evidence (`router.post`, `shared_task`).
-fn decorator_text(c: &CallSum, called: bool, target: &str) -> String {
-    match (&c.receiver, called) {
+fn decorator_text(c: &CallView, called: bool, target: &str) -> String {
+    match (c.receiver, called) {
         (Some(r), true) => format!("{r}.{}", c.method),
         _ => target.to_string(),
     }
@@ -927,7 +957,7 @@ impl ProjectModel<'_> {
                 Why::Via(e) => {
                     let (fi, _) = self.func_of(e.from);
                     let s = self.files[fi].summary;
-                    let call = &s.calls[e.call];
+                    let call = &view(s, &s.calls[e.call]);
                     let (tfi, ti) = self.func_of(e.to);
                     let callee = qualname_or_module(self.files[tfi].summary, ti);
                     let how = match e.kind {
@@ -978,7 +1008,11 @@ impl ProjectModel<'_> {
             .iter()
             .map(|e| {
                 let from = self.func_of(e.from);
-                (from, self.files[from.0].summary.calls[e.call].line, e.kind)
+                (
+                    from,
+                    self.files[from.0].summary.calls[e.call].line as usize,
+                    e.kind,
+                )
             })
             .collect()
     }
@@ -993,12 +1027,13 @@ impl ProjectModel<'_> {
         s.calls
             .iter()
             .enumerate()
-            .filter(|(_, c)| c.caller == i)
+            .filter(|(_, c)| c.caller as usize == i)
             .map(|(ci, c)| {
-                let (_, class, _) = self.resolve_call(fi, c);
+                let c = view(s, c);
+                let (_, class, _) = self.resolve_call(fi, &c);
                 let target = match class {
                     Some(k) => format!("{} (constructs `{}`)", c.target, self.class_name(k)),
-                    None => c.target.clone(),
+                    None => c.target.to_string(),
                 };
                 (c.line, target, by_call.remove(&ci).unwrap_or_default())
             })
@@ -1028,8 +1063,8 @@ impl ProjectModel<'_> {
                 let call = &self.files[*fi].summary.calls[*ci];
                 out.push((
                     self.files[*fi].path.to_string(),
-                    call.line,
-                    (*fi, call.caller),
+                    call.line as usize,
+                    (*fi, call.caller as usize),
                 ));
             }
         }

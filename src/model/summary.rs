@@ -28,8 +28,12 @@ pub struct ModuleSummary {
     pub classes: Vec<ClassSum>,
     /// Module-level bindings by assignment.
     pub globals: Vec<GlobalSum>,
-    /// Every call (decorator calls included), in source order.
+    /// Every call (decorator calls included), in the index's order.
     pub calls: Vec<CallSum>,
+    /// The arguments of every call (see [`CallSum::args_start`]).
+    pub args: Vec<ArgSum>,
+    /// The interned strings of `calls` and `args` (`strings[0]` is "").
+    pub strings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,44 +110,74 @@ pub struct GlobalSum {
     pub line: usize,
 }
 
+/// An interned string of a summary: an index into [`ModuleSummary::strings`];
+/// 0 is the empty string, which stands for "none".
+pub type Sym = u32;
+
+/// "No call" in a call index field.
+pub const NO_CALL: u32 = u32::MAX;
+
 /// One argument of a call, as far as the model reads it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArgSum {
-    pub keyword: Option<String>,
+    pub keyword: Sym,
     /// A name or attribute chain passed as a value (a function reference:
     /// `Thread(target=work)`, `Depends(get_db)`), resolved when possible.
-    pub reference: Option<String>,
-    /// A call passed as the value (`create_task(worker())`): its index in `calls`.
-    pub call: Option<usize>,
+    pub reference: Sym,
+    /// A call passed as the value (`create_task(worker())`): its index in
+    /// `calls`, or [`NO_CALL`].
+    pub call: u32,
     /// A string literal.
-    pub string: Option<String>,
+    pub string: Sym,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Call flags.
+pub const IN_LOOP: u8 = 1;
+pub const AWAITED: u8 = 2;
+/// In the module's `if __name__ == "__main__":` block.
+pub const IN_MAIN: u8 = 4;
+
+/// One call. Small on purpose (a project has about one call per two lines):
+/// strings are interned, arguments live in [`ModuleSummary::args`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallSum {
     /// Index into `functions` of the function the call is in.
-    pub caller: usize,
+    pub caller: u32,
     /// The callee resolved through imports (`httpx.AsyncClient`,
     /// `app.db.get_engine`), else as written (`self.m`, `helper`, `router.get`).
-    pub target: String,
+    pub target: Sym,
     /// The callee's receiver as written (`self`, `self.client`, `router`).
-    pub receiver: Option<String>,
-    /// The receiver is a call (`super().close()`, `get_client().get()`): its
-    /// index in `calls`.
-    pub receiver_call: Option<usize>,
-    pub method: String,
-    pub line: usize,
-    pub args: Vec<ArgSum>,
-    /// Inside a loop or comprehension of its function.
-    pub in_loop: bool,
-    pub awaited: bool,
+    pub receiver: Sym,
+    /// The receiver is a call (`super().close()`): its index in `calls`, or
+    /// [`NO_CALL`].
+    pub receiver_call: u32,
+    pub method: Sym,
+    pub line: u32,
+    /// The call's arguments: `args[args_start..args_start + args_len]`.
+    pub args_start: u32,
+    pub args_len: u16,
+    pub flags: u8,
     /// A local name the result is assigned to (`client = make_client()`).
-    pub assigned_to: Option<String>,
-    /// In the module's `if __name__ == "__main__":` block.
-    pub in_main: bool,
+    pub assigned_to: Sym,
 }
 
 impl ModuleSummary {
+    /// The text of a symbol.
+    pub fn str(&self, sym: Sym) -> &str {
+        self.strings.get(sym as usize).map_or("", String::as_str)
+    }
+
+    /// A symbol's text, `None` for the empty symbol.
+    pub fn opt(&self, sym: Sym) -> Option<&str> {
+        (sym != 0).then(|| self.str(sym))
+    }
+
+    /// The arguments of a call.
+    pub fn args_of(&self, c: &CallSum) -> &[ArgSum] {
+        let start = c.args_start as usize;
+        &self.args[start..start + c.args_len as usize]
+    }
+
     /// The function whose lines hold `line` most closely (the innermost).
     pub fn function_at(&self, line: usize) -> Option<usize> {
         self.functions
@@ -288,50 +322,56 @@ pub fn summarize(ix: &ModuleIndex, is_package: bool) -> ModuleSummary {
         .map(|(id, _)| id)
         .collect();
     s.main_block = !main_ifs.is_empty();
+    let mut strings = Interner::default();
     for (id, c) in ix.calls.iter().enumerate() {
         let in_main = c.scope == 0
             && !main_ifs.is_empty()
             && ix
                 .blocks_of(c.block)
                 .any(|b| b.kind == BlockKind::If && main_ifs.contains(&b.owner));
-        let args = c
-            .args
-            .iter()
-            .map(|a| {
-                let value = match &a.value {
-                    Value::Await(inner) => inner.as_ref(),
-                    v => v,
-                };
-                ArgSum {
-                    keyword: a.keyword.clone(),
-                    reference: value
-                        .path()
-                        .map(|p| ix.resolve(p, c.scope).unwrap_or_else(|| p.to_string())),
-                    call: match value {
-                        Value::Call(id) => Some(*id),
-                        _ => None,
-                    },
-                    string: value.as_str().map(str::to_string),
-                }
-            })
-            .collect();
+        let args_start = s.args.len() as u32;
+        for a in c.args.iter().take(u16::MAX as usize) {
+            let value = match &a.value {
+                Value::Await(inner) => inner.as_ref(),
+                v => v,
+            };
+            let reference = match value.path() {
+                Some(p) => match ix.resolve(p, c.scope) {
+                    Some(q) => strings.get(&q),
+                    None => strings.get(p),
+                },
+                None => 0,
+            };
+            s.args.push(ArgSum {
+                keyword: a.keyword.as_deref().map_or(0, |k| strings.get(k)),
+                reference,
+                call: match value {
+                    Value::Call(id) => *id as u32,
+                    _ => NO_CALL,
+                },
+                string: value.as_str().map_or(0, |x| strings.get(x)),
+            });
+        }
+        let flags = (ix.inside(c.block, BlockKind::Loop) as u8 * IN_LOOP)
+            | ((c.awaited || matches!(c.usage, CallUse::Awaited)) as u8 * AWAITED)
+            | (in_main as u8 * IN_MAIN);
         s.calls.push(CallSum {
-            caller: func_of_scope[c.scope],
-            target: target_of(c),
-            receiver: c.receiver_path().map(str::to_string),
+            caller: func_of_scope[c.scope] as u32,
+            target: strings.get(&target_of(c)),
+            receiver: c.receiver_path().map_or(0, |r| strings.get(r)),
             receiver_call: match &c.receiver {
-                Some(Value::Call(id)) => Some(*id),
-                _ => None,
+                Some(Value::Call(id)) => *id as u32,
+                _ => NO_CALL,
             },
-            method: c.method.clone(),
-            line: c.span.line,
-            args,
-            in_loop: ix.inside(c.block, BlockKind::Loop),
-            awaited: c.awaited || matches!(c.usage, CallUse::Awaited),
-            assigned_to: assigned.get(&id).cloned(),
-            in_main,
+            method: strings.get(&c.method),
+            line: c.span.line as u32,
+            args_start,
+            args_len: (s.args.len() as u32 - args_start) as u16,
+            flags,
+            assigned_to: assigned.get(&id).map_or(0, |n| strings.get(n)),
         });
     }
+    s.strings = strings.into_strings();
     // What a function returns: a call, or a local name assigned from a call
     // (`app = FastAPI(); ...; return app`).
     let assigned_in: std::collections::HashMap<(usize, &str), &crate::python::Call> = ix
@@ -373,4 +413,38 @@ pub fn summarize(ix: &ModuleIndex, is_package: bool) -> ModuleSummary {
         }
     }
     s
+}
+
+/// Interns the strings of one summary.
+struct Interner {
+    ids: std::collections::HashMap<String, Sym>,
+    strings: Vec<String>,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        Interner {
+            ids: Default::default(),
+            strings: vec![String::new()],
+        }
+    }
+}
+
+impl Interner {
+    fn get(&mut self, text: &str) -> Sym {
+        if text.is_empty() {
+            return 0;
+        }
+        if let Some(id) = self.ids.get(text) {
+            return *id;
+        }
+        let id = self.strings.len() as Sym;
+        self.strings.push(text.to_string());
+        self.ids.insert(text.to_string(), id);
+        id
+    }
+
+    fn into_strings(self) -> Vec<String> {
+        self.strings
+    }
 }
