@@ -609,3 +609,200 @@ fn strengths_are_grouped_with_an_example_and_escaped() {
     let md = report::render(&store, &no, ReportFormat::Markdown).unwrap();
     assert!(!md.contains("Pattern 1"));
 }
+
+/// Every count the report prints against the CLI, the dashboard and the plan:
+/// one definition of open (`store::standing`), one of found, one of hours.
+fn check_numbers(store: &Store, db: &Path, date: &str) {
+    let opts = ReportOptions {
+        date: Some(date.into()),
+        ..options()
+    };
+    let r = report::gather(store, &opts).unwrap();
+    let md = report::markdown::render(&r);
+    let now = report::model::parse_date(date).unwrap() + DAY - 1;
+
+    // Open per severity: report table = store = dashboard = last history week.
+    let open = store.open_by_severity().unwrap();
+    let dash = auditbench::desktop::dashboard::build(store, 52, &Default::default(), now).unwrap();
+    let last = r.progress.last().expect("history");
+    for row in &r.severity_table {
+        let s = row.severity;
+        let n = open.get(&s).copied().unwrap_or(0);
+        assert_eq!(row.open, n, "{s}: report table vs store");
+        assert_eq!(
+            dash.open_by_severity.get(s.as_str()).copied().unwrap_or(0),
+            n,
+            "{s}: dashboard"
+        );
+        assert_eq!(
+            last.open_by_severity.get(s.as_str()).copied().unwrap_or(0),
+            n,
+            "{s}: history"
+        );
+        if n > 0 {
+            assert!(
+                md.contains(&format!("{n} {} open", s.as_str())),
+                "status line lacks {n} {s} open"
+            );
+        }
+        assert_eq!(
+            row.found,
+            row.open + row.fixed + row.accepted + row.removed,
+            "{s}: found is the sum of where findings stand"
+        );
+    }
+    let open_total: usize = open.values().sum();
+    assert_eq!(r.open_total(), open_total);
+    assert_eq!(
+        store.findings(&FindingFilter::open()).unwrap().total,
+        open_total
+    );
+    // Found = the history's new findings; fixed = its fixes.
+    let found: usize = r.severity_table.iter().map(|s| s.found).sum();
+    assert_eq!(r.progress.iter().map(|w| w.new).sum::<usize>(), found);
+    let fixed: usize = r.severity_table.iter().map(|s| s.fixed).sum();
+    assert_eq!(r.progress.iter().map(|w| w.fixed).sum::<usize>(), fixed);
+    assert!(md.contains(&format!("It found {found} finding")), "{found}");
+
+    // Hours: the summary's figure is the weeks' sum, the plan covers the open findings.
+    let open_hours: f32 = r
+        .findings
+        .iter()
+        .filter(|f| f.is_open())
+        .map(|f| f.effort_hours)
+        .sum();
+    assert!((r.plan.total_hours - open_hours).abs() < 1e-3);
+    assert!((r.plan.scheduled_hours() + r.plan.ongoing_hours() - open_hours).abs() < 1e-3);
+    let week_hours: f32 = md
+        .lines()
+        .filter(|l| l.starts_with("### Week "))
+        .map(|l| {
+            let h = l.rsplit(", ").next().unwrap().trim_end_matches(" h)");
+            h.parse::<f32>().unwrap()
+        })
+        .sum();
+    if r.plan.scheduled_hours() > 0.0 {
+        assert!(md.contains(&format!(
+            "estimated at {week_hours:.1} h over {} week",
+            r.plan.weeks.len()
+        )));
+    }
+    let planned: usize = r
+        .plan
+        .weeks
+        .iter()
+        .flat_map(|w| &w.tasks)
+        .chain(&r.plan.ongoing)
+        .map(|t| t.places)
+        .sum();
+    assert_eq!(planned, open_total, "every open finding is planned once");
+
+    // The CLI counts the same.
+    let cli = |args: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("auditbench")
+            .unwrap()
+            .args(args)
+            .arg("--db")
+            .arg(db)
+            .env("AUDITBENCH_NOW", now.to_string())
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let list = cli(&["findings"]);
+    assert!(
+        list.lines()
+            .last()
+            .unwrap()
+            .starts_with(&format!("{open_total} finding(s)")),
+        "{list}"
+    );
+    let history = cli(&["history", "--weeks", "1"]);
+    let cols: Vec<&str> = history.lines().last().unwrap().split_whitespace().collect();
+    assert_eq!(cols[5], open_total.to_string(), "{history}");
+}
+
+#[test]
+fn counts_agree_across_report_cli_and_dashboard_on_the_demo() {
+    let d = tempfile::tempdir().unwrap();
+    let store = demo_db(d.path());
+    check_numbers(&store, &d.path().join("audit.db"), DATE);
+}
+
+/// The demo history, then `n` copies of `app/services/notifications.py`
+/// (repeated instances of its rules) as `app/services/notify_<k>.py`.
+fn demo_with_copies(dir: &Path, n: usize) -> (Store, PathBuf) {
+    let store = demo_db(dir);
+    let root = dir.join("demo-backend");
+    let src = fs::read_to_string(root.join("app/services/notifications.py")).unwrap();
+    for k in 0..n {
+        fs::write(root.join(format!("app/services/notify_{k}.py")), &src).unwrap();
+    }
+    (store, root)
+}
+
+/// A history over four weeks: files copied (repeated instances), one deleted
+/// (its findings removed), a fix, triage of each kind, a re-scan a week.
+#[test]
+fn counts_agree_on_a_generated_multi_week_history() {
+    let d = tempfile::tempdir().unwrap();
+    let (mut store, root) = demo_with_copies(d.path(), 4);
+    fs::remove_file(root.join("app/clients/fx.py")).unwrap();
+    record(&mut store, &root, T0 + 15 * DAY);
+    let open = store.findings(&FindingFilter::open()).unwrap().items;
+    for (i, f) in open
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.path.contains("notify_"))
+    {
+        let t = [Triage::WontFix, Triage::FalsePositive, Triage::Confirmed][i % 3];
+        triage(
+            &mut store,
+            f.id,
+            t,
+            "decided in review",
+            "carol",
+            T0 + 16 * DAY,
+        );
+    }
+    fs::remove_file(root.join("app/services/notify_3.py")).unwrap();
+    record(&mut store, &root, T0 + 22 * DAY);
+    let r = report::gather(
+        &store,
+        &ReportOptions {
+            date: Some("2026-02-02".into()),
+            ..options()
+        },
+    )
+    .unwrap();
+    assert!(r.progress.len() >= 4);
+    assert!(r.severity_table.iter().any(|s| s.removed > 0));
+    check_numbers(&store, &d.path().join("audit.db"), "2026-02-02");
+}
+
+#[test]
+fn repeated_instances_are_grouped_into_one_issue() {
+    let d = tempfile::tempdir().unwrap();
+    let (mut store, root) = demo_with_copies(d.path(), 8);
+    record(&mut store, &root, T0 + 9 * DAY);
+    let r = report::gather(&store, &options()).unwrap();
+    let md = report::markdown::render(&r);
+    check_structure(&md);
+    let grouped: Vec<_> = r.issues.iter().filter(|i| i.rule == "RES002").collect();
+    assert_eq!(grouped.len(), 1, "one issue for the nine copies");
+    let i = grouped[0];
+    assert_eq!(i.members.len(), 9);
+    assert!(
+        md.contains(&format!("### {}: Client per call in 9 places\n", i.number)),
+        "{md}"
+    );
+    assert!(md.contains("(+3 similar)"));
+    assert!(md.contains("**Fix** (the same change at every place):"));
+    let sections = md
+        .lines()
+        .filter(|l| l.starts_with("### ") && l.contains("Client per call"))
+        .count();
+    assert_eq!(sections, 1, "one section for the rule and cause");
+    // Every finding of the issue carries its number.
+    assert!(r.members(i).all(|f| f.number == i.number));
+}

@@ -14,6 +14,7 @@
 
 pub mod diff;
 pub mod escape;
+pub mod grouping;
 pub mod health;
 pub mod json;
 pub mod markdown;
@@ -22,7 +23,7 @@ pub mod plan;
 pub mod sarif;
 pub mod test_recommendations;
 
-pub use model::{gather, Item, Report, ReportOptions};
+pub use model::{gather, Issue, Item, Report, ReportOptions};
 
 use crate::store::{self, Store};
 
