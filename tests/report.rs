@@ -208,6 +208,11 @@ fn golden_reports_for_the_demo_project() {
     assert!(md.lines().any(|l| l.starts_with("### HIGH-")
         && l.ends_with(": Connection pool smaller than the worker count")));
     assert!(md.contains("```diff\n--- before\n+++ after\n"));
+    // The regression guard fails only on findings new since the baseline.
+    assert!(md.contains("auditbench scan . --baseline .auditbench/baseline.json --fail-on high\n"));
+    // Client text: no internal references, no escaping inside words.
+    assert!(!md.contains("(Seed"));
+    assert!(!md.contains("\\_"), "an escaped underscore in prose");
     // Strengths are stored, so the demo's good patterns are listed.
     assert!(md.contains("### Pattern 1: "));
     assert!(!md.contains("No strength pattern was recognised"));
@@ -805,4 +810,43 @@ fn repeated_instances_are_grouped_into_one_issue() {
     assert_eq!(sections, 1, "one section for the rule and cause");
     // Every finding of the issue carries its number.
     assert!(r.members(i).all(|f| f.number == i.number));
+}
+
+#[test]
+fn title_block_comes_from_the_project_and_its_configuration() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("checkout-7f3a");
+    fs::create_dir_all(&root).unwrap();
+    fs::write(
+        root.join("pyproject.toml"),
+        "[project]\nname = \"shop-api\"\n\n[tool.auditbench.report]\nclient = \"Example Shop GmbH\"\nauditor = \"Jane Doe\"\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("ctx.py"),
+        "class A:\n    def __enter__(self):\n        return self\n",
+    )
+    .unwrap();
+    let bin = |user: &str| {
+        let mut c = assert_cmd::Command::cargo_bin("auditbench").unwrap();
+        c.env("AUDITBENCH_NOW", T0.to_string())
+            .env("AUDITBENCH_USER", user)
+            .current_dir(&root);
+        c
+    };
+    bin("root").args(["scan", ".", "--quiet"]).assert().code(1);
+    bin("root")
+        .args(["triage", "1", "--status", "confirmed"])
+        .assert()
+        .success();
+    let out = bin("root").args(["report", "."]).output().unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        md.starts_with("# shop-api: Memory Leaks & Concurrency Audit\n"),
+        "{md}"
+    );
+    assert!(md.contains("**Auditor**: Jane Doe  \n"));
+    assert!(md.contains("**Client**: Example Shop GmbH  \n"));
+    assert!(!md.contains("by root"), "{md}");
+    assert!(md.contains("(by Jane Doe on "), "{md}");
 }

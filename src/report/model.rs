@@ -353,8 +353,38 @@ pub fn humanise(name: &str) -> String {
     words.join(" ")
 }
 
+/// `text` without its parenthesised references to the seed reports
+/// ("(Seed 000 CRITICAL-001: `get_db_config()` created ...)"): they are the
+/// rule authors' sources, not the client's business. The parenthesis is
+/// closed by its matching `)`, so a call inside it does not cut it short.
+pub fn without_seed_refs(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("(Seed") {
+        out.push_str(&rest[..i]);
+        let mut depth = 0usize;
+        let mut end = rest.len();
+        for (k, c) in rest[i..].char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = i + k + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The first paragraph of a rule's "Why is this bad?" section, without the
-/// seed reference.
+/// seed references.
 pub fn impact_of(meta: &RuleMeta) -> String {
     let doc = meta.doc;
     let Some(start) = doc.find("## Why is this bad?") else {
@@ -366,17 +396,37 @@ pub fn impact_of(meta: &RuleMeta) -> String {
         .lines()
         .take_while(|l| !l.trim().is_empty() && !l.starts_with("##"))
         .collect();
-    let mut text = para.join(" ");
-    if let Some(i) = text.find("(Seed") {
-        if let Some(j) = text[i..].find(')') {
-            text.replace_range(i..i + j + 1, "");
-        }
-    }
+    let text = without_seed_refs(&para.join(" "));
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.is_empty() {
         meta.summary.to_string()
     } else {
         text
+    }
+}
+
+/// Login names of shared or service accounts: a decision recorded under one of
+/// them was made by whoever ran the tool, not by a person the client knows.
+const ACCOUNT_NAMES: &[&str] = &[
+    "root",
+    "admin",
+    "administrator",
+    "unknown",
+    "runner",
+    "ubuntu",
+    "user",
+    "ci",
+];
+
+/// Who a triage decision is attributed to in the report: the recorded actor,
+/// but never a service account ("by root"): that is the auditor's decision
+/// when one is named, else nobody's name is printed.
+fn signer(actor: &str, auditor: Option<&str>) -> Option<String> {
+    let a = actor.trim();
+    if a.is_empty() || ACCOUNT_NAMES.contains(&a.to_ascii_lowercase().as_str()) {
+        auditor.map(str::to_string)
+    } else {
+        Some(a.to_string())
     }
 }
 
@@ -598,7 +648,11 @@ pub fn gather(store: &Store, opts: &ReportOptions) -> store::Result<Report> {
             triage: tri,
             standing: Standing::of(det, tri),
             status: status_label(det, tri),
-            triage_by: r.row.triage_by.clone(),
+            triage_by: r
+                .row
+                .triage_by
+                .as_deref()
+                .and_then(|b| signer(b, opts.auditor.as_deref())),
             triage_date: r.row.triage_at.map(store::week::date),
             message: r.row.message.clone(),
             impact,
@@ -806,6 +860,29 @@ mod tests {
             "async def __aenter__(self):\n    return self\n\nasync def __aexit__(self, *a):\n    pass\n"
         );
         assert_eq!(focus("x = 1\n", "y = 2\n"), "y = 2\n");
+    }
+
+    #[test]
+    fn impacts_are_whole_sentences_without_internal_references() {
+        for m in rules::all_meta() {
+            if m.kind == crate::finding::Kind::Strength {
+                continue;
+            }
+            let t = impact_of(m);
+            assert!(!t.to_lowercase().contains("seed"), "{}: {t}", m.id);
+            assert_eq!(
+                t.matches('(').count(),
+                t.matches(')').count(),
+                "{}: {t}",
+                m.id
+            );
+            assert_eq!(t.matches('`').count() % 2, 0, "{}: {t}", m.id);
+            assert!(t.ends_with('.'), "{}: {t}", m.id);
+        }
+        assert_eq!(
+            without_seed_refs("State differs. (Seed 000: `f()` made two.) Next."),
+            "State differs.  Next."
+        );
     }
 
     #[test]
