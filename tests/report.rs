@@ -502,16 +502,22 @@ fn hostile_code_and_file_names_do_not_break_the_document() {
         .all(|u| !u.contains('<') && !u.contains('|') && !u.contains('`')));
 }
 
-#[test]
-fn cli_writes_the_report_in_each_format() {
-    let d = tempfile::tempdir().unwrap();
-    let root = d.path().join("svc");
+/// A project folder `name` under `dir` with one file and one finding (RES007).
+fn one_finding_project(dir: &Path, name: &str) -> PathBuf {
+    let root = dir.join(name);
     fs::create_dir_all(&root).unwrap();
     fs::write(
         root.join("ctx.py"),
         "class A:\n    def __enter__(self):\n        return self\n",
     )
     .unwrap();
+    root
+}
+
+#[test]
+fn cli_writes_the_report_in_each_format() {
+    let d = tempfile::tempdir().unwrap();
+    let root = one_finding_project(d.path(), "svc");
     let bin = || {
         let mut c = assert_cmd::Command::cargo_bin("auditbench").unwrap();
         c.env("AUDITBENCH_NOW", T0.to_string())
@@ -815,16 +821,10 @@ fn repeated_instances_are_grouped_into_one_issue() {
 #[test]
 fn title_block_comes_from_the_project_and_its_configuration() {
     let d = tempfile::tempdir().unwrap();
-    let root = d.path().join("checkout-7f3a");
-    fs::create_dir_all(&root).unwrap();
+    let root = one_finding_project(d.path(), "checkout-7f3a");
     fs::write(
         root.join("pyproject.toml"),
         "[project]\nname = \"shop-api\"\n\n[tool.auditbench.report]\nclient = \"Example Shop GmbH\"\nauditor = \"Jane Doe\"\n",
-    )
-    .unwrap();
-    fs::write(
-        root.join("ctx.py"),
-        "class A:\n    def __enter__(self):\n        return self\n",
     )
     .unwrap();
     let bin = |user: &str| {
