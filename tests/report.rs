@@ -578,6 +578,8 @@ fn cli_writes_the_report_in_each_format() {
         .args(["report", root.to_str().unwrap(), "--date", "20-01-2026"])
         .assert()
         .code(2);
+    let md = fs::read_to_string(d.path().join("r.md")).unwrap();
+    assert!(md.contains("No notable strengths"), "{md}");
     bin()
         .args(["report", root.to_str().unwrap(), "--status", "bogus"])
         .assert()
@@ -606,9 +608,25 @@ fn strengths_are_grouped_with_an_example_and_escaped() {
             )
             .unwrap();
     }
+    // A pattern on the line of an open hazard (CRITICAL-001, the shipping client).
+    store
+        .connection()
+        .execute(
+            "INSERT INTO findings (fingerprint, line_hash, rule, name, kind, path, line, end_line,
+                 message, detection, first_seen_at, last_seen_at)
+             VALUES ('s9', 's9', 'GOOD007', 'shutdown-hook-closes-clients', 'strength',
+                 'app/clients/shipping.py', 70, 70, 'closes the session', 'open', ?1, ?1)",
+            [T0],
+        )
+        .unwrap();
     let md = report::render(&store, &options(), ReportFormat::Markdown).unwrap();
     check_structure(&md);
-    assert!(md.contains("### Pattern 1: Task registry\n"), "{md}");
+    assert!(md.contains("- ✅ `app/clients/shipping.py:70`: closes the session (caveat: this line also carries CRITICAL-001, an open hazard"), "{md}");
+    assert!(
+        md.lines()
+            .any(|l| l.starts_with("### Pattern ") && l.ends_with(": Task registry")),
+        "{md}"
+    );
     assert!(md.contains("````python\n# app/jobs/scheduler.py:10\ntask.add_done_callback(_tasks.discard)  # ```\n````\n"));
     assert!(md.contains(
         "- ✅ `app/x|<b>.py:11`: tasks kept in `_tasks` &lt;i&gt;and&lt;/i&gt; discarded when done"

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use super::escape::{cell, code, code_cell, fence, quote, text};
 use super::grouping;
 use super::health;
-use super::model::{humanise, Issue, Item, Report};
+use super::model::{Issue, Item, Report};
 use super::test_recommendations;
 use crate::finding::Severity;
 use crate::rules;
@@ -172,16 +172,12 @@ fn summary(r: &Report, out: &mut String) {
         }
         let _ = write!(out, ". ");
     }
-    if !r.strengths.is_empty() {
+    if !r.patterns.is_empty() {
         let _ = write!(
             out,
             "{} worth preserving {} recognised. ",
-            plural(r.strengths.len(), "good pattern", "good patterns"),
-            if r.strengths.len() == 1 {
-                "was"
-            } else {
-                "were"
-            }
+            plural(r.patterns.len(), "good pattern", "good patterns"),
+            if r.patterns.len() == 1 { "was" } else { "were" }
         );
     }
     let (weeks, ongoing) = (r.plan.scheduled_hours(), r.plan.ongoing_hours());
@@ -241,7 +237,7 @@ fn summary(r: &Report, out: &mut String) {
         let _ = writeln!(
             out,
             "| 🟢 EXCELLENT | {} | | | preserved |",
-            r.strengths.len()
+            r.patterns.len()
         );
     }
     out.push('\n');
@@ -437,58 +433,63 @@ fn findings(r: &Report, out: &mut String) {
     }
 }
 
-/// Places listed per strength group; the rest are summed up by file.
-const MAX_STRENGTH_PLACES: usize = 5;
+/// The open findings on a strength's line: the pattern is there, and so is a
+/// hazard the reader must not take for part of it.
+fn caveat(r: &Report, s: &super::model::Strength) -> String {
+    let hits: Vec<&str> = r
+        .issues
+        .iter()
+        .filter(|i| i.standing == Standing::Open)
+        .filter(|i| {
+            r.members(i)
+                .any(|f| f.path == s.path && f.line <= s.line && s.line <= f.end_line)
+        })
+        .map(|i| i.number.as_str())
+        .collect();
+    if hits.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (caveat: this line also carries {}, an open hazard: keep the pattern, fix the hazard)",
+            hits.join(", ")
+        )
+    }
+}
 
 fn strengths(r: &Report, out: &mut String) {
     let _ = writeln!(out, "## Excellent Patterns (Preserve These)\n");
-    if r.strengths.is_empty() {
-        out.push_str("No strength pattern was recognised by the enabled rules.\n\n---\n\n");
+    if r.patterns.is_empty() {
+        out.push_str("No notable strengths: the enabled rules recognised none of the patterns worth preserving (client lifecycle, task registries, bounded caches, jittered retries, bounded fan-out).\n\n---\n\n");
         return;
     }
-    let mut n = 0;
-    let mut i = 0;
-    while i < r.strengths.len() {
-        let rule = &r.strengths[i].rule;
-        let group: Vec<_> = r.strengths[i..]
-            .iter()
-            .take_while(|s| &s.rule == rule)
-            .collect();
-        i += group.len();
-        n += 1;
-        let first = group[0];
-        let _ = writeln!(out, "### Pattern {n}: {}\n", text(&humanise(&first.name)));
-        if !first.summary.is_empty() {
-            let _ = writeln!(out, "{}\n", text(&first.summary));
-        }
+    for (n, p) in r.patterns.iter().enumerate() {
+        let places: Vec<&super::model::Strength> =
+            p.places.iter().map(|&k| &r.strengths[k]).collect();
+        let first = places[0];
+        let _ = writeln!(out, "### Pattern {}: {}\n", n + 1, p.heading);
         if let Some(c) = &first.code {
             let mut body = format!("# {}:{}\n", first.path, first.line);
             body.push_str(c);
             out.push_str(&fence(&body, lang_of(&first.path)));
             out.push('\n');
         }
-        for s in group.iter().take(MAX_STRENGTH_PLACES) {
+        for s in places.iter().take(super::strengths::SHOWN_PLACES) {
             let _ = writeln!(
                 out,
-                "- ✅ {}: {}",
+                "- ✅ {}: {}{}",
                 code(&format!("{}:{}", s.path, s.line)),
-                text(&s.message)
+                text(&s.message),
+                caveat(r, s)
             );
         }
-        if group.len() > MAX_STRENGTH_PLACES {
-            let rest = &group[MAX_STRENGTH_PLACES..];
-            let mut files: Vec<&str> = rest.iter().map(|s| s.path.as_str()).collect();
-            files.dedup();
-            let shown: Vec<String> = files.iter().take(5).map(|p| code(p)).collect();
+        if places.len() > super::strengths::SHOWN_PLACES {
             let _ = writeln!(
                 out,
-                "- ✅ and {} more in {}{}",
-                rest.len(),
-                shown.join(", "),
-                if files.len() > 5 { ", ..." } else { "" }
+                "- ✅ +{} similar",
+                places.len() - super::strengths::SHOWN_PLACES
             );
         }
-        out.push('\n');
+        let _ = writeln!(out, "\n✅ {}\n", p.why);
     }
     out.push_str("---\n\n");
 }

@@ -21,6 +21,7 @@ pub mod markdown;
 pub mod model;
 pub mod plan;
 pub mod sarif;
+pub mod strengths;
 pub mod test_recommendations;
 
 pub use model::{gather, Issue, Item, Report, ReportOptions};

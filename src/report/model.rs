@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::grouping::{cause_of, group_by, worst_first};
 use super::health::{Health, Inputs};
 use super::plan::{self, Plan, Task};
+use super::strengths::Pattern;
 use crate::finding::Severity;
 use crate::rules::{self, RuleMeta};
 use crate::store::report_queries::{FileRecord, ReportRow, ScanRecord};
@@ -221,6 +222,8 @@ pub struct Report {
     /// markdown, kept in SARIF (suppressed) and JSON.
     pub false_positives: Vec<Item>,
     pub strengths: Vec<Strength>,
+    /// The strengths the report shows, grouped by pattern, by impact.
+    pub patterns: Vec<Pattern>,
     pub plan: Plan,
     pub progress: Vec<WeekRow>,
     pub files: Vec<FileLine>,
@@ -839,6 +842,7 @@ pub fn gather(store: &Store, opts: &ReportOptions) -> store::Result<Report> {
         findings,
         issues,
         false_positives,
+        patterns: super::strengths::patterns(&strengths),
         strengths,
         plan,
         progress,

@@ -386,6 +386,7 @@ mod tests {
             issues: vec![],
             false_positives: vec![],
             strengths: vec![],
+            patterns: vec![],
             plan: Default::default(),
             progress: vec![],
             files: vec![],
