@@ -328,6 +328,11 @@ fn places(members: &[&Item]) -> String {
     s
 }
 
+/// A low or info finding that is still open and has a recommended fix.
+fn terse(f: &Item) -> bool {
+    f.severity >= Severity::Low && f.recommended_fix.is_some() && f.detection.is_active()
+}
+
 fn issue(r: &Report, i: &Issue, out: &mut String) {
     let members: Vec<&Item> = r.members(i).collect();
     let f = members[0];
@@ -398,6 +403,9 @@ fn issue(r: &Report, i: &Issue, out: &mut String) {
             }
             out.push('\n');
         }
+        // Low-priority issues show the fix alone (it holds the code, changed),
+        // as the seeds keep their minor issues short.
+        (Some(_), None) if terse(f) => recommended_fix(f, many, lang, out),
         (Some(before), None) => {
             let _ = writeln!(out, "**Current code**{at}:\n");
             out.push_str(&fence(before, lang));
