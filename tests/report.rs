@@ -449,6 +449,7 @@ fn hostile_code_and_file_names_do_not_break_the_document() {
         ..Default::default()
     };
     let md = report::render(&store, &opts, ReportFormat::Markdown).unwrap();
+    check_html_tags(&report::render(&store, &opts, ReportFormat::Html).unwrap());
     if let Some(p) = std::env::var_os("AUDITBENCH_HOSTILE_OUT") {
         fs::write(p, &md).unwrap();
     }
@@ -576,6 +577,51 @@ fn cli_writes_the_report_in_each_format() {
         .code(2);
 }
 
+/// Every tag of an HTML report is one `report::html` writes: no repository
+/// text became markup.
+fn check_html_tags(html: &str) {
+    const TAGS: &[&str] = &[
+        "!DOCTYPE",
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "main",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "p",
+        "pre",
+        "code",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "em",
+        "strong",
+        "blockquote",
+        "hr",
+        "br",
+        "del",
+    ];
+    for tag in html.split('<').skip(1) {
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '!')
+            .collect();
+        assert!(TAGS.contains(&name.as_str()), "unexpected tag <{tag:.40}");
+    }
+}
+
 #[test]
 fn strengths_are_grouped_with_an_example_and_escaped() {
     let d = tempfile::tempdir().unwrap();
@@ -621,6 +667,18 @@ fn strengths_are_grouped_with_an_example_and_escaped() {
     assert!(md.contains(
         "- ✅ `app/x|<b>.py:11`: tasks kept in `_tasks` &lt;i&gt;and&lt;/i&gt; discarded when done"
     ));
+    // The HTML page: the same content, and no tag but the ones it writes.
+    let html = report::render(&store, &options(), ReportFormat::Html).unwrap();
+    assert!(html.contains("app/x|&lt;b&gt;.py:11"), "{html}");
+    assert!(html.contains("&lt;i&gt;and&lt;/i&gt;"));
+    check_html_tags(&html);
+    for h in [
+        "Executive Summary",
+        "Remediation Plan",
+        "Appendix B: Methodology",
+    ] {
+        assert!(html.contains(&format!("<h2>{h}</h2>")), "{h}");
+    }
     let no = ReportOptions {
         include_strengths: false,
         ..options()

@@ -14,6 +14,8 @@ pub enum ReportFormatArg {
     Markdown,
     Sarif,
     Json,
+    /// One self-contained, printable page (the markdown content, all text escaped).
+    Html,
 }
 
 #[derive(Args)]
@@ -100,6 +102,7 @@ pub fn execute(a: ReportArgs) -> Result<i32> {
         ReportFormatArg::Markdown => ReportFormat::Markdown,
         ReportFormatArg::Sarif => ReportFormat::Sarif,
         ReportFormatArg::Json => ReportFormat::Json,
+        ReportFormatArg::Html => ReportFormat::Html,
     };
     let text = report::render(&store, &opts, format)?;
     match a.output {
