@@ -153,10 +153,10 @@ fn summary(r: &Report, out: &mut String) {
             "It found {} ({}){grouped}. {} fixed since the first scan, {} open",
             plural(found, "finding", "findings"),
             by_sev.join(", "),
-            if fixed == 1 {
-                "One has been".to_string()
-            } else {
-                format!("{fixed} have been")
+            match fixed {
+                0 => "None has been".to_string(),
+                1 => "One has been".to_string(),
+                n => format!("{n} have been"),
             },
             open
         );
