@@ -181,7 +181,13 @@ fn recommendation(
         category: category.into(),
         heading: heading.into(),
         intro: intro.into(),
-        covers: picked.iter().map(|(f, _, _)| f.number.clone()).collect(),
+        // Findings of one grouped issue share its number: each number once.
+        covers: picked.iter().fold(vec![], |mut v: Vec<String>, (f, _, _)| {
+            if !v.contains(&f.number) {
+                v.push(f.number.clone());
+            }
+            v
+        }),
         code,
     }
 }
