@@ -518,11 +518,13 @@ fn week_label(tasks: &[super::plan::Task]) -> String {
     sev.join(" + ")
 }
 
-/// `app/a.py, 1.0 h`, or for part of a grouped issue `12 of 26 places, 6.0 h`.
+/// `app/a.py, 1.0 h`; for a grouped issue `9.0 h`, or for part of it
+/// `12 of 26 places, 6.0 h`.
 fn task_scope(t: &super::plan::Task) -> String {
     match (t.of, t.places) {
         (1, _) => format!("{}, {}", code(&t.path), hours(t.effort_hours)),
-        (of, n) if n == of => format!("{of} places, {}", hours(t.effort_hours)),
+        // The title says "in N places" already.
+        (of, n) if n == of => hours(t.effort_hours),
         (of, n) => format!("{n} of {of} places, {}", hours(t.effort_hours)),
     }
 }
