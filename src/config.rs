@@ -46,6 +46,19 @@ pub struct ConfigFile {
     /// A file whose analysis takes longer than this many milliseconds is given
     /// up with a warning (0: no limit).
     pub max_file_time_ms: Option<u64>,
+    /// The audit report's title block (`[tool.auditbench.report]`).
+    #[serde(default)]
+    pub report: ReportConfig,
+}
+
+/// Defaults of `auditbench report`, so a consultant sets them once per project.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ReportConfig {
+    pub title: Option<String>,
+    pub client: Option<String>,
+    /// Who signs the report (never guessed from the OS account).
+    pub auditor: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -61,6 +74,7 @@ pub struct Config {
     /// Scan test code too (see [`crate::scan::discover::is_test_path`]).
     pub include_tests: bool,
     pub max_file_time_ms: u64,
+    pub report: ReportConfig,
     /// The file the configuration came from.
     pub source: Option<PathBuf>,
 }
@@ -78,6 +92,7 @@ impl Default for Config {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             include_tests: false,
             max_file_time_ms: DEFAULT_MAX_FILE_TIME_MS,
+            report: ReportConfig::default(),
             source: None,
         }
     }
@@ -86,11 +101,32 @@ impl Default for Config {
 #[derive(Deserialize)]
 struct Pyproject {
     tool: Option<Tool>,
+    project: Option<Named>,
 }
 
 #[derive(Deserialize)]
 struct Tool {
     auditbench: Option<toml::Value>,
+    poetry: Option<Named>,
+}
+
+#[derive(Deserialize)]
+struct Named {
+    name: Option<String>,
+}
+
+/// The project's name from its `pyproject.toml` (`[project] name`, else
+/// `[tool.poetry] name`), for the report's title.
+pub fn project_name(root: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(root.join("pyproject.toml")).ok()?;
+    let parsed: Pyproject = toml::from_str(&text).ok()?;
+    let poetry = parsed.tool.and_then(|t| t.poetry).and_then(|p| p.name);
+    parsed
+        .project
+        .and_then(|p| p.name)
+        .or(poetry)
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
 }
 
 impl Config {
@@ -165,6 +201,7 @@ impl Config {
             max_file_size: file.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
             include_tests: file.include_tests,
             max_file_time_ms: file.max_file_time_ms.unwrap_or(DEFAULT_MAX_FILE_TIME_MS),
+            report: file.report,
             source,
         })
     }

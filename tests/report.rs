@@ -7,6 +7,9 @@
 //! AUDITBENCH_UPDATE_GOLDEN=1 cargo test --test report
 //! ```
 
+mod common;
+
+use common::copy_dir;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -25,19 +28,6 @@ const DATE: &str = "2026-01-20";
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 fn record(store: &mut Store, root: &Path, at: i64) {
@@ -208,6 +198,11 @@ fn golden_reports_for_the_demo_project() {
     assert!(md.lines().any(|l| l.starts_with("### HIGH-")
         && l.ends_with(": Connection pool smaller than the worker count")));
     assert!(md.contains("```diff\n--- before\n+++ after\n"));
+    // The regression guard fails only on findings new since the baseline.
+    assert!(md.contains("auditbench scan . --baseline .auditbench/baseline.json --fail-on high\n"));
+    // Client text: no internal references, no escaping inside words.
+    assert!(!md.contains("(Seed"));
+    assert!(!md.contains("\\_"), "an escaped underscore in prose");
     // Strengths are stored, so the demo's good patterns are listed.
     assert!(md.contains("### Pattern 1: "));
     assert!(!md.contains("No strength pattern was recognised"));
@@ -454,6 +449,7 @@ fn hostile_code_and_file_names_do_not_break_the_document() {
         ..Default::default()
     };
     let md = report::render(&store, &opts, ReportFormat::Markdown).unwrap();
+    check_html_tags(&report::render(&store, &opts, ReportFormat::Html).unwrap());
     if let Some(p) = std::env::var_os("AUDITBENCH_HOSTILE_OUT") {
         fs::write(p, &md).unwrap();
     }
@@ -497,16 +493,22 @@ fn hostile_code_and_file_names_do_not_break_the_document() {
         .all(|u| !u.contains('<') && !u.contains('|') && !u.contains('`')));
 }
 
-#[test]
-fn cli_writes_the_report_in_each_format() {
-    let d = tempfile::tempdir().unwrap();
-    let root = d.path().join("svc");
+/// A project folder `name` under `dir` with one file and one finding (RES007).
+fn one_finding_project(dir: &Path, name: &str) -> PathBuf {
+    let root = dir.join(name);
     fs::create_dir_all(&root).unwrap();
     fs::write(
         root.join("ctx.py"),
         "class A:\n    def __enter__(self):\n        return self\n",
     )
     .unwrap();
+    root
+}
+
+#[test]
+fn cli_writes_the_report_in_each_format() {
+    let d = tempfile::tempdir().unwrap();
+    let root = one_finding_project(d.path(), "svc");
     let bin = || {
         let mut c = assert_cmd::Command::cargo_bin("auditbench").unwrap();
         c.env("AUDITBENCH_NOW", T0.to_string())
@@ -567,10 +569,57 @@ fn cli_writes_the_report_in_each_format() {
         .args(["report", root.to_str().unwrap(), "--date", "20-01-2026"])
         .assert()
         .code(2);
+    let md = fs::read_to_string(d.path().join("r.md")).unwrap();
+    assert!(md.contains("No notable strengths"), "{md}");
     bin()
         .args(["report", root.to_str().unwrap(), "--status", "bogus"])
         .assert()
         .code(2);
+}
+
+/// Every tag of an HTML report is one `report::html` writes: no repository
+/// text became markup.
+fn check_html_tags(html: &str) {
+    const TAGS: &[&str] = &[
+        "!DOCTYPE",
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "main",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "p",
+        "pre",
+        "code",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "em",
+        "strong",
+        "blockquote",
+        "hr",
+        "br",
+        "del",
+    ];
+    for tag in html.split('<').skip(1) {
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '!')
+            .collect();
+        assert!(TAGS.contains(&name.as_str()), "unexpected tag <{tag:.40}");
+    }
 }
 
 #[test]
@@ -595,17 +644,275 @@ fn strengths_are_grouped_with_an_example_and_escaped() {
             )
             .unwrap();
     }
+    // A pattern on the line of an open hazard (CRITICAL-001, the shipping client).
+    store
+        .connection()
+        .execute(
+            "INSERT INTO findings (fingerprint, line_hash, rule, name, kind, path, line, end_line,
+                 message, detection, first_seen_at, last_seen_at)
+             VALUES ('s9', 's9', 'GOOD007', 'shutdown-hook-closes-clients', 'strength',
+                 'app/clients/shipping.py', 70, 70, 'closes the session', 'open', ?1, ?1)",
+            [T0],
+        )
+        .unwrap();
     let md = report::render(&store, &options(), ReportFormat::Markdown).unwrap();
     check_structure(&md);
-    assert!(md.contains("### Pattern 1: Task registry\n"), "{md}");
+    assert!(md.contains("- ✅ `app/clients/shipping.py:70`: closes the session (caveat: this line also carries CRITICAL-001, an open hazard"), "{md}");
+    assert!(
+        md.lines()
+            .any(|l| l.starts_with("### Pattern ") && l.ends_with(": Task registry")),
+        "{md}"
+    );
     assert!(md.contains("````python\n# app/jobs/scheduler.py:10\ntask.add_done_callback(_tasks.discard)  # ```\n````\n"));
     assert!(md.contains(
         "- ✅ `app/x|<b>.py:11`: tasks kept in `_tasks` &lt;i&gt;and&lt;/i&gt; discarded when done"
     ));
+    // The HTML page: the same content, and no tag but the ones it writes.
+    let html = report::render(&store, &options(), ReportFormat::Html).unwrap();
+    assert!(html.contains("app/x|&lt;b&gt;.py:11"), "{html}");
+    assert!(html.contains("&lt;i&gt;and&lt;/i&gt;"));
+    check_html_tags(&html);
+    for h in [
+        "Executive Summary",
+        "Remediation Plan",
+        "Appendix B: Methodology",
+    ] {
+        assert!(html.contains(&format!("<h2>{h}</h2>")), "{h}");
+    }
     let no = ReportOptions {
         include_strengths: false,
         ..options()
     };
     let md = report::render(&store, &no, ReportFormat::Markdown).unwrap();
     assert!(!md.contains("Pattern 1"));
+}
+
+/// Every count the report prints against the CLI, the dashboard and the plan:
+/// one definition of open (`store::standing`), one of found, one of hours.
+fn check_numbers(store: &Store, db: &Path, date: &str) {
+    let opts = ReportOptions {
+        date: Some(date.into()),
+        ..options()
+    };
+    let r = report::gather(store, &opts).unwrap();
+    let md = report::markdown::render(&r);
+    let now = report::model::parse_date(date).unwrap() + DAY - 1;
+
+    // Open per severity: report table = store = dashboard = last history week.
+    let open = store.open_by_severity().unwrap();
+    let dash = auditbench::desktop::dashboard::build(store, 52, &Default::default(), now).unwrap();
+    let last = r.progress.last().expect("history");
+    for row in &r.severity_table {
+        let s = row.severity;
+        let n = open.get(&s).copied().unwrap_or(0);
+        assert_eq!(row.open, n, "{s}: report table vs store");
+        assert_eq!(
+            dash.open_by_severity.get(s.as_str()).copied().unwrap_or(0),
+            n,
+            "{s}: dashboard"
+        );
+        assert_eq!(
+            last.open_by_severity.get(s.as_str()).copied().unwrap_or(0),
+            n,
+            "{s}: history"
+        );
+        if n > 0 {
+            assert!(
+                md.contains(&format!("{n} {} open", s.as_str())),
+                "status line lacks {n} {s} open"
+            );
+        }
+        assert_eq!(
+            row.found,
+            row.open + row.fixed + row.accepted + row.removed,
+            "{s}: found is the sum of where findings stand"
+        );
+    }
+    let open_total: usize = open.values().sum();
+    assert_eq!(r.open_total(), open_total);
+    assert_eq!(
+        store.findings(&FindingFilter::open()).unwrap().total,
+        open_total
+    );
+    // Found = the history's new findings; fixed = its fixes.
+    let found: usize = r.severity_table.iter().map(|s| s.found).sum();
+    assert_eq!(r.progress.iter().map(|w| w.new).sum::<usize>(), found);
+    let fixed: usize = r.severity_table.iter().map(|s| s.fixed).sum();
+    assert_eq!(r.progress.iter().map(|w| w.fixed).sum::<usize>(), fixed);
+    assert!(md.contains(&format!("It found {found} finding")), "{found}");
+
+    // Hours: the summary's figure is the weeks' sum, the plan covers the open findings.
+    let open_hours: f32 = r
+        .findings
+        .iter()
+        .filter(|f| f.is_open())
+        .map(|f| f.effort_hours)
+        .sum();
+    assert!((r.plan.total_hours - open_hours).abs() < 1e-3);
+    assert!((r.plan.scheduled_hours() + r.plan.ongoing_hours() - open_hours).abs() < 1e-3);
+    let week_hours: f32 = md
+        .lines()
+        .filter(|l| l.starts_with("### Week "))
+        .map(|l| {
+            let h = l.rsplit(", ").next().unwrap().trim_end_matches(" h)");
+            h.parse::<f32>().unwrap()
+        })
+        .sum();
+    if r.plan.scheduled_hours() > 0.0 {
+        assert!(md.contains(&format!(
+            "estimated at {week_hours:.1} h over {} week",
+            r.plan.weeks.len()
+        )));
+    }
+    let planned: usize = r
+        .plan
+        .weeks
+        .iter()
+        .flat_map(|w| &w.tasks)
+        .chain(&r.plan.ongoing)
+        .map(|t| t.places)
+        .sum();
+    assert_eq!(planned, open_total, "every open finding is planned once");
+
+    // The CLI counts the same.
+    let cli = |args: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("auditbench")
+            .unwrap()
+            .args(args)
+            .arg("--db")
+            .arg(db)
+            .env("AUDITBENCH_NOW", now.to_string())
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let list = cli(&["findings"]);
+    assert!(
+        list.lines()
+            .last()
+            .unwrap()
+            .starts_with(&format!("{open_total} finding(s)")),
+        "{list}"
+    );
+    let history = cli(&["history", "--weeks", "1"]);
+    let cols: Vec<&str> = history.lines().last().unwrap().split_whitespace().collect();
+    assert_eq!(cols[5], open_total.to_string(), "{history}");
+}
+
+#[test]
+fn counts_agree_across_report_cli_and_dashboard_on_the_demo() {
+    let d = tempfile::tempdir().unwrap();
+    let store = demo_db(d.path());
+    check_numbers(&store, &d.path().join("audit.db"), DATE);
+}
+
+/// The demo history, then `n` copies of `app/services/notifications.py`
+/// (repeated instances of its rules) as `app/services/notify_<k>.py`.
+fn demo_with_copies(dir: &Path, n: usize) -> (Store, PathBuf) {
+    let store = demo_db(dir);
+    let root = dir.join("demo-backend");
+    let src = fs::read_to_string(root.join("app/services/notifications.py")).unwrap();
+    for k in 0..n {
+        fs::write(root.join(format!("app/services/notify_{k}.py")), &src).unwrap();
+    }
+    (store, root)
+}
+
+/// A history over four weeks: files copied (repeated instances), one deleted
+/// (its findings removed), a fix, triage of each kind, a re-scan a week.
+#[test]
+fn counts_agree_on_a_generated_multi_week_history() {
+    let d = tempfile::tempdir().unwrap();
+    let (mut store, root) = demo_with_copies(d.path(), 4);
+    fs::remove_file(root.join("app/clients/fx.py")).unwrap();
+    record(&mut store, &root, T0 + 15 * DAY);
+    let open = store.findings(&FindingFilter::open()).unwrap().items;
+    for (i, f) in open
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.path.contains("notify_"))
+    {
+        let t = [Triage::WontFix, Triage::FalsePositive, Triage::Confirmed][i % 3];
+        triage(
+            &mut store,
+            f.id,
+            t,
+            "decided in review",
+            "carol",
+            T0 + 16 * DAY,
+        );
+    }
+    fs::remove_file(root.join("app/services/notify_3.py")).unwrap();
+    record(&mut store, &root, T0 + 22 * DAY);
+    let r = report::gather(
+        &store,
+        &ReportOptions {
+            date: Some("2026-02-02".into()),
+            ..options()
+        },
+    )
+    .unwrap();
+    assert!(r.progress.len() >= 4);
+    assert!(r.severity_table.iter().any(|s| s.removed > 0));
+    check_numbers(&store, &d.path().join("audit.db"), "2026-02-02");
+}
+
+#[test]
+fn repeated_instances_are_grouped_into_one_issue() {
+    let d = tempfile::tempdir().unwrap();
+    let (mut store, root) = demo_with_copies(d.path(), 8);
+    record(&mut store, &root, T0 + 9 * DAY);
+    let r = report::gather(&store, &options()).unwrap();
+    let md = report::markdown::render(&r);
+    check_structure(&md);
+    let grouped: Vec<_> = r.issues.iter().filter(|i| i.rule == "RES002").collect();
+    assert_eq!(grouped.len(), 1, "one issue for the nine copies");
+    let i = grouped[0];
+    assert_eq!(i.members.len(), 9);
+    assert!(
+        md.contains(&format!("### {}: Client per call in 9 places\n", i.number)),
+        "{md}"
+    );
+    assert!(md.contains("(+3 similar)"));
+    assert!(md.contains("**Fix** (the same change at every place):"));
+    let sections = md
+        .lines()
+        .filter(|l| l.starts_with("### ") && l.contains("Client per call"))
+        .count();
+    assert_eq!(sections, 1, "one section for the rule and cause");
+    // Every finding of the issue carries its number.
+    assert!(r.members(i).all(|f| f.number == i.number));
+}
+
+#[test]
+fn title_block_comes_from_the_project_and_its_configuration() {
+    let d = tempfile::tempdir().unwrap();
+    let root = one_finding_project(d.path(), "checkout-7f3a");
+    fs::write(
+        root.join("pyproject.toml"),
+        "[project]\nname = \"shop-api\"\n\n[tool.auditbench.report]\nclient = \"Example Shop GmbH\"\nauditor = \"Jane Doe\"\n",
+    )
+    .unwrap();
+    let bin = |user: &str| {
+        let mut c = assert_cmd::Command::cargo_bin("auditbench").unwrap();
+        c.env("AUDITBENCH_NOW", T0.to_string())
+            .env("AUDITBENCH_USER", user)
+            .current_dir(&root);
+        c
+    };
+    bin("root").args(["scan", ".", "--quiet"]).assert().code(1);
+    bin("root")
+        .args(["triage", "1", "--status", "confirmed"])
+        .assert()
+        .success();
+    let out = bin("root").args(["report", "."]).output().unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        md.starts_with("# shop-api: Memory Leaks & Concurrency Audit\n"),
+        "{md}"
+    );
+    assert!(md.contains("**Auditor**: Jane Doe  \n"));
+    assert!(md.contains("**Client**: Example Shop GmbH  \n"));
+    assert!(!md.contains("by root"), "{md}");
+    assert!(md.contains("(by Jane Doe on "), "{md}");
 }

@@ -14,6 +14,8 @@ pub enum ReportFormatArg {
     Markdown,
     Sarif,
     Json,
+    /// One self-contained, printable page (the markdown content, all text escaped).
+    Html,
 }
 
 #[derive(Args)]
@@ -28,12 +30,14 @@ pub struct ReportArgs {
     pub output: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "markdown")]
     pub format: ReportFormatArg,
-    /// Default: "<project>: Memory Leaks & Concurrency Audit".
+    /// Default: `[tool.auditbench.report] title`, else
+    /// "<project>: Memory Leaks & Concurrency Audit".
     #[arg(long)]
     pub title: Option<String>,
+    /// Default: `[tool.auditbench.report] client`.
     #[arg(long)]
     pub client: Option<String>,
-    /// Default: auditbench.
+    /// Default: `[tool.auditbench.report] auditor`, else auditbench.
     #[arg(long)]
     pub auditor: Option<String>,
     /// Report date, YYYY-MM-DD (default: today, UTC).
@@ -53,7 +57,8 @@ pub struct ReportArgs {
     /// Leave out the excellent patterns.
     #[arg(long)]
     pub no_strengths: bool,
-    /// Project name shown in the report (default: the scanned folder's name).
+    /// Project name shown in the report (default: `[project] name` of
+    /// pyproject.toml, else the scanned folder's name).
     #[arg(long)]
     pub project_name: Option<String>,
     /// Hours of remediation work per week in the plan.
@@ -73,10 +78,13 @@ pub fn execute(a: ReportArgs) -> Result<i32> {
     for s in &a.status {
         statuses.push(s.parse::<Triage>()?);
     }
+    // The title block: the options, else `[tool.auditbench.report]`, else the
+    // project's own name.
+    let config = crate::config::Config::load(&project)?;
     let opts = ReportOptions {
-        title: a.title,
-        client: a.client,
-        auditor: a.auditor,
+        title: a.title.or(config.report.title),
+        client: a.client.or(config.report.client),
+        auditor: a.auditor.or(config.report.auditor),
         date: a.date,
         min_severity: a
             .min_severity
@@ -85,13 +93,16 @@ pub fn execute(a: ReportArgs) -> Result<i32> {
         statuses,
         include_code: !a.no_code,
         include_strengths: !a.no_strengths,
-        project: a.project_name,
+        project: a
+            .project_name
+            .or_else(|| crate::config::project_name(&project)),
         capacity_hours: a.capacity,
     };
     let format = match a.format {
         ReportFormatArg::Markdown => ReportFormat::Markdown,
         ReportFormatArg::Sarif => ReportFormat::Sarif,
         ReportFormatArg::Json => ReportFormat::Json,
+        ReportFormatArg::Html => ReportFormat::Html,
     };
     let text = report::render(&store, &opts, format)?;
     match a.output {

@@ -141,7 +141,8 @@ pub fn run(args: ScanArgs) -> Result<i32> {
             ),
             _ => record::record_file(result, args.db.as_deref(), rule_ids)?,
         };
-        let mut changes = store_cmds::summary_text(&summary, &db);
+        let open = crate::store::Store::open_existing(&db)?.open_by_severity()?;
+        let mut changes = store_cmds::summary_text(&summary, &db, &open);
         let skipped = result.files.iter().filter(|f| f.unchanged).count();
         if skipped > 0 {
             changes.push_str(&format!(

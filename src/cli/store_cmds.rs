@@ -2,6 +2,7 @@
 //! `history`, `add`, `export-triage`, `import-triage`, and the summary `scan`
 //! prints of what it recorded.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -53,7 +54,9 @@ pub enum StoreCommand {
         db: DbArgs,
         /// Detection (open, fixed, regressed, removed) and/or triage statuses
         /// (needs_review, confirmed, in_progress, false_positive, accepted_risk,
-        /// wont_fix, suppressed), comma-separated. Default: open and regressed.
+        /// wont_fix, suppressed), comma-separated. Default: the open findings
+        /// (open or regressed, and not false positive, suppressed or accepted),
+        /// as the report counts them; with only triage statuses: open and regressed.
         #[arg(long, value_delimiter = ',')]
         status: Vec<String>,
         /// Every finding, whatever its status.
@@ -187,7 +190,12 @@ pub fn execute(cmd: StoreCommand) -> Result<i32> {
                     filter.triage.push(s.parse::<Triage>()?);
                 }
             }
-            if filter.detection.is_empty() && !all {
+            if status.is_empty() && !all {
+                // The one definition of open (`store::standing`), as the report counts.
+                let open = FindingFilter::open();
+                filter.detection = open.detection;
+                filter.triage = open.triage;
+            } else if filter.detection.is_empty() && !all {
                 filter.detection = vec![Detection::Open, Detection::Regressed];
             }
             for s in &severity {
@@ -445,8 +453,13 @@ fn json_row(f: &FindingRow) -> serde_json::Value {
 }
 
 /// The lines `scan` prints about what it recorded.
-pub fn summary_text(s: &SyncSummary, db: &Path) -> String {
-    let mut t = format!("database {}: {}\n", db.display(), s.headline());
+pub fn summary_text(s: &SyncSummary, db: &Path, open: &BTreeMap<Severity, usize>) -> String {
+    let mut t = format!(
+        "database {}: {}; {}\n",
+        db.display(),
+        s.headline(),
+        open_text(open)
+    );
     for (label, list) in [
         ("new", &s.new),
         ("fixed", &s.fixed),
@@ -463,4 +476,19 @@ pub fn summary_text(s: &SyncSummary, db: &Path) -> String {
         }
     }
     t
+}
+
+/// "12 open (1 critical, 3 high, 8 low)", the open count every front end shows.
+pub fn open_text(open: &BTreeMap<Severity, usize>) -> String {
+    let total: usize = open.values().sum();
+    let parts: Vec<String> = open
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect();
+    if parts.is_empty() {
+        format!("{total} open")
+    } else {
+        format!("{total} open ({})", parts.join(", "))
+    }
 }

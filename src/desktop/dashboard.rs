@@ -15,7 +15,7 @@ use super::types::SlaDays;
 use crate::finding::Severity;
 use crate::report::{self, ReportOptions};
 use crate::rules;
-use crate::store::{self, Detection, FindingFilter, Store, Triage, WeekRow};
+use crate::store::{self, FindingFilter, Store, WeekRow};
 
 pub const DEFAULT_WEEKS: usize = 12;
 const TOP: usize = 10;
@@ -70,16 +70,9 @@ const RANKED: [Severity; 4] = [
     Severity::Low,
 ];
 
-/// The findings that count as open.
+/// The findings that count as open (one definition: `store::standing`).
 pub fn open_filter() -> FindingFilter {
-    FindingFilter {
-        detection: vec![Detection::Open, Detection::Regressed],
-        triage: Triage::ALL
-            .into_iter()
-            .filter(|t| !matches!(t, Triage::FalsePositive | Triage::Suppressed))
-            .collect(),
-        ..Default::default()
-    }
+    FindingFilter::open()
 }
 
 pub fn build(store: &Store, weeks: usize, sla: &SlaDays, now: i64) -> store::Result<Dashboard> {

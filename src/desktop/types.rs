@@ -182,8 +182,9 @@ pub fn report_format(format: &str) -> ApiResult<(ReportFormat, &'static str)> {
         "markdown" | "md" => Ok((ReportFormat::Markdown, "md")),
         "sarif" => Ok((ReportFormat::Sarif, "sarif")),
         "json" => Ok((ReportFormat::Json, "json")),
+        "html" => Ok((ReportFormat::Html, "html")),
         other => Err(ApiError::invalid(format!(
-            "unknown report format `{other}` (markdown, sarif or json)"
+            "unknown report format `{other}` (markdown, sarif, json or html)"
         ))),
     }
 }

@@ -60,7 +60,14 @@ fn escape_plain(s: &str, out: &mut String) {
             '[' => out.push_str("\\["),
             ']' => out.push_str("\\]"),
             '\\' => out.push_str("\\\\"),
-            '_' => out.push_str("\\_"),
+            // An `_` between letters or digits cannot open or close emphasis
+            // (CommonMark's flanking rules): `pool_size` stays readable.
+            '_' if !(i > 0
+                && chars[i - 1].is_alphanumeric()
+                && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric())) =>
+            {
+                out.push_str("\\_")
+            }
             '*' => out.push_str("\\*"),
             // GFM strikethrough (`~x~`), found by the report_escape fuzz target.
             '~' => out.push_str("\\~"),

@@ -15,8 +15,9 @@
 //! projects count as 1000 lines so that one finding in a 50-line script does not
 //! read as a disaster.
 //!
-//! Open means: detected in the code now (open or regressed) and not triaged
-//! false positive or suppressed. Accepted risks still count: the risk is there.
+//! The findings weighed are those that `store::Standing::weighs`: open (work
+//! to do) and accepted risks (a person decided to leave them, but the risk is
+//! in the code); fixed, suppressed and false-positive findings are not.
 //! The baseline uses the findings detected by the first scan and that scan's
 //! line count; "now" uses the findings open now and the latest scan's lines.
 

@@ -4,12 +4,13 @@
 use std::fmt::Write;
 
 use super::escape::{cell, code, code_cell, fence, quote, text};
+use super::grouping;
 use super::health;
-use super::model::{humanise, Item, Report};
+use super::model::{Issue, Item, Report};
 use super::test_recommendations;
 use crate::finding::Severity;
 use crate::rules;
-use crate::store::Detection;
+use crate::store::{Detection, Standing};
 
 fn badge(s: Severity) -> &'static str {
     match s {
@@ -108,7 +109,8 @@ fn title_block(r: &Report, out: &mut String) {
 
 fn summary(r: &Report, out: &mut String) {
     let m = &r.meta;
-    let found: usize = r.findings.len();
+    let found: usize = r.severity_table.iter().map(|s| s.found).sum();
+    let removed: usize = r.severity_table.iter().map(|s| s.removed).sum();
     let fixed: usize = r.severity_table.iter().map(|s| s.fixed).sum();
     let open: usize = r.severity_table.iter().map(|s| s.open).sum();
     let accepted: usize = r.severity_table.iter().map(|s| s.accepted).sum();
@@ -140,44 +142,65 @@ fn summary(r: &Report, out: &mut String) {
             "It found no issue at the selected severity and status. "
         );
     } else {
+        let issues = r.issues.len();
+        let grouped = if issues < r.findings.len() {
+            format!(", reported below as {}", plural(issues, "issue", "issues"))
+        } else {
+            String::new()
+        };
         let _ = write!(
             out,
-            "It found {} ({}). {} fixed since the first scan, {} open",
-            plural(found, "issue", "issues"),
+            "It found {} ({}){grouped}. {} fixed since the first scan, {} open",
+            plural(found, "finding", "findings"),
             by_sev.join(", "),
-            if fixed == 1 {
-                "One has been".to_string()
-            } else {
-                format!("{fixed} have been")
+            match fixed {
+                0 => "None has been".to_string(),
+                1 => "One has been".to_string(),
+                n => format!("{n} have been"),
             },
             open
         );
         if accepted > 0 {
             let _ = write!(out, " and {accepted} accepted as a documented risk");
         }
+        if removed > 0 {
+            let _ = write!(
+                out,
+                "; {removed} {} in files deleted since",
+                if removed == 1 { "was" } else { "were" }
+            );
+        }
         let _ = write!(out, ". ");
     }
-    if !r.strengths.is_empty() {
+    if !r.patterns.is_empty() {
         let _ = write!(
             out,
             "{} worth preserving {} recognised. ",
-            plural(r.strengths.len(), "good pattern", "good patterns"),
-            if r.strengths.len() == 1 {
-                "was"
-            } else {
-                "were"
-            }
+            plural(r.patterns.len(), "good pattern", "good patterns"),
+            if r.patterns.len() == 1 { "was" } else { "were" }
         );
     }
-    if r.plan.total_hours > 0.0 {
+    let (weeks, ongoing) = (r.plan.scheduled_hours(), r.plan.ongoing_hours());
+    if weeks > 0.0 {
         let _ = write!(
             out,
-            "The remaining work is estimated at {} over {}.",
-            hours(
-                r.plan.weeks.iter().map(|w| w.hours).sum::<f32>()
-                    + r.plan.ongoing.iter().map(|t| t.effort_hours).sum::<f32>()
-            ),
-            plural(r.plan.weeks.len().max(1), "week", "weeks")
+            "The remaining work is estimated at {} over {}",
+            hours(weeks),
+            plural(r.plan.weeks.len(), "week", "weeks")
+        );
+        if ongoing > 0.0 {
+            let _ = write!(
+                out,
+                ", plus {} of low-priority fixes along the way",
+                hours(ongoing)
+            );
+        }
+        out.push('.');
+    } else if ongoing > 0.0 {
+        let _ = write!(
+            out,
+            "The remaining work, {} of low-priority fixes, can be done along the way.",
+            hours(ongoing)
         );
     }
     out.push_str("\n\n");
@@ -214,26 +237,33 @@ fn summary(r: &Report, out: &mut String) {
         let _ = writeln!(
             out,
             "| 🟢 EXCELLENT | {} | | | preserved |",
-            r.strengths.len()
+            r.patterns.len()
         );
     }
     out.push('\n');
     let _ = writeln!(out, "### Fixes Implemented\n");
-    let fixed: Vec<&Item> = r.fixed().collect();
+    let fixed: Vec<&Issue> = r.issues_in(|s| s == Standing::Fixed).collect();
     if fixed.is_empty() {
         out.push_str("No fix has been recorded yet: the findings below are open.\n\n");
     } else {
         out.push_str("| Issue ID | File | Fix | Status | When | Commit |\n|----------|------|-----|--------|------|--------|\n");
-        for f in fixed {
-            let fix = f.title.clone();
+        for i in fixed {
+            let members: Vec<&Item> = r.members(i).collect();
+            let f = members[0];
+            let files = if members.len() > 1 {
+                format!("{} +{} similar", code_cell(&f.path), members.len() - 1)
+            } else {
+                code_cell(&f.path)
+            };
+            let when = members.iter().filter_map(|m| m.fixed_on.as_deref()).max();
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} | {} |",
-                f.number,
-                code_cell(&f.path),
-                cell(&fix),
+                i.number,
+                files,
+                cell(&i.title),
                 cell(&f.status),
-                f.fixed_on.as_deref().unwrap_or(" "),
+                when.unwrap_or(" "),
                 f.fix_commit
                     .as_deref()
                     .map(|c| code_cell(&c[..c.len().min(12)]))
@@ -255,9 +285,13 @@ fn lang_of(path: &str) -> &'static str {
 
 /// The recommended fix of a finding still open (a manual finding's fix is prose,
 /// so it is fenced without a language).
-fn recommended_fix(f: &Item, lang: &str, out: &mut String) {
+fn recommended_fix(f: &Item, many: bool, lang: &str, out: &mut String) {
     if let (Some(fix), true) = (&f.recommended_fix, f.detection.is_active()) {
-        let _ = writeln!(out, "**Fix**:\n");
+        if many {
+            let _ = writeln!(out, "**Fix** (the same change at every place):\n");
+        } else {
+            let _ = writeln!(out, "**Fix**:\n");
+        }
         let lang = if f.rule == crate::store::MANUAL_RULE {
             ""
         } else {
@@ -268,9 +302,47 @@ fn recommended_fix(f: &Item, lang: &str, out: &mut String) {
     }
 }
 
-fn finding(f: &Item, out: &mut String) {
-    let _ = writeln!(out, "### {}: {}\n", f.number, text(&f.title));
-    let _ = writeln!(out, "**File**: {}  ", code(&f.location()));
+/// `a.py:12` (+2 in this file), `b.py:40-45` (+18 similar): the worst
+/// place of each file, worst files first.
+fn places(members: &[&Item]) -> String {
+    let mut files: Vec<(&Item, usize)> = vec![];
+    for f in members {
+        match files.iter_mut().find(|(g, _)| g.path == f.path) {
+            Some((_, n)) => *n += 1,
+            None => files.push((f, 0)),
+        }
+    }
+    let (shown, _) = grouping::shown(&files);
+    let list: Vec<String> = shown
+        .iter()
+        .map(|(f, more)| match more {
+            0 => code(&f.location()),
+            n => format!("{} (+{n} in this file)", code(&f.location())),
+        })
+        .collect();
+    let listed: usize = shown.iter().map(|(_, n)| n + 1).sum();
+    let mut s = list.join(", ");
+    if members.len() > listed {
+        let _ = write!(s, " (+{} similar)", members.len() - listed);
+    }
+    s
+}
+
+/// A low or info finding that is still open and has a recommended fix.
+fn terse(f: &Item) -> bool {
+    f.severity >= Severity::Low && f.recommended_fix.is_some() && f.detection.is_active()
+}
+
+fn issue(r: &Report, i: &Issue, out: &mut String) {
+    let members: Vec<&Item> = r.members(i).collect();
+    let f = members[0];
+    let many = members.len() > 1;
+    let _ = writeln!(out, "### {}: {}\n", i.number, text(&i.title));
+    if many {
+        let _ = writeln!(out, "**Files**: {}  ", places(&members));
+    } else {
+        let _ = writeln!(out, "**File**: {}  ", code(&f.location()));
+    }
     if f.rule == crate::store::MANUAL_RULE {
         let _ = writeln!(out, "**Rule**: manual finding  ");
     } else {
@@ -278,23 +350,46 @@ fn finding(f: &Item, out: &mut String) {
     }
     let who = match (&f.triage_by, &f.triage_date, f.detection) {
         (_, _, Detection::Fixed) => String::new(),
+        _ if many => String::new(),
         (Some(b), Some(d), _) => format!(" (by {} on {d})", text(b)),
         (Some(b), None, _) => format!(" (by {})", text(b)),
         _ => String::new(),
     };
     let when = match (&f.fixed_on, f.detection) {
         (Some(d), Detection::Fixed) => format!(", fixed on {d}"),
-        _ => format!(", first seen {}", f.first_seen),
+        _ => {
+            let first = members.iter().map(|m| m.first_seen.as_str()).min();
+            format!(", first seen {}", first.unwrap_or(&f.first_seen))
+        }
     };
-    let _ = writeln!(out, "**Status**: {}{who}{when}  ", text(&f.status));
-    let _ = writeln!(out, "**Risk**: {}\n", text(&f.message));
+    let status = if many {
+        format!("{} (all {})", f.status, members.len())
+    } else {
+        f.status.clone()
+    };
+    let _ = writeln!(out, "**Status**: {}{who}{when}  ", text(&status));
+    if many {
+        let _ = writeln!(
+            out,
+            "**Risk** (at {}, the others alike): {}\n",
+            code(&f.location()),
+            text(&f.message)
+        );
+    } else {
+        let _ = writeln!(out, "**Risk**: {}\n", text(&f.message));
+    }
     if !f.impact.is_empty() {
         let _ = writeln!(out, "**Impact**: {}\n", text(&f.impact));
     }
     let lang = lang_of(&f.path);
+    let at = if many {
+        format!(" ({})", code(&f.location()))
+    } else {
+        String::new()
+    };
     match (&f.code, &f.after_code) {
         (Some(before), Some(after)) => {
-            let _ = writeln!(out, "**Before** (as detected):\n");
+            let _ = writeln!(out, "**Before** (as detected{at}):\n");
             out.push_str(&fence(before, lang));
             let _ = writeln!(
                 out,
@@ -308,13 +403,16 @@ fn finding(f: &Item, out: &mut String) {
             }
             out.push('\n');
         }
+        // Low-priority issues show the fix alone (it holds the code, changed),
+        // as the seeds keep their minor issues short.
+        (Some(_), None) if terse(f) => recommended_fix(f, many, lang, out),
         (Some(before), None) => {
-            let _ = writeln!(out, "**Current code**:\n");
+            let _ = writeln!(out, "**Current code**{at}:\n");
             out.push_str(&fence(before, lang));
             out.push('\n');
-            recommended_fix(f, lang, out);
+            recommended_fix(f, many, lang, out);
         }
-        (None, _) => recommended_fix(f, lang, out),
+        (None, _) => recommended_fix(f, many, lang, out),
     }
     if let Some(n) = &f.note {
         let _ = writeln!(out, "**Auditor's notes**:\n");
@@ -332,69 +430,74 @@ fn findings(r: &Report, out: &mut String) {
         return;
     }
     for s in Severity::ALL {
-        let of: Vec<&Item> = r.findings.iter().filter(|f| f.severity == s).collect();
+        let of: Vec<&Issue> = r.issues.iter().filter(|i| i.severity == s).collect();
         if of.is_empty() {
             continue;
         }
         let _ = writeln!(out, "## {}\n", section_title(s));
-        for f in of {
-            finding(f, out);
+        for i in of {
+            issue(r, i, out);
         }
     }
 }
 
-/// Places listed per strength group; the rest are summed up by file.
-const MAX_STRENGTH_PLACES: usize = 5;
+/// The open findings on a strength's line: the pattern is there, and so is a
+/// hazard the reader must not take for part of it.
+fn caveat(r: &Report, s: &super::model::Strength) -> String {
+    let hits: Vec<&str> = r
+        .issues
+        .iter()
+        .filter(|i| i.standing == Standing::Open)
+        .filter(|i| {
+            r.members(i)
+                .any(|f| f.path == s.path && f.line <= s.line && s.line <= f.end_line)
+        })
+        .map(|i| i.number.as_str())
+        .collect();
+    if hits.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (caveat: this line also carries {}, an open hazard: keep the pattern, fix the hazard)",
+            hits.join(", ")
+        )
+    }
+}
 
 fn strengths(r: &Report, out: &mut String) {
     let _ = writeln!(out, "## Excellent Patterns (Preserve These)\n");
-    if r.strengths.is_empty() {
-        out.push_str("No strength pattern was recognised by the enabled rules.\n\n---\n\n");
+    if r.patterns.is_empty() {
+        out.push_str("No notable strengths: the enabled rules recognised none of the patterns worth preserving (client lifecycle, task registries, bounded caches, jittered retries, bounded fan-out).\n\n---\n\n");
         return;
     }
-    let mut n = 0;
-    let mut i = 0;
-    while i < r.strengths.len() {
-        let rule = &r.strengths[i].rule;
-        let group: Vec<_> = r.strengths[i..]
-            .iter()
-            .take_while(|s| &s.rule == rule)
-            .collect();
-        i += group.len();
-        n += 1;
-        let first = group[0];
-        let _ = writeln!(out, "### Pattern {n}: {}\n", text(&humanise(&first.name)));
-        if !first.summary.is_empty() {
-            let _ = writeln!(out, "{}\n", text(&first.summary));
-        }
+    for (n, p) in r.patterns.iter().enumerate() {
+        let places: Vec<&super::model::Strength> =
+            p.places.iter().map(|&k| &r.strengths[k]).collect();
+        let first = places[0];
+        let _ = writeln!(out, "### Pattern {}: {}\n", n + 1, p.heading);
         if let Some(c) = &first.code {
             let mut body = format!("# {}:{}\n", first.path, first.line);
             body.push_str(c);
             out.push_str(&fence(&body, lang_of(&first.path)));
             out.push('\n');
         }
-        for s in group.iter().take(MAX_STRENGTH_PLACES) {
+        for s in places.iter().take(super::strengths::SHOWN_PLACES) {
             let _ = writeln!(
                 out,
-                "- ✅ {}: {}",
+                "- ✅ {}: {}{}",
                 code(&format!("{}:{}", s.path, s.line)),
-                text(&s.message)
+                text(&s.message),
+                caveat(r, s)
             );
         }
-        if group.len() > MAX_STRENGTH_PLACES {
-            let rest = &group[MAX_STRENGTH_PLACES..];
-            let mut files: Vec<&str> = rest.iter().map(|s| s.path.as_str()).collect();
-            files.dedup();
-            let shown: Vec<String> = files.iter().take(5).map(|p| code(p)).collect();
+        if places.len() > super::strengths::SHOWN_PLACES {
             let _ = writeln!(
                 out,
-                "- ✅ and {} more in {}{}",
-                rest.len(),
-                shown.join(", "),
-                if files.len() > 5 { ", ..." } else { "" }
+                "- ✅ +{} similar",
+                places.len() - super::strengths::SHOWN_PLACES
             );
         }
-        out.push('\n');
+        let _ = writeln!(out, "\n✅ {}\n", p.why);
     }
     out.push_str("---\n\n");
 }
@@ -413,6 +516,17 @@ fn week_label(tasks: &[super::plan::Task]) -> String {
         }
     }
     sev.join(" + ")
+}
+
+/// `app/a.py, 1.0 h`; for a grouped issue `9.0 h`, or for part of it
+/// `12 of 26 places, 6.0 h`.
+fn task_scope(t: &super::plan::Task) -> String {
+    match (t.of, t.places) {
+        (1, _) => format!("{}, {}", code(&t.path), hours(t.effort_hours)),
+        // The title says "in N places" already.
+        (of, n) if n == of => hours(t.effort_hours),
+        (of, n) => format!("{n} of {of} places, {}", hours(t.effort_hours)),
+    }
 }
 
 fn plan(r: &Report, out: &mut String) {
@@ -440,11 +554,10 @@ fn plan(r: &Report, out: &mut String) {
             k += 1;
             let _ = writeln!(
                 out,
-                "{k}. **{}**: {} ({}, {})",
+                "{k}. **{}**: {} ({})",
                 t.number,
                 text(&t.title),
-                code(&t.path),
-                hours(t.effort_hours)
+                task_scope(t)
             );
         }
         out.push('\n');
@@ -453,14 +566,13 @@ fn plan(r: &Report, out: &mut String) {
     for t in &p.ongoing {
         let _ = writeln!(
             out,
-            "- **{}**: {} ({}, {})",
+            "- **{}**: {} ({})",
             t.number,
             text(&t.title),
-            code(&t.path),
-            hours(t.effort_hours)
+            task_scope(t)
         );
     }
-    out.push_str("- Monitor memory, open file descriptors and connection-pool usage in production\n- Run `auditbench scan` in CI so that new hazards are caught in review\n- Review new code for the patterns above\n\n---\n\n");
+    out.push_str("- Monitor memory, open file descriptors and connection-pool usage in production\n- Run the regression guard below in CI so that new hazards are caught in review\n- Review new code for the patterns above\n\n---\n\n");
 }
 
 fn progress(r: &Report, out: &mut String) {
@@ -469,7 +581,7 @@ fn progress(r: &Report, out: &mut String) {
         out.push_str("No scan history yet.\n\n---\n\n");
         return;
     }
-    out.push_str("From the scan history (findings triaged false positive or suppressed are not counted as open).\n\n");
+    out.push_str("From the scan history. Open counts as in the severity table: findings accepted, suppressed or triaged false positive are not open; \"New\" counts each finding in the week it was first found.\n\n");
     out.push_str("| ISO week | Starts | New | Fixed | Open critical | Open high | Open medium | Open low |\n|----------|--------|----:|------:|--------------:|----------:|------------:|---------:|\n");
     for w in &r.progress {
         let g = |s: &str| w.open_by_severity.get(s).copied().unwrap_or(0);
@@ -491,33 +603,58 @@ fn progress(r: &Report, out: &mut String) {
 
 fn accepted(r: &Report, out: &mut String) {
     let _ = writeln!(out, "## Accepted Risks and Exceptions\n");
-    let acc: Vec<&Item> = r.accepted().collect();
+    let acc: Vec<&Issue> = r.issues_in(Standing::is_accepted).collect();
     if acc.is_empty() {
         out.push_str("None: no finding has been accepted as a risk or suppressed.\n\n---\n\n");
         return;
     }
     out.push_str("Findings left in place on purpose, with the written justification.\n\n");
-    for f in acc {
-        let _ = writeln!(out, "### {}: {}\n", f.number, text(&f.title));
-        let _ = writeln!(out, "**File**: {}  ", code(&f.location()));
+    for i in acc {
+        let members: Vec<&Item> = r.members(i).collect();
+        let f = members[0];
+        let _ = writeln!(out, "### {}: {}\n", i.number, text(&i.title));
+        if members.len() > 1 {
+            let _ = writeln!(out, "**Files**: {}  ", places(&members));
+        } else {
+            let _ = writeln!(out, "**File**: {}  ", code(&f.location()));
+        }
         let who = match (&f.triage_by, &f.triage_date) {
+            _ if members.len() > 1 => String::new(),
             (Some(b), Some(d)) => format!(", decided by {} on {d}", text(b)),
             (Some(b), None) => format!(", decided by {}", text(b)),
             _ => String::new(),
         };
         let _ = writeln!(out, "**Status**: {}{who}\n", text(&f.status));
-        let just = f.note.clone().or_else(|| f.suppression.clone());
-        match just {
-            Some(j) if !j.trim().is_empty() => {
-                out.push_str("**Justification**:\n\n");
-                out.push_str(&quote(&j));
+        // Each distinct written reason once (a suppression comment per place).
+        let mut reasons: Vec<String> = vec![];
+        for m in &members {
+            if let Some(j) = m.note.clone().or_else(|| m.suppression.clone()) {
+                let j = j.trim().to_string();
+                if !j.is_empty() && !reasons.contains(&j) {
+                    reasons.push(j);
+                }
+            }
+        }
+        if reasons.is_empty() {
+            out.push_str("**Justification**: none recorded.\n\n");
+        } else {
+            out.push_str("**Justification**:\n\n");
+            let (shown, rest) = grouping::shown(&reasons);
+            for j in shown {
+                out.push_str(&quote(j));
                 out.push('\n');
             }
-            _ => out.push_str("**Justification**: none recorded.\n\n"),
+            if rest > 0 {
+                let _ = writeln!(out, "And {} other reasons, one per place.\n", rest);
+            }
         }
     }
     out.push_str("---\n\n");
 }
+
+/// The CI commands of the regression guard: `--baseline` makes `--fail-on`
+/// count only findings missing from the baseline file.
+pub const REGRESSION_GUARD: &str = "# Once, at the audited commit (commit the file with the code):\nauditbench scan . --format json -o .auditbench/baseline.json\n\n# In CI: exit 1 only on a new finding at or above high\nauditbench scan . --baseline .auditbench/baseline.json --fail-on high\n";
 
 fn testing_section(r: &Report, out: &mut String) {
     let _ = writeln!(out, "## Testing Recommendations\n");
@@ -532,22 +669,36 @@ fn testing_section(r: &Report, out: &mut String) {
         out.push('\n');
     }
     out.push_str("### Regression Guard\n\n");
-    out.push_str(&fence(
-        "# In CI: fail the build on any new open finding at or above high\nauditbench scan . --fail-on high --format sarif -o auditbench.sarif\n",
-        "bash",
-    ));
+    out.push_str("Keep the findings of this audit as a baseline, and let CI fail only on a finding that is not in it, so that the build stays green while the plan above is worked through and turns red on a new hazard.\n\n");
+    out.push_str(&fence(REGRESSION_GUARD, "bash"));
     out.push_str("\n---\n\n");
 }
 
+/// Files listed in Appendix A on a large project.
+const MAX_FILES: usize = 40;
+
 fn files(r: &Report, out: &mut String) {
     let _ = writeln!(out, "## Appendix A: Files Analysed\n");
+    // A large project lists its riskiest files; every file is in the JSON export.
+    let listed: Vec<&super::model::FileLine> = if r.files.len() <= MAX_FILES {
+        r.files.iter().collect()
+    } else {
+        r.files
+            .iter()
+            .filter(|f| !f.open.is_empty() || f.accepted > 0 || f.fixed > 0 || f.strengths > 0)
+            .take(MAX_FILES)
+            .collect()
+    };
     out.push_str("Sorted by open risk (severity-weighted open findings).\n\n| File | Lines | Issues Found |\n|------|------:|--------------|\n");
-    for f in &r.files {
+    for f in &listed {
         let mut parts: Vec<String> = f
             .open
             .iter()
             .map(|(s, n)| format!("{n} {}", s.as_str().to_ascii_uppercase()))
             .collect();
+        if f.accepted > 0 {
+            parts.push(format!("{} accepted", f.accepted));
+        }
         if f.fixed > 0 {
             parts.push(format!("{} fixed", f.fixed));
         }
@@ -560,6 +711,22 @@ fn files(r: &Report, out: &mut String) {
             parts.join(", ")
         };
         let _ = writeln!(out, "| {} | {} | {} |", code_cell(&f.path), f.lines, issues);
+    }
+    if listed.len() < r.files.len() {
+        let with: usize = r
+            .files
+            .iter()
+            .filter(|f| !f.open.is_empty() || f.accepted > 0 || f.fixed > 0 || f.strengths > 0)
+            .count();
+        let lines: usize = r.files.iter().map(|f| f.lines).sum();
+        let _ = writeln!(
+            out,
+            "\nThe {} riskiest of {} files are listed ({} with a finding or a strength, {} lines in all); the JSON export lists every file.",
+            listed.len(),
+            r.files.len(),
+            with,
+            lines
+        );
     }
     out.push_str("\n---\n\n");
 }
@@ -606,7 +773,7 @@ fn methodology(r: &Report, out: &mut String) {
     let n = &r.health.now_inputs;
     let _ = writeln!(
         out,
-        "\n### Health Score\n\n{}\n\n```text\nweight  = 10 per critical, 5 per high, 2 per medium, 1 per low open finding\ndensity = sum of weights / (max(lines, {}) / 1000)\nscore   = 10 * {} / ({} + density)\n```\n\nOpen findings are those detected in the code (open or regressed) and not triaged false positive or suppressed; accepted risks still count. Baseline: {} critical, {} high, {} medium, {} low in {} lines -> {:.1}. Now: {} critical, {} high, {} medium, {} low in {} lines -> {:.1}. The score falls with every open finding and never falls when code is added without new findings.\n",
+        "\n### Health Score\n\n{}\n\n```text\nweight  = 10 per critical, 5 per high, 2 per medium, 1 per low open finding\ndensity = sum of weights / (max(lines, {}) / 1000)\nscore   = 10 * {} / ({} + density)\n```\n\nThe score weighs the open findings and the accepted risks (an accepted risk is still in the code); fixed, suppressed and false-positive findings do not count. Baseline: {} critical, {} high, {} medium, {} low in {} lines -> {:.1}. Now: {} critical, {} high, {} medium, {} low in {} lines -> {:.1}. The score falls with every open finding and never falls when code is added without new findings.\n",
         health::FORMULA,
         health::MIN_LINES,
         health::K,

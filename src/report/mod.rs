@@ -9,20 +9,23 @@
 //! ```
 //!
 //! [`model::gather`] reads the database into a [`Report`]; the renderers
-//! ([`markdown`], [`sarif`], [`json`]) only format it. Output is deterministic:
+//! ([`markdown`], [`sarif`], [`json`], [`html`]) only format it. Output is deterministic:
 //! the same database and options give byte-identical text.
 
 pub mod diff;
 pub mod escape;
+pub mod grouping;
 pub mod health;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod model;
 pub mod plan;
 pub mod sarif;
+pub mod strengths;
 pub mod test_recommendations;
 
-pub use model::{gather, Item, Report, ReportOptions};
+pub use model::{gather, Issue, Item, Report, ReportOptions};
 
 use crate::store::{self, Store};
 
@@ -31,6 +34,7 @@ pub enum ReportFormat {
     Markdown,
     Sarif,
     Json,
+    Html,
 }
 
 /// Gathers and renders a report.
@@ -40,5 +44,6 @@ pub fn render(store: &Store, opts: &ReportOptions, format: ReportFormat) -> stor
         ReportFormat::Markdown => markdown::render(&report),
         ReportFormat::Sarif => sarif::render(&report),
         ReportFormat::Json => json::render(&report),
+        ReportFormat::Html => html::render(&report),
     })
 }

@@ -7,12 +7,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use super::grouping::{cause_of, group_by, worst_first};
 use super::health::{Health, Inputs};
 use super::plan::{self, Plan, Task};
+use super::strengths::Pattern;
 use crate::finding::Severity;
 use crate::rules::{self, RuleMeta};
 use crate::store::report_queries::{FileRecord, ReportRow, ScanRecord};
-use crate::store::{self, Detection, Store, Triage, WeekRow, MANUAL_RULE};
+use crate::store::{self, Detection, Standing, Store, Triage, WeekRow, MANUAL_RULE};
 
 /// What to put in the report.
 #[derive(Debug, Clone)]
@@ -95,6 +97,8 @@ pub struct Item {
     pub scope: String,
     pub detection: Detection,
     pub triage: Triage,
+    /// Where it stands (`store::standing`): what every count uses.
+    pub standing: Standing,
     /// "Open", "Fixed", "Accepted risk", ...
     pub status: String,
     pub triage_by: Option<String>,
@@ -135,13 +139,31 @@ impl Item {
         }
     }
 
+    /// Open: work to do (`store::standing`).
     pub fn is_open(&self) -> bool {
-        self.detection.is_active()
+        self.standing == Standing::Open
     }
 
+    /// Left in place on purpose: accepted risk, won't fix, suppressed in source.
     pub fn is_accepted(&self) -> bool {
-        is_accepted(self.triage)
+        self.standing.is_accepted()
     }
+}
+
+/// One issue of the report: a finding, or repeated instances of one rule and
+/// cause grouped (`super::grouping`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Issue {
+    /// `HIGH-003`, numbered per severity; shared by its findings' `number`.
+    pub number: String,
+    pub severity: Severity,
+    pub rule: String,
+    /// The finding's title, or "<rule name> in N places".
+    pub title: String,
+    pub standing: Standing,
+    /// Indices into `Report::findings`, worst first.
+    pub members: Vec<usize>,
+    pub effort_hours: f32,
 }
 
 /// A strength: a pattern to preserve.
@@ -162,10 +184,14 @@ pub struct Strength {
 #[derive(Debug, Clone, Serialize)]
 pub struct SeverityCount {
     pub severity: Severity,
+    /// Every finding detected since the first scan, false positives aside:
+    /// `fixed + open + accepted + removed`.
     pub found: usize,
     pub fixed: usize,
     pub open: usize,
     pub accepted: usize,
+    /// Found in files deleted since (not listed in the report).
+    pub removed: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -174,6 +200,8 @@ pub struct FileLine {
     pub lines: usize,
     /// Open findings by severity.
     pub open: BTreeMap<Severity, usize>,
+    /// Accepted or suppressed findings still in the code.
+    pub accepted: usize,
     pub fixed: usize,
     pub strengths: usize,
 }
@@ -188,10 +216,14 @@ pub struct Report {
     pub severity_table: Vec<SeverityCount>,
     /// Findings (not false positives), numbered, most severe first.
     pub findings: Vec<Item>,
+    /// The findings as issues: repeated instances grouped, most severe first.
+    pub issues: Vec<Issue>,
     /// Findings triaged false positive (numbered `FP-001`): left out of the
     /// markdown, kept in SARIF (suppressed) and JSON.
     pub false_positives: Vec<Item>,
     pub strengths: Vec<Strength>,
+    /// The strengths the report shows, grouped by pattern, by impact.
+    pub patterns: Vec<Pattern>,
     pub plan: Plan,
     pub progress: Vec<WeekRow>,
     pub files: Vec<FileLine>,
@@ -200,21 +232,20 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn fixed(&self) -> impl Iterator<Item = &Item> {
-        self.findings
-            .iter()
-            .filter(|f| f.detection == Detection::Fixed)
+    /// The issues standing so, in report order.
+    pub fn issues_in(&self, pred: impl Fn(Standing) -> bool) -> impl Iterator<Item = &Issue> {
+        self.issues.iter().filter(move |i| pred(i.standing))
     }
-    pub fn accepted(&self) -> impl Iterator<Item = &Item> {
-        self.findings.iter().filter(|f| f.is_accepted())
-    }
-}
 
-pub fn is_accepted(t: Triage) -> bool {
-    matches!(
-        t,
-        Triage::AcceptedRisk | Triage::WontFix | Triage::Suppressed
-    )
+    /// An issue's findings, worst first.
+    pub fn members<'a>(&'a self, i: &'a Issue) -> impl Iterator<Item = &'a Item> + 'a {
+        i.members.iter().map(|&k| &self.findings[k])
+    }
+
+    /// Open findings in total (the severity table's sum).
+    pub fn open_total(&self) -> usize {
+        self.severity_table.iter().map(|s| s.open).sum()
+    }
 }
 
 /// Human label of a finding's state.
@@ -325,8 +356,38 @@ pub fn humanise(name: &str) -> String {
     words.join(" ")
 }
 
+/// `text` without its parenthesised references to the seed reports
+/// ("(Seed 000 CRITICAL-001: `get_db_config()` created ...)"): they are the
+/// rule authors' sources, not the client's business. The parenthesis is
+/// closed by its matching `)`, so a call inside it does not cut it short.
+pub fn without_seed_refs(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("(Seed") {
+        out.push_str(&rest[..i]);
+        let mut depth = 0usize;
+        let mut end = rest.len();
+        for (k, c) in rest[i..].char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = i + k + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The first paragraph of a rule's "Why is this bad?" section, without the
-/// seed reference.
+/// seed references.
 pub fn impact_of(meta: &RuleMeta) -> String {
     let doc = meta.doc;
     let Some(start) = doc.find("## Why is this bad?") else {
@@ -338,17 +399,37 @@ pub fn impact_of(meta: &RuleMeta) -> String {
         .lines()
         .take_while(|l| !l.trim().is_empty() && !l.starts_with("##"))
         .collect();
-    let mut text = para.join(" ");
-    if let Some(i) = text.find("(Seed") {
-        if let Some(j) = text[i..].find(')') {
-            text.replace_range(i..i + j + 1, "");
-        }
-    }
+    let text = without_seed_refs(&para.join(" "));
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.is_empty() {
         meta.summary.to_string()
     } else {
         text
+    }
+}
+
+/// Login names of shared or service accounts: a decision recorded under one of
+/// them was made by whoever ran the tool, not by a person the client knows.
+const ACCOUNT_NAMES: &[&str] = &[
+    "root",
+    "admin",
+    "administrator",
+    "unknown",
+    "runner",
+    "ubuntu",
+    "user",
+    "ci",
+];
+
+/// Who a triage decision is attributed to in the report: the recorded actor,
+/// but never a service account ("by root"): that is the auditor's decision
+/// when one is named, else nobody's name is printed.
+fn signer(actor: &str, auditor: Option<&str>) -> Option<String> {
+    let a = actor.trim();
+    if a.is_empty() || ACCOUNT_NAMES.contains(&a.to_ascii_lowercase().as_str()) {
+        auditor.map(str::to_string)
+    } else {
+        Some(a.to_string())
     }
 }
 
@@ -374,6 +455,38 @@ fn project_name(scans: &[ScanRecord]) -> String {
         })
         .filter(|s| !s.is_empty() && s != ".")
         .unwrap_or_else(|| "project".into())
+}
+
+/// Groups the findings (already in report order) into issues and numbers
+/// them per severity, each finding taking its issue's number.
+fn number_issues(findings: &mut [Item]) -> Vec<Issue> {
+    let groups = group_by(findings, cause_of, worst_first(findings));
+    let mut counters: BTreeMap<Severity, usize> = BTreeMap::new();
+    let mut issues = vec![];
+    for members in groups {
+        let first = &findings[members[0]];
+        let n = counters.entry(first.severity).or_default();
+        *n += 1;
+        let number = format!("{}-{:03}", first.severity.as_str().to_ascii_uppercase(), n);
+        let title = if members.len() == 1 {
+            first.title.clone()
+        } else {
+            format!("{} in {} places", humanise(&first.rule_name), members.len())
+        };
+        issues.push(Issue {
+            number: number.clone(),
+            severity: first.severity,
+            rule: first.rule.clone(),
+            title,
+            standing: first.standing,
+            effort_hours: members.iter().map(|&k| findings[k].effort_hours).sum(),
+            members: members.clone(),
+        });
+        for k in members {
+            findings[k].number = number.clone();
+        }
+    }
+    issues
 }
 
 /// Reads the database and builds the report.
@@ -402,6 +515,7 @@ pub fn gather(store: &Store, opts: &ReportOptions) -> store::Result<Report> {
 
     // Findings: everything but false positives, strengths and removed findings.
     let mut picked: Vec<(Severity, &ReportRow)> = vec![];
+    let mut removed: BTreeMap<Severity, usize> = BTreeMap::new();
     let mut strengths = vec![];
     let mut baseline = Inputs {
         lines: first_scan.map(|s| s.lines_scanned).unwrap_or(0),
@@ -438,26 +552,29 @@ pub fn gather(store: &Store, opts: &ReportOptions) -> store::Result<Report> {
             continue;
         }
         let sev = severity_of(r, meta);
-        let counts = !matches!(tri, Triage::FalsePositive | Triage::Suppressed);
-        if counts {
-            if first_scan.is_some() && r.first_scan_id == first_scan.map(|s| s.id) {
-                baseline.add(sev);
-            }
-            if det.is_active() {
-                now.add(sev);
-            }
+        let standing = Standing::of(det, tri);
+        if !matches!(tri, Triage::FalsePositive | Triage::Suppressed)
+            && first_scan.is_some()
+            && r.first_scan_id == first_scan.map(|s| s.id)
+        {
+            baseline.add(sev);
         }
-        if det == Detection::Removed {
-            continue;
+        if standing.weighs() {
+            now.add(sev);
         }
         if !sev.at_least(opts.min_severity) || !included(tri) {
+            continue;
+        }
+        if standing == Standing::Removed {
+            if tri != Triage::FalsePositive {
+                *removed.entry(sev).or_default() += 1;
+            }
             continue;
         }
         picked.push((sev, r));
     }
     picked.sort_by_key(|(s, r)| (*s, r.row.id));
 
-    let mut counters: BTreeMap<Severity, usize> = BTreeMap::new();
     let mut findings = vec![];
     let mut false_positives = vec![];
     let mut fp_counter = 0;
@@ -465,13 +582,12 @@ pub fn gather(store: &Store, opts: &ReportOptions) -> store::Result<Report> {
         let meta = meta_of(&r.row.rule);
         let det = Detection::parse(&r.row.detection).unwrap_or(Detection::Open);
         let tri = Triage::parse(&r.row.triage).unwrap_or(Triage::NeedsReview);
+        // Issues are numbered once grouped, below.
         let number = if tri == Triage::FalsePositive {
             fp_counter += 1;
             format!("FP-{fp_counter:03}")
         } else {
-            let n = counters.entry(sev).or_default();
-            *n += 1;
-            format!("{}-{:03}", sev.as_str().to_ascii_uppercase(), n)
+            String::new()
         };
         let manual = r.row.rule == MANUAL_RULE;
         let rule_name = if manual {
@@ -533,8 +649,13 @@ pub fn gather(store: &Store, opts: &ReportOptions) -> store::Result<Report> {
             scope: r.row.scope.clone(),
             detection: det,
             triage: tri,
+            standing: Standing::of(det, tri),
             status: status_label(det, tri),
-            triage_by: r.row.triage_by.clone(),
+            triage_by: r
+                .row
+                .triage_by
+                .as_deref()
+                .and_then(|b| signer(b, opts.auditor.as_deref())),
             triage_date: r.row.triage_at.map(store::week::date),
             message: r.row.message.clone(),
             impact,
@@ -564,36 +685,44 @@ pub fn gather(store: &Store, opts: &ReportOptions) -> store::Result<Report> {
     }
     strengths.sort_by(|a, b| (&a.rule, &a.path, a.line).cmp(&(&b.rule, &b.path, b.line)));
 
+    let issues = number_issues(&mut findings);
+
     let mut severity_table = vec![];
     for s in Severity::ALL {
         let of: Vec<&Item> = findings.iter().filter(|f| f.severity == s).collect();
-        if of.is_empty() && s == Severity::Info {
+        let gone = removed.get(&s).copied().unwrap_or(0);
+        if of.is_empty() && gone == 0 && s == Severity::Info {
             continue;
         }
+        let count = |st: fn(Standing) -> bool| of.iter().filter(|f| st(f.standing)).count();
         severity_table.push(SeverityCount {
             severity: s,
-            found: of.len(),
-            fixed: of
-                .iter()
-                .filter(|f| f.detection == Detection::Fixed)
-                .count(),
-            open: of
-                .iter()
-                .filter(|f| f.is_open() && !f.is_accepted())
-                .count(),
-            accepted: of.iter().filter(|f| f.is_open() && f.is_accepted()).count(),
+            found: of.len() + gone,
+            fixed: count(|s| s == Standing::Fixed),
+            open: count(|s| s == Standing::Open),
+            accepted: count(Standing::is_accepted),
+            removed: gone,
         });
     }
 
-    let tasks: Vec<Task> = findings
+    // One task per open finding, under its issue's number: the plan splits a
+    // large issue over weeks and merges what lands in the same week.
+    let tasks: Vec<Task> = issues
         .iter()
-        .filter(|f| f.is_open() && !f.is_accepted())
-        .map(|f| Task {
-            number: f.number.clone(),
-            severity: f.severity,
-            title: f.title.clone(),
-            path: f.path.clone(),
-            effort_hours: f.effort_hours,
+        .filter(|i| i.standing == Standing::Open)
+        .flat_map(|i| {
+            i.members.iter().map(|&k| {
+                let f = &findings[k];
+                Task {
+                    number: i.number.clone(),
+                    severity: i.severity,
+                    title: i.title.clone(),
+                    path: f.path.clone(),
+                    effort_hours: f.effort_hours,
+                    places: 1,
+                    of: i.members.len(),
+                }
+            })
         })
         .collect();
     let plan = plan::schedule(&tasks, opts.capacity_hours);
@@ -620,6 +749,7 @@ pub fn gather(store: &Store, opts: &ReportOptions) -> store::Result<Report> {
                 path: f.path.clone(),
                 lines: f.lines,
                 open: BTreeMap::new(),
+                accepted: 0,
                 fixed: 0,
                 strengths: 0,
             },
@@ -627,10 +757,11 @@ pub fn gather(store: &Store, opts: &ReportOptions) -> store::Result<Report> {
     }
     for f in &findings {
         if let Some(e) = file_map.get_mut(&f.path) {
-            if f.is_open() {
-                *e.open.entry(f.severity).or_default() += 1;
-            } else if f.detection == Detection::Fixed {
-                e.fixed += 1;
+            match f.standing {
+                Standing::Open => *e.open.entry(f.severity).or_default() += 1,
+                Standing::Fixed => e.fixed += 1,
+                s if s.is_accepted() => e.accepted += 1,
+                _ => {}
             }
         }
     }
@@ -649,6 +780,7 @@ pub fn gather(store: &Store, opts: &ReportOptions) -> store::Result<Report> {
     file_lines.sort_by(|a, b| {
         risk(b)
             .cmp(&risk(a))
+            .then(b.accepted.cmp(&a.accepted))
             .then(b.fixed.cmp(&a.fixed))
             .then(b.strengths.cmp(&a.strengths))
             .then(a.path.cmp(&b.path))
@@ -656,7 +788,7 @@ pub fn gather(store: &Store, opts: &ReportOptions) -> store::Result<Report> {
 
     let categories: BTreeSet<String> = findings
         .iter()
-        .filter(|f| f.is_open())
+        .filter(|f| f.detection.is_active())
         .map(|f| f.category.clone())
         .collect();
 
@@ -708,7 +840,9 @@ pub fn gather(store: &Store, opts: &ReportOptions) -> store::Result<Report> {
         health: Health::new(baseline, now),
         severity_table,
         findings,
+        issues,
         false_positives,
+        patterns: super::strengths::patterns(&strengths),
         strengths,
         plan,
         progress,
@@ -730,6 +864,29 @@ mod tests {
             "async def __aenter__(self):\n    return self\n\nasync def __aexit__(self, *a):\n    pass\n"
         );
         assert_eq!(focus("x = 1\n", "y = 2\n"), "y = 2\n");
+    }
+
+    #[test]
+    fn impacts_are_whole_sentences_without_internal_references() {
+        for m in rules::all_meta() {
+            if m.kind == crate::finding::Kind::Strength {
+                continue;
+            }
+            let t = impact_of(m);
+            assert!(!t.to_lowercase().contains("seed"), "{}: {t}", m.id);
+            assert_eq!(
+                t.matches('(').count(),
+                t.matches(')').count(),
+                "{}: {t}",
+                m.id
+            );
+            assert_eq!(t.matches('`').count() % 2, 0, "{}: {t}", m.id);
+            assert!(t.ends_with('.'), "{}: {t}", m.id);
+        }
+        assert_eq!(
+            without_seed_refs("State differs. (Seed 000: `f()` made two.) Next."),
+            "State differs.  Next."
+        );
     }
 
     #[test]

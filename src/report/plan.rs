@@ -9,6 +9,11 @@
 //! what does not fit moves to the next week, so no week is overloaded (a single
 //! finding larger than the capacity gets a week of its own). Low and info
 //! findings go to "Ongoing", with monitoring.
+//!
+//! A task is one finding; the findings of one issue (repeated instances
+//! grouped) share its number, so a large issue spreads over several weeks, and
+//! the instances of an issue that land in the same week are merged into one
+//! line ("12 of 26 places").
 
 use serde::Serialize;
 
@@ -28,6 +33,10 @@ pub struct Task {
     pub title: String,
     pub path: String,
     pub effort_hours: f32,
+    /// Findings of the issue this task covers.
+    pub places: usize,
+    /// Findings of the issue in all.
+    pub of: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -45,6 +54,33 @@ pub struct Plan {
     /// Low and info findings: fixed along the way.
     pub ongoing: Vec<Task>,
     pub total_hours: f32,
+}
+
+impl Plan {
+    /// Hours of the scheduled weeks.
+    pub fn scheduled_hours(&self) -> f32 {
+        self.weeks.iter().map(|w| w.hours).sum()
+    }
+
+    /// Hours of the ongoing (low and info) work.
+    pub fn ongoing_hours(&self) -> f32 {
+        self.ongoing.iter().map(|t| t.effort_hours).sum()
+    }
+}
+
+/// Merges consecutive tasks of the same issue.
+fn merge(tasks: Vec<Task>) -> Vec<Task> {
+    let mut out: Vec<Task> = vec![];
+    for t in tasks {
+        match out.last_mut() {
+            Some(last) if last.number == t.number => {
+                last.places += t.places;
+                last.effort_hours += t.effort_hours;
+            }
+            _ => out.push(t),
+        }
+    }
+    out
 }
 
 fn earliest_week(s: Severity) -> Option<usize> {
@@ -101,7 +137,9 @@ pub fn schedule(tasks: &[Task], capacity: f32) -> Plan {
     plan.weeks.retain(|w| !w.tasks.is_empty());
     for (i, w) in plan.weeks.iter_mut().enumerate() {
         w.week = i + 1;
+        w.tasks = merge(std::mem::take(&mut w.tasks));
     }
+    plan.ongoing = merge(std::mem::take(&mut plan.ongoing));
     plan
 }
 
@@ -116,6 +154,8 @@ mod tests {
             title: n.into(),
             path: "a.py".into(),
             effort_hours: h,
+            places: 1,
+            of: 1,
         }
     }
 
@@ -156,5 +196,23 @@ mod tests {
         assert_eq!(plan.weeks[0].week, 1);
         assert_eq!(plan.weeks[0].tasks.len(), 1);
         assert_eq!(plan.weeks[1].tasks[0].number, "HIGH-2");
+    }
+
+    #[test]
+    fn an_issue_spreads_over_weeks_and_merges_within_one() {
+        let tasks: Vec<Task> = (0..5)
+            .map(|_| Task {
+                of: 5,
+                ..task("HIGH-1", Severity::High, 4.0)
+            })
+            .collect();
+        let plan = schedule(&tasks, 10.0);
+        let lines: Vec<(usize, f32)> = plan
+            .weeks
+            .iter()
+            .flat_map(|w| w.tasks.iter().map(|t| (t.places, t.effort_hours)))
+            .collect();
+        assert_eq!(lines, vec![(2, 8.0), (2, 8.0), (1, 4.0)]);
+        assert_eq!(plan.scheduled_hours(), plan.total_hours);
     }
 }

@@ -181,7 +181,13 @@ fn recommendation(
         category: category.into(),
         heading: heading.into(),
         intro: intro.into(),
-        covers: picked.iter().map(|(f, _, _)| f.number.clone()).collect(),
+        // Findings of one grouped issue share its number: each number once.
+        covers: picked.iter().fold(vec![], |mut v: Vec<String>, (f, _, _)| {
+            if !v.contains(&f.number) {
+                v.push(f.number.clone());
+            }
+            v
+        }),
         code,
     }
 }
@@ -293,6 +299,7 @@ mod tests {
             scope: scope.into(),
             detection: Detection::Open,
             triage: Triage::NeedsReview,
+            standing: crate::store::Standing::Open,
             status: String::new(),
             triage_by: None,
             triage_date: None,
@@ -382,8 +389,10 @@ mod tests {
             health: Default::default(),
             severity_table: vec![],
             findings,
+            issues: vec![],
             false_positives: vec![],
             strengths: vec![],
+            patterns: vec![],
             plan: Default::default(),
             progress: vec![],
             files: vec![],

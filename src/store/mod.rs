@@ -22,6 +22,7 @@ pub mod manual;
 pub mod queries;
 pub mod report_queries;
 pub mod schema;
+pub mod standing;
 mod sync;
 pub mod triage;
 mod types;
@@ -39,6 +40,7 @@ pub use queries::{
     FileCount, FindingDetail, FindingFilter, FindingList, FindingRow, HistoryEvent, Location,
     SortKey, WeekRow,
 };
+pub use standing::Standing;
 pub use sync::{SyncOptions, SyncScope, SyncSummary, Trigger};
 pub use triage::{ImportSummary, TriageChange, TriageExport};
 pub use types::{Detection, FindingRef, Triage, MANUAL_RULE};

@@ -12,6 +12,7 @@ use rusqlite::{params_from_iter, types::Value, OptionalExtension, Row};
 use serde::Serialize;
 
 use super::error::{Result, StoreError};
+use super::standing::Standing;
 use super::types::{Detection, Triage};
 use super::week;
 use super::Store;
@@ -50,6 +51,18 @@ pub struct FindingFilter {
     /// Free text matched (case-insensitive, as a substring) against the rule id,
     /// rule name, path, message and title.
     pub text: Option<String>,
+}
+
+impl FindingFilter {
+    /// The findings that count as open (`super::standing`): detected now and
+    /// not triaged away.
+    pub fn open() -> FindingFilter {
+        FindingFilter {
+            detection: vec![Detection::Open, Detection::Regressed],
+            triage: super::standing::open_triage(),
+            ..Default::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -112,8 +125,9 @@ pub struct WeekRow {
     pub new: usize,
     pub fixed: usize,
     pub regressed: usize,
-    /// Open (or regressed) at the end of the week, by current severity,
-    /// excluding findings triaged false_positive or suppressed.
+    /// Open at the end of the week (`super::standing`: detected and, by the
+    /// current triage, not false positive, suppressed nor accepted), by
+    /// current severity.
     pub open_by_severity: BTreeMap<String, usize>,
     pub open: usize,
 }
@@ -400,7 +414,7 @@ impl Store {
         let weeks = weeks.max(1);
         let first = week::week_start(now) - (weeks as i64 - 1) * week::WEEK;
         // Current severity and whether the finding counts (not a false positive).
-        let mut info: HashMap<i64, (String, bool)> = HashMap::new();
+        let mut info: HashMap<i64, (String, bool, bool)> = HashMap::new();
         {
             let mut st = self.conn.prepare(&format!(
                 "SELECT id, coalesce(severity, 'none'), ({TRIAGE_SQL}) FROM findings
@@ -415,7 +429,11 @@ impl Store {
             })?;
             for r in rows {
                 let (id, sev, tri) = r?;
-                info.insert(id, (sev, tri != "false_positive" && tri != "suppressed"));
+                let tri = Triage::parse(&tri).unwrap_or(Triage::NeedsReview);
+                // Open at a week's end and found in a week by today's triage (as
+                // the report counts them): a false positive was never found.
+                let open = Standing::of(Detection::Open, tri) == Standing::Open;
+                info.insert(id, (sev, open, tri != Triage::FalsePositive));
             }
         }
         let mut st = self.conn.prepare(
@@ -450,7 +468,12 @@ impl Store {
                 match kind.as_str() {
                     "detected" => {
                         // A first detection is new; a re-detection (removed -> open) is not.
-                        if counted && to.as_deref() == Some("open") && !state.contains_key(id) {
+                        let found = info.get(id).is_some_and(|i| i.2);
+                        if counted
+                            && found
+                            && to.as_deref() == Some("open")
+                            && !state.contains_key(id)
+                        {
                             row.new += 1;
                         }
                         state.insert(*id, true);
@@ -477,7 +500,7 @@ impl Store {
                 if !open {
                     continue;
                 }
-                if let Some((sev, counts)) = info.get(id) {
+                if let Some((sev, counts, _)) = info.get(id) {
                     if *counts {
                         row.open += 1;
                         *row.open_by_severity.entry(sev.clone()).or_default() += 1;

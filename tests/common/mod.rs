@@ -1,4 +1,4 @@
-//! Shared helpers of the store tests.
+//! Shared helpers of the integration tests (store, report, fix round trip).
 #![allow(dead_code)]
 
 use std::path::Path;
@@ -50,3 +50,17 @@ pub fn db_path(root: &Path) -> std::path::PathBuf {
 /// A Monday, 2026-01-05 00:00 UTC.
 pub const T0: i64 = 1_767_571_200;
 pub const DAY: i64 = 86_400;
+
+/// Copies the folder `from` to `to`, recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}

@@ -135,16 +135,26 @@ impl Rule for Async003 {
             if compound {
                 before.push_str("    ...\n");
             }
-            let after = if before.contains(&text) {
-                let mut a = before.replacen(&text, &replacement, 1);
+            let after = if q == "httpx.Client" && compound && before.starts_with("with ") {
+                // A sync client in `with` inside `async def`: the async client in
+                // `async with` (to_thread would only move the constructor).
+                let ctor = match text.strip_prefix(callee.as_str()) {
+                    Some(rest) => format!("httpx.AsyncClient{rest}"),
+                    None => "httpx.AsyncClient()".to_string(),
+                };
+                format!("async {}", before.replacen(&text, &ctor, 1)).replacen(
+                    "    ...\n",
+                    "    ...  # and await its calls: `await client.get(...)`\n",
+                    1,
+                )
+            } else if before.contains(&text) {
                 if q == "open" && compound {
-                    a = a.replacen(
-                        "    ...\n",
-                        "    ...  # reads and writes on the file still block: move them into the\n    # function given to asyncio.to_thread\n",
-                        1,
-                    );
+                    // The reads and writes block too: the whole `with` goes to a thread.
+                    let block: String = before.lines().map(|l| format!("    {l}\n")).collect();
+                    format!("def _file_work():  # the file's reads and writes, off the event loop\n{block}\nresult = await asyncio.to_thread(_file_work)\n")
+                } else {
+                    before.replacen(&text, &replacement, 1)
                 }
-                a
             } else {
                 format!("{replacement}\n")
             };

@@ -33,11 +33,9 @@ class CacheJanitor:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+            task, self._task = self._task, None  # cleared before the await
+            # Waits for the task to end; a cancellation of stop() itself still propagates.
+            await asyncio.gather(task, return_exceptions=True)
 ```
 and call `stop()` from the application's shutdown hook (FastAPI `lifespan`).
 
@@ -192,7 +190,7 @@ impl Rule for Async005 {
                 )
             };
             let after = format!(
-                "{before}\n\n{sig}\n{g}    if {path} is not None:\n        {path}.cancel()\n        try:\n            await {path}\n        except asyncio.CancelledError:\n            pass\n        {path} = None\n"
+                "{before}\n\n{sig}\n{g}    if {path} is not None:\n        {path}.cancel()\n        task, {path} = {path}, None  # cleared before the await\n        # Waits for the task to end; a cancellation of stop() itself still propagates.\n        await asyncio.gather(task, return_exceptions=True)\n"
             );
             cx.report(&META, call.span, a.scope, msg)
                 .with_related(forever.span, format!("`{coro_name}()` loops forever here"))

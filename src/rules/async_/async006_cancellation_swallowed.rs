@@ -131,6 +131,20 @@ impl Rule for Async006 {
             if h.exits.raises || h.exits.returns || h.exits.breaks {
                 continue;
             }
+            // An earlier `except CancelledError: raise` of the same `try` lets the
+            // cancellation through before the broad handler sees it (this rule's fix).
+            let reraised_before = ix.handlers.iter().any(|e| {
+                e.try_id == h.try_id
+                    && e.span.line < h.span.line
+                    && e.exits.raises
+                    && CANCELLATION_CATCHERS
+                        .iter()
+                        .filter(|c| **c != "BaseException")
+                        .any(|c| e.catches(c))
+            });
+            if reraised_before {
+                continue;
+            }
             if awaits_cancelled(ix, h.try_id) {
                 continue;
             }

@@ -44,9 +44,10 @@ class MistralProvider:
         return response.json()
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        # Detached before the await: a concurrent caller cannot close it twice.
+        client, self._client = self._client, None
+        if client is not None:
+            await client.aclose()
 ```
 Call `aclose()` from the application's shutdown (FastAPI lifespan).
 
@@ -323,7 +324,7 @@ impl Rule for Res002 {
             let typ = call.callee.clone().unwrap_or_else(|| q.to_string());
             let after = match (class.is_some(), is_async) {
                 (true, true) => format!(
-                    "_{kind}: {typ} | None = None  # one pooled {kind} per instance\n\nasync def _get_{kind}(self) -> {typ}:\n    if self._{kind} is None:\n        self._{kind} = {ctor}\n    return self._{kind}\n\n{body}\nasync def aclose(self) -> None:\n    if self._{kind} is not None:\n        await self._{kind}.{closer}()\n        self._{kind} = None\n",
+                    "_{kind}: {typ} | None = None  # one pooled {kind} per instance\n\nasync def _get_{kind}(self) -> {typ}:\n    if self._{kind} is None:\n        self._{kind} = {ctor}\n    return self._{kind}\n\n{body}\nasync def aclose(self) -> None:\n    # Detached before the await: a concurrent caller cannot close it twice.\n    {kind}, self._{kind} = self._{kind}, None\n    if {kind} is not None:\n        await {kind}.{closer}()\n",
                     closer = if q.contains("aiohttp") { "close" } else { "aclose" },
                 ),
                 (true, false) => format!(

@@ -12,8 +12,8 @@ The context manager of a `sqlite3` or `psycopg2` connection does not close the
 connection: it only commits the transaction (or rolls it back on an exception). After
 the `with` block the connection is still open, and each call of the function leaks one
 connection (and its file descriptor or server socket) until the garbage collector
-finalises it. This is the fix that seed 003 recommends for its SQLite leaks, and it
-still leaks. (Seed 003 #1, #6, #7.)
+finalises it. Wrapping the connection in `with` is the fix often recommended for
+such leaks, and it still leaks. (Seed 003 #1, #6, #7.)
 
 ## Example
 ```python

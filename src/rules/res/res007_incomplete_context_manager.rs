@@ -43,7 +43,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "incomplete-context-manager",
     kind: Kind::Finding,
     severity: Severity::Medium,
-    summary: "a class defines __aenter__ without __aexit__ (or __enter__ without __exit__)",
+    summary: "a class defines `__aenter__` without `__aexit__` (or `__enter__` without `__exit__`)",
     category: "resources",
     doc: DOC,
     effort_hours: 1.0,

@@ -32,7 +32,8 @@ async def health_check_loop(self):
 ```
 
 ## Use instead
-Capped exponential backoff in the handler, reset on success:
+Capped exponential backoff with jitter in the handler (`import random`), reset
+on success:
 ```python
 async def health_check_loop(self):
     backoff = 1
@@ -43,7 +44,7 @@ async def health_check_loop(self):
             backoff = 1
         except Exception as e:
             logger.error("health check failed: %s", e)
-            await asyncio.sleep(backoff)
+            await asyncio.sleep(backoff + random.uniform(0, backoff / 2))
             backoff = min(backoff * 2, 60)
 ```
 
@@ -175,8 +176,9 @@ impl Rule for Resil002 {
                         format!("{}backoff = 1\n", fix::indent_of(ix, pace_call.span.line)),
                     );
                     edits.push(reset);
+                    // With jitter: a plain doubling delay is what RESIL001 flags.
                     let backoff_lines = vec![
-                        format!("{aw}{callee}(backoff)"),
+                        format!("{aw}{callee}(backoff + random.uniform(0, backoff / 2))"),
                         "backoff = min(backoff * 2, 60)".to_string(),
                     ];
                     if let Some(&s) = handler_sleeps.first() {
@@ -206,7 +208,7 @@ impl Rule for Resil002 {
                 } else {
                     let before = fix::statement(ix, &lp.span);
                     let after = format!(
-                        "backoff = 1\nwhile True:\n    try:\n        ...\n        {aw}{callee}(interval)\n        backoff = 1\n    except Exception:\n        logger.exception(\"iteration failed\")\n        {aw}{callee}(backoff)\n        backoff = min(backoff * 2, 60)\n"
+                        "backoff = 1\nwhile True:\n    try:\n        ...\n        {aw}{callee}(interval)\n        backoff = 1\n    except Exception:\n        logger.exception(\"iteration failed\")\n        {aw}{callee}(backoff + random.uniform(0, backoff / 2))\n        backoff = min(backoff * 2, 60)\n"
                     );
                     (before, after)
                 };

@@ -115,6 +115,56 @@ struct Hit {
     value: String,
     /// Byte range of `?name={value}` in the source, to remove in the fix.
     remove: Option<(usize, usize, bool)>,
+    /// Other edits that take the credential out of the URL.
+    edits: Vec<Edit>,
+}
+
+/// For `params={"key": api_key}`: the edits that drop the pair from the dict
+/// and pass `headers=headers` instead (none when the text is not found as
+/// written, e.g. a multi-line dict: the header line alone is the hint then).
+fn params_edits(
+    ix: &ModuleIndex,
+    call: &Span,
+    name: &str,
+    value: &str,
+    has_headers: bool,
+) -> Vec<Edit> {
+    let text = &ix.source[call.start_byte..call.end_byte];
+    for q in ['"', '\''] {
+        let pair = format!("{q}{name}{q}: {value}");
+        let Some(at) = text.find(&pair) else { continue };
+        let (mut s, mut e) = (at, at + pair.len());
+        if text[e..].starts_with(", ") {
+            e += 2;
+        } else if text[..s].ends_with(", ") {
+            s -= 2;
+        }
+        let mut edits = vec![Edit::replace(call.start_byte + s..call.start_byte + e, "")];
+        if !has_headers && text.ends_with(')') {
+            edits.push(Edit::insert(call.end_byte - 1, ", headers=headers"));
+        }
+        return edits;
+    }
+    vec![]
+}
+
+/// For `"https://host/path?key=" + key`: the edit that keeps the URL without
+/// its credential (`"https://host/path"`).
+fn concat_edit(ix: &ModuleIndex, b: &Span, off: usize, name: &str) -> Vec<Edit> {
+    let q = ix.source.as_bytes().get(b.start_byte).copied();
+    // The literal's text must be the string's value there (no escapes before it).
+    let at = b.start_byte + 1 + off;
+    let here = ix.source.get(at + 1..).unwrap_or("");
+    if !here.starts_with(&format!("{name}=")) {
+        return vec![];
+    }
+    match q {
+        Some(q @ (b'"' | b'\'')) => vec![Edit::replace(
+            b.start_byte + 1 + off..b.end_byte,
+            (q as char).to_string(),
+        )],
+        _ => vec![],
+    }
 }
 
 fn fstrings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
@@ -156,6 +206,7 @@ fn fstring_hits(ix: &ModuleIndex, v: &Value, at: Span, scope: usize, hits: &mut 
                 name,
                 value,
                 remove,
+                edits: vec![],
             });
         }
     }
@@ -195,12 +246,20 @@ impl Rule for Sec001 {
                                 Value::Name(n) | Value::Path(n) => n.clone(),
                                 _ => "credential".into(),
                             };
+                            let edits = params_edits(
+                                ix,
+                                &c.span,
+                                name,
+                                &value,
+                                c.keyword("headers").is_some(),
+                            );
                             hits.push(Hit {
                                 anchor: c.span,
                                 scope: c.scope,
                                 name: name.to_string(),
                                 value,
                                 remove: None,
+                                edits,
                             });
                         }
                     }
@@ -223,12 +282,18 @@ impl Rule for Sec001 {
                     continue;
                 }
                 let value = b.right.path().unwrap_or("credential").to_string();
+                let edits = if b.op == "+" {
+                    concat_edit(ix, &b.span, off, &name)
+                } else {
+                    vec![]
+                };
                 hits.push(Hit {
                     anchor: b.span,
                     scope: b.scope,
                     name,
                     value,
                     remove: None,
+                    edits,
                 });
             }
         }
@@ -248,6 +313,7 @@ impl Rule for Sec001 {
                     header_for(&h.name, &h.value),
                 ],
             )];
+            edits.extend(h.edits);
             if let Some((s, e, fix_amp)) = h.remove {
                 edits.push(Edit::replace(
                     s..e + usize::from(fix_amp),
