@@ -12,6 +12,8 @@ use clap::{Parser, Subcommand};
 use crate::finding::Kind;
 use crate::rules;
 
+pub mod gate;
+pub mod out;
 pub mod report_cmd;
 pub mod scan_cmd;
 pub mod store_cmds;
@@ -66,6 +68,8 @@ pub fn run() -> i32 {
     };
     match execute(cli) {
         Ok(code) => code,
+        // The reader of the output went away (`| head`): a normal end.
+        Err(e) if out::is_broken_pipe(&e) => 0,
         Err(e) => {
             eprintln!("error: {e:#}");
             2
@@ -76,7 +80,7 @@ pub fn run() -> i32 {
 fn execute(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Rules => {
-            print!("{}", rules_table());
+            out::print(&rules_table())?;
             Ok(0)
         }
         Command::Rule { id } => {
@@ -87,14 +91,14 @@ fn execute(cli: Cli) -> Result<i32> {
             } else {
                 format!("default severity: {}", m.severity)
             };
-            println!(
-                "# {} {}\n\n{} ({sev}, category: {})\n\n{}",
+            out::print(&format!(
+                "# {} {}\n\n{} ({sev}, category: {})\n\n{}\n",
                 m.id,
                 m.name,
                 m.summary,
                 m.category,
                 m.doc.trim_end()
-            );
+            ))?;
             Ok(0)
         }
         Command::Report(args) => report_cmd::execute(args),

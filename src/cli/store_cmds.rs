@@ -9,9 +9,10 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 
 use crate::finding::Severity;
+use crate::scan_output::text::terminal_safe;
 use crate::store::{
-    self, Detection, FindingFilter, FindingRow, ManualFinding, SortKey, Store, SyncSummary, Triage,
-    TriageChange, TriageExport,
+    self, Detection, FindingFilter, FindingRef, FindingRow, ManualFinding, SortKey, Store,
+    SyncSummary, Triage, TriageChange, TriageExport,
 };
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -30,11 +31,55 @@ pub struct DbArgs {
     pub project: Option<PathBuf>,
 }
 
+/// Refuses a `--db` whose folder does not exist: a typo in it would
+/// otherwise create folders and record the scan where nobody looks.
+pub fn check_db_folder(db: Option<&Path>) -> Result<()> {
+    if let Some(dir) = db
+        .and_then(Path::parent)
+        .filter(|d| !d.as_os_str().is_empty())
+    {
+        if !dir.is_dir() {
+            anyhow::bail!(
+                "the folder of the database {} does not exist",
+                terminal_safe(&db.unwrap_or(dir).display().to_string())
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A path given on the command line as the project database knows it:
+/// relative to the project folder, forward slashes. An absolute path (or one
+/// relative to the current folder, which is not the project's) is made
+/// relative to the project when it lies inside it.
+pub fn project_relative(project: &Path, path: &str) -> String {
+    let p = Path::new(path);
+    let root = project.canonicalize().ok();
+    let abs = if p.is_absolute() {
+        Some(p.to_path_buf())
+    } else {
+        std::env::current_dir().ok().map(|d| d.join(p))
+    };
+    // Canonicalized when it exists (symlinks, `..`); a deleted file keeps its
+    // spelling, so the store can still find its findings.
+    let abs = abs.map(|a| a.canonicalize().unwrap_or(a));
+    match (root, abs) {
+        (Some(root), Some(abs)) if p.is_absolute() || !root.join(p).exists() => {
+            match abs.strip_prefix(&root) {
+                Ok(rel) => crate::scan::rel_path(Path::new(""), rel),
+                Err(_) => path.to_string(),
+            }
+        }
+        _ => path.to_string(),
+    }
+}
+
 impl DbArgs {
     fn project(&self) -> PathBuf {
         self.project.clone().unwrap_or_else(|| PathBuf::from("."))
     }
     fn path(&self) -> Result<PathBuf> {
+        check_db_folder(self.db.as_deref())?;
         match &self.db {
             Some(db) => Ok(db.clone()),
             None => Ok(store::default_path(&self.project())?),
@@ -170,7 +215,7 @@ pub fn execute(cmd: StoreCommand) -> Result<i32> {
             let store = db.open_existing()?;
             let mut filter = FindingFilter {
                 rules: rule,
-                path,
+                path: path.map(|p| project_relative(&db.project(), &p)),
                 limit,
                 sort: match sort {
                     SortArg::Severity => SortKey::Severity,
@@ -211,13 +256,22 @@ pub fn execute(cmd: StoreCommand) -> Result<i32> {
                             f.severity.as_deref().unwrap_or("-"),
                             f.detection,
                             f.triage,
-                            f.path,
+                            terminal_safe(&f.path),
                             f.line,
-                            f.title.as_deref().unwrap_or(&f.message)
+                            terminal_safe(f.title.as_deref().unwrap_or(&f.message))
                         )?;
                     }
-                    let counts: Vec<String> = list
-                        .by_severity
+                    // Most severe first (the map is alphabetical), then findings
+                    // without a severity.
+                    let rank = |k: &str| {
+                        Severity::ALL
+                            .iter()
+                            .position(|s| s.as_str() == k)
+                            .unwrap_or(Severity::ALL.len())
+                    };
+                    let mut by_severity: Vec<(&String, &usize)> = list.by_severity.iter().collect();
+                    by_severity.sort_by_key(|(k, _)| rank(k));
+                    let counts: Vec<String> = by_severity
                         .iter()
                         .map(|(k, v)| format!("{v} {k}"))
                         .collect();
@@ -271,7 +325,7 @@ pub fn execute(cmd: StoreCommand) -> Result<i32> {
                 f.rule,
                 f.name,
                 f.severity.as_deref().unwrap_or("-"),
-                f.path,
+                terminal_safe(&f.path),
                 f.line
             )?;
             if f.title.as_deref() != Some(f.message.as_str()) {
@@ -376,7 +430,7 @@ pub fn execute(cmd: StoreCommand) -> Result<i32> {
         } => {
             let mut store = Store::open(db.path()?)?;
             let m = ManualFinding {
-                path,
+                path: project_relative(&db.project(), &path),
                 line,
                 severity: severity.parse().map_err(anyhow::Error::msg)?,
                 title,
@@ -446,21 +500,36 @@ fn json_row(f: &FindingRow) -> serde_json::Value {
 
 /// The lines `scan` prints about what it recorded.
 pub fn summary_text(s: &SyncSummary, db: &Path) -> String {
-    let mut t = format!("database {}: {}\n", db.display(), s.headline());
+    let mut t = format!(
+        "database {}: {}\n",
+        terminal_safe(&db.display().to_string()),
+        s.headline()
+    );
     for (label, list) in [
         ("new", &s.new),
         ("fixed", &s.fixed),
         ("regressed", &s.regressed),
     ] {
-        for f in list.iter().take(20) {
-            t.push_str(&format!(
-                "  {label:<9} #{} {} {}:{} {}\n",
-                f.id, f.rule, f.path, f.line, f.message
-            ));
-        }
-        if list.len() > 20 {
-            t.push_str(&format!("  ... and {} more {label}\n", list.len() - 20));
-        }
+        named_findings(&mut t, label, list);
     }
     t
+}
+
+/// One indented line per finding of `list` (the first 20), labelled with the
+/// change (`new`, `fixed`...), then how many more.
+pub fn named_findings(t: &mut String, label: &str, list: &[FindingRef]) {
+    const NAMED: usize = 20;
+    for f in list.iter().take(NAMED) {
+        t.push_str(&format!(
+            "  {label:<9} #{} {} {}:{} {}\n",
+            f.id,
+            f.rule,
+            terminal_safe(&f.path),
+            f.line,
+            terminal_safe(&f.message)
+        ));
+    }
+    if list.len() > NAMED {
+        t.push_str(&format!("  ... and {} more {label}\n", list.len() - NAMED));
+    }
 }

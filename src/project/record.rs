@@ -79,15 +79,19 @@ pub fn stored_findings_of(store: &Store, unchanged: &HashSet<String>) -> Result<
 }
 
 /// Records a full scan of the project (`rules`: the rule ids that ran, so that
-/// the findings of a rule turned off become `removed`, not `fixed`).
+/// the findings of a rule turned off become `removed`, not `fixed`;
+/// `left_out`: rules the configuration runs that this run left out, whose
+/// findings stay as they are).
 pub fn record_full(
     store: &mut Store,
     scan: &RecordedScan,
     trigger: Trigger,
     rules: Vec<String>,
+    left_out: Vec<String>,
 ) -> Result<SyncSummary> {
     let opts = SyncOptions::new(SyncScope::Full, trigger)
         .rules(rules)
+        .left_out(left_out)
         .analysis_key(scan.analysis_key.clone());
     Ok(store.sync(&scan.result, &opts)?)
 }
@@ -100,7 +104,7 @@ pub fn scan_and_record(
 ) -> Result<(ScanResult, SyncSummary)> {
     let rules = opts.config.enabled_rules();
     let scan = scan_folder(store, opts)?;
-    let summary = record_full(store, &scan, trigger, rules)?;
+    let summary = record_full(store, &scan, trigger, rules, vec![])?;
     Ok((scan.result, summary))
 }
 

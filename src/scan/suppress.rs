@@ -16,6 +16,15 @@ pub fn parse_comment(c: &Comment) -> Option<Suppression> {
     let idx = text.find("auditbench:")?;
     let rest = text[idx + "auditbench:".len()..].trim_start();
     let rest = rest.strip_prefix("ignore")?;
+    // The directive is a whole word: `ignored for now` or `ignore_me` is prose,
+    // not a suppression of every rule.
+    if rest
+        .chars()
+        .next()
+        .is_some_and(|c| c != '[' && !c.is_whitespace())
+    {
+        return None;
+    }
     let (rules, rest) = if let Some(r) = rest.strip_prefix('[') {
         let end = r.find(']')?;
         let ids = r[..end]
@@ -78,7 +87,9 @@ mod tests {
         let all = parse("# auditbench: ignore").unwrap();
         assert!(all.rules.is_empty() && all.reason.is_none());
         assert!(parse("# noqa: E501").is_none());
-        assert!(parse("# auditbench: ignored").is_some_and(|s| s.rules.is_empty()));
+        assert!(parse("# auditbench: ignored for now").is_none());
+        assert!(parse("# auditbench: ignore_me").is_none());
+        assert!(parse("# auditbench: ignore -- legacy").is_some_and(|s| s.rules.is_empty()));
     }
 
     #[test]

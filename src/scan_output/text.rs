@@ -1,23 +1,45 @@
 //! Text output: one line per finding (`path:line:col: RES003 [high] message`), the
 //! warnings, then a summary grouped by severity and rule.
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::finding::{Kind, Severity, Status};
 use crate::scan::ScanResult;
 
+/// `s` safe to print on a terminal: control characters (a file named with an
+/// escape sequence could rewrite the screen or fake a line) are written as
+/// Rust escapes (`\u{1b}`, `\n`).
+pub fn terminal_safe(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
 pub fn render(r: &ScanResult) -> String {
     let mut s = String::new();
-    for f in r
-        .findings
-        .iter()
-        .filter(|f| f.kind == Kind::Finding && f.status == Status::Open)
-    {
+    for f in super::open_findings(r) {
         let sev = f.severity.map(|s| s.as_str()).unwrap_or("info");
         let _ = writeln!(
             s,
             "{}:{}:{}: {} [{}] {}",
-            f.path, f.line, f.column, f.rule, sev, f.message
+            terminal_safe(&f.path),
+            f.line,
+            f.column,
+            f.rule,
+            sev,
+            terminal_safe(&f.message)
         );
     }
     for w in &r.warnings {
@@ -26,16 +48,12 @@ pub fn render(r: &ScanResult) -> String {
             "warning: {}{}",
             w.path
                 .as_deref()
-                .map(|p| format!("{p}: "))
+                .map(|p| format!("{}: ", terminal_safe(p)))
                 .unwrap_or_default(),
-            w.message
+            terminal_safe(&w.message)
         );
     }
-    let open: Vec<_> = r
-        .findings
-        .iter()
-        .filter(|f| f.kind == Kind::Finding && f.status == Status::Open)
-        .collect();
+    let open: Vec<_> = super::open_findings(r).collect();
     let suppressed = r
         .findings
         .iter()
