@@ -50,3 +50,16 @@ pub fn db_path(root: &Path) -> std::path::PathBuf {
 /// A Monday, 2026-01-05 00:00 UTC.
 pub const T0: i64 = 1_767_571_200;
 pub const DAY: i64 = 86_400;
+
+/// Fails with every error when `sarif` does not validate against the
+/// official SARIF 2.1.0 schema.
+pub fn validate_sarif(sarif: &serde_json::Value) {
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../data/sarif-schema-2.1.0.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "SARIF invalid: {errors:?}");
+}
