@@ -14,6 +14,7 @@ use crate::rules;
 
 pub mod gate;
 pub mod out;
+pub mod paths;
 pub mod report_cmd;
 pub mod scan_cmd;
 pub mod store_cmds;

@@ -74,7 +74,8 @@ pub fn execute(a: ReportArgs) -> Result<i32> {
             project.display()
         );
     }
-    super::store_cmds::check_db_folder(a.db.as_deref())?;
+    super::paths::check_db_folder(a.db.as_deref())?;
+    let project = super::paths::project(Some(&project));
     let db = match a.db.clone() {
         Some(db) => db,
         None => store::default_path(&project)?,

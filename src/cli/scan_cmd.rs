@@ -5,19 +5,19 @@
 
 use std::collections::HashSet;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 
 use crate::config::Config;
-use crate::project::{record, Project};
-use crate::scan::{self, ScanOptions};
+use crate::project::{discover, record, Project};
+use crate::scan::{self, ScanOptions, ScanResult};
 use crate::scan_output::{self, baseline, baseline::Baseline, sarif::SarifOptions, Format};
 use crate::store::Trigger;
 
 use super::gate::{self, FailOn};
-use super::store_cmds;
+use super::{paths, store_cmds};
 
 /// `--output-format FORMAT=FILE`: one more output of the same run.
 #[derive(Clone)]
@@ -80,6 +80,10 @@ pub struct ScanArgs {
     /// Write every open finding of this scan to a baseline file (and exit 0).
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// The configuration file (a `pyproject.toml` with `[tool.auditbench]`, or
+    /// an `.auditbench.toml`), instead of the project's own.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// SARIF: include the strengths (good patterns) as results of kind `pass`.
     #[arg(long)]
     pub sarif_strengths: bool,
@@ -103,17 +107,32 @@ pub struct ScanArgs {
 pub fn run(args: ScanArgs) -> Result<i32> {
     let fail_on = FailOn::parse(&args.fail_on)?;
     let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
-    let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
-    if !root.exists() {
-        anyhow::bail!("path does not exist: {}", root.display());
+    let target = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    if !target.exists() {
+        anyhow::bail!("path does not exist: {}", target.display());
     }
-    store_cmds::check_db_folder(args.db.as_deref())?;
-    let config_dir = if root.is_file() {
-        root.parent().map(PathBuf::from).unwrap_or_default()
+    paths::check_db_folder(args.db.as_deref())?;
+    // A folder inside a project is scanned as its project (configuration,
+    // database, project-wide rules), and only the findings under it are
+    // reported; a file is scanned alone, with its project's configuration.
+    let (root, config_dir, under) = if target.is_file() {
+        let parent = target.parent().map(PathBuf::from).unwrap_or_default();
+        let dir = discover::find_root(&target).unwrap_or(parent);
+        (target.clone(), dir, None)
     } else {
-        root.clone()
+        match discover::find_root(&target) {
+            Some(project) => {
+                let here = target.canonicalize()?;
+                let under = (here != project).then(|| scan::rel_path(&project, &here));
+                (project.clone(), project, under)
+            }
+            None => (target.clone(), target.clone(), None),
+        }
     };
-    let mut config = Config::load(&config_dir)?;
+    let mut config = match &args.config {
+        Some(file) => Config::load_file(file)?,
+        None => Config::load(&config_dir)?,
+    };
     let configured = config.enabled_rules();
     config.apply_cli(&args.select, &args.ignore)?;
     config.include_tests |= args.include_tests;
@@ -187,7 +206,9 @@ pub fn run(args: ScanArgs) -> Result<i32> {
             }
             _ => record::record_file(result, args.db.as_deref(), rule_ids)?,
         };
-        let mut text = store_cmds::summary_text(&summary, &db);
+        // Recorded paths are relative to the project (a file's too).
+        let shown = paths::Shown::new(&config_dir);
+        let mut text = store_cmds::summary_text(&summary, &db, &shown);
         let skipped = result.files.iter().filter(|f| f.unchanged).count();
         if skipped > 0 {
             text.push_str(&format!(
@@ -202,11 +223,20 @@ pub fn run(args: ScanArgs) -> Result<i32> {
             eprintln!("wrote {n} finding(s) to the baseline {}", path.display());
         }
     }
-    // What is reported: the findings the baseline does not accept.
+    // What is reported: the findings under the folder asked for, that the
+    // baseline does not accept.
     let shown;
-    let result = match &baseline {
-        Some(b) => {
-            let mut r = result.clone();
+    let result = if baseline.is_some() || under.is_some() {
+        let mut r = result.clone();
+        if let Some(dir) = &under {
+            let inside = |p: &str| {
+                p.strip_prefix(dir.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+            };
+            r.findings.retain(|f| inside(&f.path));
+            r.warnings.retain(|w| w.path.as_deref().is_none_or(inside));
+        }
+        if let Some(b) = &baseline {
             let before = r.findings.len();
             r.findings.retain(|f| !b.contains(f));
             if !args.quiet && before > r.findings.len() {
@@ -215,10 +245,11 @@ pub fn run(args: ScanArgs) -> Result<i32> {
                     before - r.findings.len()
                 );
             }
-            shown = r;
-            &shown
         }
-        None => result,
+        shown = r;
+        &shown
+    } else {
+        result
     };
     let sarif = SarifOptions {
         strengths: args.sarif_strengths,
@@ -228,7 +259,12 @@ pub fn run(args: ScanArgs) -> Result<i32> {
         std::fs::write(&extra.path, text)
             .with_context(|| format!("cannot write {}", extra.path.display()))?;
     }
-    let text = scan_output::render(args.format, result, sarif);
+    let text = if args.format == Format::Text {
+        // For people: paths relative to the current folder.
+        scan_output::render(Format::Text, &for_display(result), sarif)
+    } else {
+        scan_output::render(args.format, result, sarif)
+    };
     let to_stdout = args.output.is_none() && args.format == Format::Text;
     match &args.output {
         Some(p) => {
@@ -247,4 +283,24 @@ pub fn run(args: ScanArgs) -> Result<i32> {
         return Ok(0);
     }
     Ok(gate::exit_code(fail_on, &result.findings, &dismissed))
+}
+
+/// `result` with its paths as [`paths::Shown`] prints them.
+fn for_display(result: &ScanResult) -> ScanResult {
+    let root = Path::new(&result.root);
+    let shown = paths::Shown::new(if root.is_file() {
+        root.parent().unwrap_or(root)
+    } else {
+        root
+    });
+    let mut r = result.clone();
+    for f in &mut r.findings {
+        f.path = shown.path(&f.path);
+    }
+    for w in &mut r.warnings {
+        if let Some(p) = &mut w.path {
+            *p = shown.path(p);
+        }
+    }
+    r
 }

@@ -10,6 +10,8 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use crate::finding::Severity;
 use crate::scan_output::text::terminal_safe;
+
+use super::paths::{self, check_db_folder, project_relative};
 use crate::store::{
     self, Detection, FindingFilter, FindingRef, FindingRow, ManualFinding, SortKey, Store,
     SyncSummary, Triage, TriageChange, TriageExport,
@@ -31,52 +33,10 @@ pub struct DbArgs {
     pub project: Option<PathBuf>,
 }
 
-/// Refuses a `--db` whose folder does not exist: a typo in it would
-/// otherwise create folders and record the scan where nobody looks.
-pub fn check_db_folder(db: Option<&Path>) -> Result<()> {
-    if let Some(dir) = db
-        .and_then(Path::parent)
-        .filter(|d| !d.as_os_str().is_empty())
-    {
-        if !dir.is_dir() {
-            anyhow::bail!(
-                "the folder of the database {} does not exist",
-                terminal_safe(&db.unwrap_or(dir).display().to_string())
-            );
-        }
-    }
-    Ok(())
-}
-
-/// A path given on the command line as the project database knows it:
-/// relative to the project folder, forward slashes. An absolute path (or one
-/// relative to the current folder, which is not the project's) is made
-/// relative to the project when it lies inside it.
-pub fn project_relative(project: &Path, path: &str) -> String {
-    let p = Path::new(path);
-    let root = project.canonicalize().ok();
-    let abs = if p.is_absolute() {
-        Some(p.to_path_buf())
-    } else {
-        std::env::current_dir().ok().map(|d| d.join(p))
-    };
-    // Canonicalized when it exists (symlinks, `..`); a deleted file keeps its
-    // spelling, so the store can still find its findings.
-    let abs = abs.map(|a| a.canonicalize().unwrap_or(a));
-    match (root, abs) {
-        (Some(root), Some(abs)) if p.is_absolute() || !root.join(p).exists() => {
-            match abs.strip_prefix(&root) {
-                Ok(rel) => crate::scan::rel_path(Path::new(""), rel),
-                Err(_) => path.to_string(),
-            }
-        }
-        _ => path.to_string(),
-    }
-}
-
 impl DbArgs {
+    /// The project holding `--project` (default: the current folder).
     fn project(&self) -> PathBuf {
-        self.project.clone().unwrap_or_else(|| PathBuf::from("."))
+        paths::project(self.project.as_deref())
     }
     fn path(&self) -> Result<PathBuf> {
         check_db_folder(self.db.as_deref())?;
@@ -247,6 +207,7 @@ pub fn execute(cmd: StoreCommand) -> Result<i32> {
                     writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;
                 }
                 ListFormat::Text => {
+                    let shown = paths::Shown::new(&db.project());
                     for f in &list.items {
                         writeln!(
                             out,
@@ -256,7 +217,7 @@ pub fn execute(cmd: StoreCommand) -> Result<i32> {
                             f.severity.as_deref().unwrap_or("-"),
                             f.detection,
                             f.triage,
-                            terminal_safe(&f.path),
+                            terminal_safe(&shown.path(&f.path)),
                             f.line,
                             terminal_safe(f.title.as_deref().unwrap_or(&f.message))
                         )?;
@@ -499,7 +460,7 @@ fn json_row(f: &FindingRow) -> serde_json::Value {
 }
 
 /// The lines `scan` prints about what it recorded.
-pub fn summary_text(s: &SyncSummary, db: &Path) -> String {
+pub fn summary_text(s: &SyncSummary, db: &Path, shown: &paths::Shown) -> String {
     let mut t = format!(
         "database {}: {}\n",
         terminal_safe(&db.display().to_string()),
@@ -510,21 +471,21 @@ pub fn summary_text(s: &SyncSummary, db: &Path) -> String {
         ("fixed", &s.fixed),
         ("regressed", &s.regressed),
     ] {
-        named_findings(&mut t, label, list);
+        named_findings(&mut t, label, list, shown);
     }
     t
 }
 
 /// One indented line per finding of `list` (the first 20), labelled with the
 /// change (`new`, `fixed`...), then how many more.
-pub fn named_findings(t: &mut String, label: &str, list: &[FindingRef]) {
+pub fn named_findings(t: &mut String, label: &str, list: &[FindingRef], shown: &paths::Shown) {
     const NAMED: usize = 20;
     for f in list.iter().take(NAMED) {
         t.push_str(&format!(
             "  {label:<9} #{} {} {}:{} {}\n",
             f.id,
             f.rule,
-            terminal_safe(&f.path),
+            terminal_safe(&shown.path(&f.path)),
             f.line,
             terminal_safe(&f.message)
         ));

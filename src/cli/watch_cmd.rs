@@ -20,6 +20,7 @@ use crate::store::{SyncSummary, Trigger};
 use crate::watch::{watch, WatchOptions};
 
 use super::out;
+use super::paths::Shown;
 use super::store_cmds::named_findings;
 
 /// Findings named per kind of change in a batch; the rest are counted.
@@ -30,7 +31,8 @@ pub fn run(path: Option<PathBuf>, db: Option<PathBuf>, no_db: bool) -> Result<i3
     if !root.is_dir() {
         anyhow::bail!("not a folder: {}", root.display());
     }
-    super::store_cmds::check_db_folder(db.as_deref())?;
+    super::paths::check_db_folder(db.as_deref())?;
+    let root = super::paths::project(Some(&root));
     let (mut state, mut recorder) = if no_db {
         let state = ProjectState::open(&root, None)?;
         let result = state.result();
@@ -98,7 +100,7 @@ fn batch_text(state: &ProjectState, update: &Update, summary: Option<&SyncSummar
                 ("regressed", &s.regressed),
                 ("removed", &s.removed),
             ] {
-                named_findings(&mut t, label, list);
+                named_findings(&mut t, label, list, &Shown::new(&state.root));
             }
         }
         None => {

@@ -3,12 +3,13 @@
 //! watcher, which know nothing of each other:
 //!
 //! - [`Project::open`]: the project folder, its configuration and where its
-//!   database is;
+//!   database is; [`discover`]: the project that holds a path;
 //! - [`record`]: scan and record a whole project (skipping the files the
 //!   database recorded unchanged), or one file of it;
 //! - [`live`]: a project kept live for the watcher: the opened state and the
 //!   recorder of its batches.
 
+pub mod discover;
 pub mod live;
 pub mod manual;
 pub mod record;

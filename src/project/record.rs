@@ -109,8 +109,8 @@ pub fn scan_and_record(
 }
 
 /// Records the scan of one file (made with [`Prior::keep_all_text`]) as a partial scan of
-/// the project that holds it: the nearest folder above it with a `.auditbench`
-/// folder, else its own folder. Paths and fingerprints are rebased on that
+/// the project that holds it (the nearest folder above it that marks a
+/// project: [`super::discover`]), else its own folder. Paths and fingerprints are rebased on that
 /// project; the project-wide rules, which need every file, are left out.
 /// `db`: the database, else the project's default one.
 pub fn record_file(
@@ -139,11 +139,9 @@ pub fn record_file(
     Ok((store.sync(result, &opts)?, db))
 }
 
-/// The nearest folder at or above `dir` holding a `.auditbench` folder.
+/// The project at or above `dir` ([`super::discover`]).
 fn project_of(dir: &Path) -> Option<PathBuf> {
-    dir.ancestors()
-        .find(|d| d.join(".auditbench").is_dir())
-        .map(Path::to_path_buf)
+    super::discover::find_root(dir)
 }
 
 /// A scan of files under `project`, re-rooted there (paths and fingerprints,
