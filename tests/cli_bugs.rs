@@ -276,3 +276,57 @@ fn control_characters_in_file_names_are_escaped_on_the_terminal() {
         "{text:?}"
     );
 }
+
+#[test]
+fn suppression_hygiene_and_file_level_suppressions() {
+    let d = tempfile::tempdir().unwrap();
+    fs::write(
+        d.path().join("a.py"),
+        "import os  # auditbench: ignore[RES007] -- nothing here\n\nclass Session:  # auditbench: ignore[RES07]\n    def __enter__(self):\n        return self\n",
+    )
+    .unwrap();
+    fs::write(
+        d.path().join("gen.py"),
+        "# auditbench: ignore-file[RES007] -- generated\nclass S:\n    def __enter__(self):\n        return self\n",
+    )
+    .unwrap();
+    let out = run(&["scan", s(d.path()), "--no-db", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let warnings: Vec<(String, String)> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["kind"].as_str().unwrap().into(),
+                w["message"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert_eq!(warnings[0].0, "unused-suppression");
+    assert!(warnings[0].1.starts_with("line 1:"), "{warnings:?}");
+    assert_eq!(warnings[1].0, "unknown-rule");
+    assert!(
+        warnings[1].1.contains("did you mean `RES007`?"),
+        "{warnings:?}"
+    );
+    let gen: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"] == "gen.py")
+        .collect();
+    assert_eq!(gen[0]["status"], "suppressed");
+    assert_eq!(gen[0]["suppression"], "generated");
+    let out = run(&["scan", s(d.path()), "--select", "RES07"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `RES007`?"));
+}
+
+#[test]
+fn a_new_database_folder_keeps_itself_out_of_git() {
+    let d = project();
+    run(&["scan", s(d.path()), "--quiet"]);
+    let ignore = fs::read_to_string(d.path().join(".auditbench/.gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == "*"), "{ignore}");
+}

@@ -85,8 +85,7 @@ fn execute(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Rule { id } => {
-            let m = rules::find_meta(&id)
-                .with_context(|| format!("unknown rule `{id}` (see `auditbench rules`)"))?;
+            let m = rules::find_meta(&id).with_context(|| crate::rule_ids::unknown_rule(&id))?;
             let sev = if m.kind == Kind::Strength {
                 "strength".to_string()
             } else {
