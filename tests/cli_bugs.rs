@@ -330,3 +330,39 @@ fn a_new_database_folder_keeps_itself_out_of_git() {
     let ignore = fs::read_to_string(d.path().join(".auditbench/.gitignore")).unwrap();
     assert!(ignore.lines().any(|l| l == "*"), "{ignore}");
 }
+
+#[test]
+fn colour_only_when_the_terminal_wants_it() {
+    let d = project();
+    let out = run(&["scan", s(d.path()), "--no-db"]);
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains('\u{1b}'),
+        "plain in a pipe"
+    );
+    let out = bin()
+        .args(["scan", s(d.path()), "--no-db"])
+        .env("CLICOLOR_FORCE", "1")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("RES007 [\u{1b}[33mmedium\u{1b}[0m]"),
+        "{text:?}"
+    );
+    let out = bin()
+        .args([
+            "scan",
+            s(d.path()),
+            "--no-db",
+            "-o",
+            s(&d.path().join("out.txt")),
+        ])
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.code() == Some(1));
+    assert!(!fs::read_to_string(d.path().join("out.txt"))
+        .unwrap()
+        .contains('\u{1b}'));
+}

@@ -24,6 +24,23 @@ pub fn print(text: &str) -> io::Result<()> {
     }
 }
 
+/// [`print`] of text that may hold ANSI styles: through `anstream`, which
+/// strips them unless standard output is a terminal that wants colour
+/// (`NO_COLOR`, `CLICOLOR`, `CLICOLOR_FORCE` honoured).
+pub fn print_styled(text: &str) -> io::Result<()> {
+    if CLOSED.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    let mut out = anstream::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+            CLOSED.store(true, Ordering::Relaxed);
+            Ok(())
+        }
+        r => r,
+    }
+}
+
 /// Whether `e` is (caused by) a closed standard output.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {

@@ -259,18 +259,22 @@ pub fn run(args: ScanArgs) -> Result<i32> {
         std::fs::write(&extra.path, text)
             .with_context(|| format!("cannot write {}", extra.path.display()))?;
     }
-    let text = if args.format == Format::Text {
-        // For people: paths relative to the current folder.
-        scan_output::render(Format::Text, &for_display(result), sarif)
-    } else {
-        scan_output::render(args.format, result, sarif)
-    };
     let to_stdout = args.output.is_none() && args.format == Format::Text;
-    match &args.output {
-        Some(p) => {
-            std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()))?
+    if to_stdout {
+        // For people: paths relative to the current folder, colour.
+        super::out::print_styled(&scan_output::text::render_styled(&for_display(result)))?;
+    } else {
+        let text = if args.format == Format::Text {
+            scan_output::render(Format::Text, &for_display(result), sarif)
+        } else {
+            scan_output::render(args.format, result, sarif)
+        };
+        match &args.output {
+            Some(p) => {
+                std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()))?
+            }
+            None => super::out::print(&text)?,
         }
-        None => super::out::print(&text)?,
     }
     if let Some(changes) = changes {
         if to_stdout {

@@ -4,6 +4,8 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use anstyle::{AnsiColor, Style};
+
 use crate::finding::{Kind, Severity, Status};
 use crate::scan::ScanResult;
 
@@ -27,18 +29,46 @@ pub fn terminal_safe(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// The severity tag of a finding line (`[high]`), coloured when `styled`.
+fn severity_tag(sev: Option<Severity>, styled: bool) -> String {
+    let label = sev.map(|s| s.as_str()).unwrap_or("info");
+    let style = match sev {
+        Some(Severity::Critical) => Style::new().fg_color(Some(AnsiColor::Red.into())).bold(),
+        Some(Severity::High) => Style::new().fg_color(Some(AnsiColor::Red.into())),
+        Some(Severity::Medium) => Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+        Some(Severity::Low) => Style::new().fg_color(Some(AnsiColor::Cyan.into())),
+        _ => Style::new(),
+    };
+    if styled {
+        format!("[{style}{label}{style:#}]")
+    } else {
+        format!("[{label}]")
+    }
+}
+
+/// The text output, plain (files, pipes).
 pub fn render(r: &ScanResult) -> String {
+    render_with(r, false)
+}
+
+/// The text output with the severities in colour, for a terminal: written
+/// through `anstream`, which drops the colour when standard output is not a
+/// terminal or `NO_COLOR` is set (and forces it with `CLICOLOR_FORCE`).
+pub fn render_styled(r: &ScanResult) -> String {
+    render_with(r, true)
+}
+
+fn render_with(r: &ScanResult, styled: bool) -> String {
     let mut s = String::new();
     for f in super::open_findings(r) {
-        let sev = f.severity.map(|s| s.as_str()).unwrap_or("info");
         let _ = writeln!(
             s,
-            "{}:{}:{}: {} [{}] {}",
+            "{}:{}:{}: {} {} {}",
             terminal_safe(&f.path),
             f.line,
             f.column,
             f.rule,
-            sev,
+            severity_tag(f.severity, styled),
             terminal_safe(&f.message)
         );
     }
