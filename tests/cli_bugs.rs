@@ -366,3 +366,16 @@ fn colour_only_when_the_terminal_wants_it() {
         .unwrap()
         .contains('\u{1b}'));
 }
+
+#[test]
+fn shell_completions() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = run(&["completions", shell]);
+        assert!(out.status.success(), "{shell}");
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            script.contains("auditbench") && script.contains("write-baseline"),
+            "{shell}"
+        );
+    }
+}

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::finding::Kind;
 use crate::rules;
@@ -39,6 +39,9 @@ enum Command {
     Rules,
     /// Print one rule's documentation.
     Rule { id: String },
+    /// Print the shell completion script (bash, zsh, fish, elvish, powershell):
+    /// `auditbench completions bash > ~/.local/share/bash-completion/completions/auditbench`.
+    Completions { shell: clap_complete::Shell },
     /// Write the audit report (markdown, SARIF or JSON) from the project database.
     Report(report_cmd::ReportArgs),
     #[command(flatten)]
@@ -99,6 +102,12 @@ fn execute(cli: Cli) -> Result<i32> {
                 m.category,
                 m.doc.trim_end()
             ))?;
+            Ok(0)
+        }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "auditbench", &mut script);
+            out::print(&String::from_utf8_lossy(&script))?;
             Ok(0)
         }
         Command::Report(args) => report_cmd::execute(args),

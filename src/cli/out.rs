@@ -11,27 +11,20 @@ static CLOSED: AtomicBool = AtomicBool::new(false);
 /// Writes `text` to standard output; once the reader has closed the pipe,
 /// further output is dropped quietly.
 pub fn print(text: &str) -> io::Result<()> {
-    if CLOSED.load(Ordering::Relaxed) {
-        return Ok(());
-    }
-    let mut out = io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
-            CLOSED.store(true, Ordering::Relaxed);
-            Ok(())
-        }
-        r => r,
-    }
+    write_quietly(&mut io::stdout().lock(), text)
 }
 
 /// [`print`] of text that may hold ANSI styles: through `anstream`, which
 /// strips them unless standard output is a terminal that wants colour
 /// (`NO_COLOR`, `CLICOLOR`, `CLICOLOR_FORCE` honoured).
 pub fn print_styled(text: &str) -> io::Result<()> {
+    write_quietly(&mut anstream::stdout().lock(), text)
+}
+
+fn write_quietly(out: &mut impl Write, text: &str) -> io::Result<()> {
     if CLOSED.load(Ordering::Relaxed) {
         return Ok(());
     }
-    let mut out = anstream::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
             CLOSED.store(true, Ordering::Relaxed);
