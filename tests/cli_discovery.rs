@@ -118,6 +118,21 @@ fn dedicated_file_and_database_folder_mark_a_project_and_config_overrides() {
     );
     let out = run_in(&root, &["scan", "--config", "nope.toml"]);
     assert_eq!(out.status.code(), Some(2));
+    // --config is used instead of a broken project configuration, also
+    // when the scan is recorded.
+    fs::write(root.join(".auditbench.toml"), "selct = 1\n").unwrap();
+    let out = run_in(
+        &root.join("app"),
+        &["scan", "--config", other.to_str().unwrap()],
+    );
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("ctx.py:2:9: RES007"),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    fs::remove_file(root.join(".auditbench.toml")).unwrap();
+    fs::remove_dir_all(root.join(".auditbench")).unwrap();
     // A project database folder marks the project too.
     fs::remove_file(root.join(".auditbench.toml")).unwrap();
     fs::create_dir(root.join(".auditbench")).unwrap();

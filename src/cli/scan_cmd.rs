@@ -172,10 +172,8 @@ pub fn run(args: ScanArgs) -> Result<i32> {
     if args.no_db {
         plain = Some(scan::scan(opts)?);
     } else if root.is_dir() {
-        let project = Project {
-            config: opts.config.clone(),
-            ..Project::open(&root, args.db.clone())?
-        };
+        let config = opts.config.clone();
+        let project = Project::open_with(&root, args.db.clone(), |_| Ok(config))?;
         let store = project.open_store()?;
         scanned = Some(record::scan_folder(&store, opts)?);
         folder = Some((project, store));
