@@ -134,7 +134,6 @@ fn dedicated_file_and_database_folder_mark_a_project_and_config_overrides() {
     fs::remove_file(root.join(".auditbench.toml")).unwrap();
     fs::remove_dir_all(root.join(".auditbench")).unwrap();
     // A project database folder marks the project too.
-    fs::remove_file(root.join(".auditbench.toml")).unwrap();
     fs::create_dir(root.join(".auditbench")).unwrap();
     let out = run_in(&root.join("lib"), &["scan"]);
     assert!(
