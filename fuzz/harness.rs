@@ -82,13 +82,23 @@ fn scan_on_this_thread(data: &[u8]) {
         json["findings"].as_array().map(Vec::len),
         Some(result.findings.len())
     );
+    let sarif_options = auditbench::scan_output::sarif::SarifOptions { strengths: true };
     let sarif: serde_json::Value = serde_json::from_str(&auditbench::scan_output::sarif::render(
-        "/fuzz",
-        &result.findings,
+        &result,
+        sarif_options,
     ))
     .expect("valid SARIF JSON");
     assert!(sarif["runs"].is_array());
-    auditbench::scan_output::text::render(&result);
+    use auditbench::scan_output::Format;
+    for format in [
+        Format::Text,
+        Format::JsonLines,
+        Format::Github,
+        Format::Gitlab,
+        Format::Junit,
+    ] {
+        auditbench::scan_output::render(format, &result, sarif_options);
+    }
 }
 
 /// The configuration parser on arbitrary text, as `.auditbench.toml` and as

@@ -147,6 +147,36 @@ impl Config {
         Ok(Config::default())
     }
 
+    /// Loads the configuration file `path` (`--config`): a `pyproject.toml`
+    /// (its `[tool.auditbench]` table, which it must have) or any other name,
+    /// read as a `.auditbench.toml`.
+    pub fn load_file(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the configuration {}", path.display()))?;
+        if path.file_name().is_some_and(|n| n == "pyproject.toml") {
+            return Config::from_pyproject_text(&text, path.to_path_buf())?
+                .with_context(|| format!("{} has no [tool.auditbench] table", path.display()));
+        }
+        Config::from_dedicated_text(&text, path.to_path_buf())
+    }
+
+    /// Whether the folder `dir` is an auditbench project's root: it holds a
+    /// `.auditbench.toml`, a `.auditbench/` folder (a project database), or a
+    /// `pyproject.toml` with a `[tool.auditbench]` table.
+    pub fn marks_project(dir: &Path) -> bool {
+        if dir.join(".auditbench.toml").is_file() || dir.join(".auditbench").is_dir() {
+            return true;
+        }
+        std::fs::read_to_string(dir.join("pyproject.toml")).is_ok_and(|text| {
+            // An invalid pyproject that names our table still marks the
+            // project: loading it then reports the error.
+            match toml::from_str::<Pyproject>(&text) {
+                Ok(p) => p.tool.is_some_and(|t| t.auditbench.is_some()),
+                Err(_) => text.contains("[tool.auditbench"),
+            }
+        })
+    }
+
     /// The configuration in the text of a `.auditbench.toml` found at `source`.
     pub fn from_dedicated_text(text: &str, source: PathBuf) -> Result<Config> {
         let file: ConfigFile =

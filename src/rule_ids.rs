@@ -37,9 +37,55 @@ pub fn expand_selectors(selectors: &[String]) -> Result<HashSet<String>> {
             })
             .collect();
         if matched.is_empty() {
-            bail!("unknown rule `{s}` (see `auditbench rules` for the list)");
+            bail!("{}", unknown_rule(&s));
         }
         out.extend(matched.into_iter().map(String::from));
     }
     Ok(out)
+}
+
+/// The families of the catalog (`MEM`, `RES`...), the selectors besides ids.
+fn families() -> Vec<&'static str> {
+    let mut f: Vec<&str> = ALL
+        .iter()
+        .map(|id| id.trim_end_matches(|c: char| c.is_ascii_digit()))
+        .collect();
+    f.dedup();
+    f
+}
+
+/// The id or family closest to a mistyped selector, when one is close enough
+/// to be the likely intent (`RES07` -> `RES007`, `ASYNC01` -> `ASYNC001`).
+pub fn did_you_mean(selector: &str) -> Option<&'static str> {
+    let s = selector.trim().to_ascii_uppercase();
+    ALL.iter()
+        .copied()
+        .chain(families())
+        .map(|c| (strsim::jaro_winkler(&s, c), c))
+        .filter(|(score, _)| *score >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// The error message for an unknown rule id or selector.
+pub fn unknown_rule(selector: &str) -> String {
+    match did_you_mean(selector) {
+        Some(c) => format!(
+            "unknown rule `{selector}`: did you mean `{c}`? (see `auditbench rules` for the list)"
+        ),
+        None => format!("unknown rule `{selector}` (see `auditbench rules` for the list)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_closest_id_or_family() {
+        assert_eq!(did_you_mean("RES07"), Some("RES007"));
+        assert_eq!(did_you_mean("async01"), Some("ASYNC001"));
+        assert_eq!(did_you_mean("RESL"), Some("RESIL"));
+        assert_eq!(did_you_mean("XYZ"), None);
+    }
 }

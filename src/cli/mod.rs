@@ -7,12 +7,15 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::finding::Kind;
 use crate::rules;
 
 pub mod explain_cmd;
+pub mod gate;
+pub mod out;
+pub mod paths;
 pub mod report_cmd;
 pub mod scan_cmd;
 pub mod store_cmds;
@@ -47,6 +50,9 @@ enum Command {
     Rules,
     /// Print one rule's documentation.
     Rule { id: String },
+    /// Print the shell completion script (bash, zsh, fish, elvish, powershell):
+    /// `auditbench completions bash > ~/.local/share/bash-completion/completions/auditbench`.
+    Completions { shell: clap_complete::Shell },
     /// Write the audit report (markdown, SARIF or JSON) from the project database.
     Report(report_cmd::ReportArgs),
     #[command(flatten)]
@@ -77,6 +83,8 @@ pub fn run() -> i32 {
     };
     match execute(cli) {
         Ok(code) => code,
+        // The reader of the output went away (`| head`): a normal end.
+        Err(e) if out::is_broken_pipe(&e) => 0,
         Err(e) => {
             eprintln!("error: {e:#}");
             2
@@ -87,25 +95,30 @@ pub fn run() -> i32 {
 fn execute(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Rules => {
-            print!("{}", rules_table());
+            out::print(&rules_table())?;
             Ok(0)
         }
         Command::Rule { id } => {
-            let m = rules::find_meta(&id)
-                .with_context(|| format!("unknown rule `{id}` (see `auditbench rules`)"))?;
+            let m = rules::find_meta(&id).with_context(|| crate::rule_ids::unknown_rule(&id))?;
             let sev = if m.kind == Kind::Strength {
                 "strength".to_string()
             } else {
                 format!("default severity: {}", m.severity)
             };
-            println!(
-                "# {} {}\n\n{} ({sev}, category: {})\n\n{}",
+            out::print(&format!(
+                "# {} {}\n\n{} ({sev}, category: {})\n\n{}\n",
                 m.id,
                 m.name,
                 m.summary,
                 m.category,
                 m.doc.trim_end()
-            );
+            ))?;
+            Ok(0)
+        }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "auditbench", &mut script);
+            out::print(&String::from_utf8_lossy(&script))?;
             Ok(0)
         }
         Command::Report(args) => report_cmd::execute(args),

@@ -68,6 +68,19 @@ pub struct ReportArgs {
 
 pub fn execute(a: ReportArgs) -> Result<i32> {
     let project = a.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    if !project.is_dir() {
+        anyhow::bail!(
+            "{}: {}",
+            if project.exists() {
+                "not a folder"
+            } else {
+                "path does not exist"
+            },
+            project.display()
+        );
+    }
+    super::paths::check_db_folder(a.db.as_deref())?;
+    let project = super::paths::project(Some(&project));
     let db = match a.db.clone() {
         Some(db) => db,
         None => store::default_path(&project)?,
@@ -109,7 +122,7 @@ pub fn execute(a: ReportArgs) -> Result<i32> {
         Some(p) => {
             std::fs::write(&p, text).with_context(|| format!("cannot write {}", p.display()))?
         }
-        None => print!("{text}"),
+        None => super::out::print(&text)?,
     }
     Ok(0)
 }

@@ -10,9 +10,12 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 
 use crate::finding::Severity;
+use crate::scan_output::text::terminal_safe;
+
+use super::paths::{self, check_db_folder, project_relative};
 use crate::store::{
-    self, Detection, FindingFilter, FindingRow, ManualFinding, SortKey, Store, SyncSummary, Triage,
-    TriageChange, TriageExport,
+    self, Detection, FindingFilter, FindingRef, FindingRow, ManualFinding, SortKey, Store,
+    SyncSummary, Triage, TriageChange, TriageExport,
 };
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -32,10 +35,12 @@ pub struct DbArgs {
 }
 
 impl DbArgs {
+    /// The project holding `--project` (default: the current folder).
     fn project(&self) -> PathBuf {
-        self.project.clone().unwrap_or_else(|| PathBuf::from("."))
+        paths::project(self.project.as_deref())
     }
     fn path(&self) -> Result<PathBuf> {
+        check_db_folder(self.db.as_deref())?;
         match &self.db {
             Some(db) => Ok(db.clone()),
             None => Ok(store::default_path(&self.project())?),
@@ -173,7 +178,7 @@ pub fn execute(cmd: StoreCommand) -> Result<i32> {
             let store = db.open_existing()?;
             let mut filter = FindingFilter {
                 rules: rule,
-                path,
+                path: path.map(|p| project_relative(&db.project(), &p)),
                 limit,
                 sort: match sort {
                     SortArg::Severity => SortKey::Severity,
@@ -210,6 +215,7 @@ pub fn execute(cmd: StoreCommand) -> Result<i32> {
                     writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;
                 }
                 ListFormat::Text => {
+                    let shown = paths::Shown::new(&db.project());
                     for f in &list.items {
                         writeln!(
                             out,
@@ -219,13 +225,22 @@ pub fn execute(cmd: StoreCommand) -> Result<i32> {
                             f.severity.as_deref().unwrap_or("-"),
                             f.detection,
                             f.triage,
-                            f.path,
+                            terminal_safe(&shown.path(&f.path)),
                             f.line,
-                            f.title.as_deref().unwrap_or(&f.message)
+                            terminal_safe(f.title.as_deref().unwrap_or(&f.message))
                         )?;
                     }
-                    let counts: Vec<String> = list
-                        .by_severity
+                    // Most severe first (the map is alphabetical), then findings
+                    // without a severity.
+                    let rank = |k: &str| {
+                        Severity::ALL
+                            .iter()
+                            .position(|s| s.as_str() == k)
+                            .unwrap_or(Severity::ALL.len())
+                    };
+                    let mut by_severity: Vec<(&String, &usize)> = list.by_severity.iter().collect();
+                    by_severity.sort_by_key(|(k, _)| rank(k));
+                    let counts: Vec<String> = by_severity
                         .iter()
                         .map(|(k, v)| format!("{v} {k}"))
                         .collect();
@@ -279,7 +294,7 @@ pub fn execute(cmd: StoreCommand) -> Result<i32> {
                 f.rule,
                 f.name,
                 f.severity.as_deref().unwrap_or("-"),
-                f.path,
+                terminal_safe(&f.path),
                 f.line
             )?;
             if f.title.as_deref() != Some(f.message.as_str()) {
@@ -384,7 +399,7 @@ pub fn execute(cmd: StoreCommand) -> Result<i32> {
         } => {
             let mut store = Store::open(db.path()?)?;
             let m = ManualFinding {
-                path,
+                path: project_relative(&db.project(), &path),
                 line,
                 severity: severity.parse().map_err(anyhow::Error::msg)?,
                 title,
@@ -453,10 +468,15 @@ fn json_row(f: &FindingRow) -> serde_json::Value {
 }
 
 /// The lines `scan` prints about what it recorded.
-pub fn summary_text(s: &SyncSummary, db: &Path, open: &BTreeMap<Severity, usize>) -> String {
+pub fn summary_text(
+    s: &SyncSummary,
+    db: &Path,
+    shown: &paths::Shown,
+    open: &BTreeMap<Severity, usize>,
+) -> String {
     let mut t = format!(
         "database {}: {}; {}\n",
-        db.display(),
+        terminal_safe(&db.display().to_string()),
         s.headline(),
         open_text(open)
     );
@@ -465,15 +485,7 @@ pub fn summary_text(s: &SyncSummary, db: &Path, open: &BTreeMap<Severity, usize>
         ("fixed", &s.fixed),
         ("regressed", &s.regressed),
     ] {
-        for f in list.iter().take(20) {
-            t.push_str(&format!(
-                "  {label:<9} #{} {} {}:{} {}\n",
-                f.id, f.rule, f.path, f.line, f.message
-            ));
-        }
-        if list.len() > 20 {
-            t.push_str(&format!("  ... and {} more {label}\n", list.len() - 20));
-        }
+        named_findings(&mut t, label, list, shown);
     }
     t
 }
@@ -490,5 +502,24 @@ pub fn open_text(open: &BTreeMap<Severity, usize>) -> String {
         format!("{total} open")
     } else {
         format!("{total} open ({})", parts.join(", "))
+    }
+}
+
+/// One indented line per finding of `list` (the first 20), labelled with the
+/// change (`new`, `fixed`...), then how many more.
+pub fn named_findings(t: &mut String, label: &str, list: &[FindingRef], shown: &paths::Shown) {
+    const NAMED: usize = 20;
+    for f in list.iter().take(NAMED) {
+        t.push_str(&format!(
+            "  {label:<9} #{} {} {}:{} {}\n",
+            f.id,
+            f.rule,
+            terminal_safe(&shown.path(&f.path)),
+            f.line,
+            terminal_safe(&f.message)
+        ));
+    }
+    if list.len() > NAMED {
+        t.push_str(&format!("  ... and {} more {label}\n", list.len() - NAMED));
     }
 }

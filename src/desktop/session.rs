@@ -473,6 +473,12 @@ impl Worker {
             self.stop.clone(),
             ready,
             |st, update| {
+                // The desktop stops watching on an invalid configuration and
+                // shows the error (the CLI reports it and keeps the last good
+                // one): the watcher now hands it over instead of failing.
+                if let Some(e) = &update.config_error {
+                    anyhow::bail!("{e}");
+                }
                 let recorded = if missed {
                     recorder.record_full(st)
                 } else {

@@ -3,12 +3,13 @@
 //! watcher, which know nothing of each other:
 //!
 //! - [`Project::open`]: the project folder, its configuration and where its
-//!   database is;
+//!   database is; [`discover`]: the project that holds a path;
 //! - [`record`]: scan and record a whole project (skipping the files the
 //!   database recorded unchanged), or one file of it;
 //! - [`live`]: a project kept live for the watcher: the opened state and the
 //!   recorder of its batches.
 
+pub mod discover;
 pub mod live;
 pub mod manual;
 pub mod record;
@@ -34,10 +35,20 @@ impl Project {
     /// resolves its database (`db`, else `.auditbench/audit.db` inside it,
     /// refused when the repository makes that a symlink out of the project).
     pub fn open(root: &Path, db: Option<PathBuf>) -> Result<Project> {
+        Self::open_with(root, db, |root| Config::load(root))
+    }
+
+    /// [`Project::open`] with the configuration from `config` (given the
+    /// canonical root): `scan --config FILE` never reads the project's own.
+    pub fn open_with(
+        root: &Path,
+        db: Option<PathBuf>,
+        config: impl FnOnce(&Path) -> Result<Config>,
+    ) -> Result<Project> {
         let root = root
             .canonicalize()
             .with_context(|| format!("cannot open {}", root.display()))?;
-        let config = Config::load(&root)?;
+        let config = config(&root)?;
         let db_path = match db {
             Some(db) => db,
             None => store::default_path(&root)?,

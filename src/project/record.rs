@@ -79,15 +79,19 @@ pub fn stored_findings_of(store: &Store, unchanged: &HashSet<String>) -> Result<
 }
 
 /// Records a full scan of the project (`rules`: the rule ids that ran, so that
-/// the findings of a rule turned off become `removed`, not `fixed`).
+/// the findings of a rule turned off become `removed`, not `fixed`;
+/// `left_out`: rules the configuration runs that this run left out, whose
+/// findings stay as they are).
 pub fn record_full(
     store: &mut Store,
     scan: &RecordedScan,
     trigger: Trigger,
     rules: Vec<String>,
+    left_out: Vec<String>,
 ) -> Result<SyncSummary> {
     let opts = SyncOptions::new(SyncScope::Full, trigger)
         .rules(rules)
+        .left_out(left_out)
         .analysis_key(scan.analysis_key.clone());
     Ok(store.sync(&scan.result, &opts)?)
 }
@@ -100,13 +104,13 @@ pub fn scan_and_record(
 ) -> Result<(ScanResult, SyncSummary)> {
     let rules = opts.config.enabled_rules();
     let scan = scan_folder(store, opts)?;
-    let summary = record_full(store, &scan, trigger, rules)?;
+    let summary = record_full(store, &scan, trigger, rules, vec![])?;
     Ok((scan.result, summary))
 }
 
 /// Records the scan of one file (made with [`Prior::keep_all_text`]) as a partial scan of
-/// the project that holds it: the nearest folder above it with a `.auditbench`
-/// folder, else its own folder. Paths and fingerprints are rebased on that
+/// the project that holds it (the nearest folder above it that marks a
+/// project: [`super::discover`]), else its own folder. Paths and fingerprints are rebased on that
 /// project; the project-wide rules, which need every file, are left out.
 /// `db`: the database, else the project's default one.
 pub fn record_file(
@@ -135,11 +139,9 @@ pub fn record_file(
     Ok((store.sync(result, &opts)?, db))
 }
 
-/// The nearest folder at or above `dir` holding a `.auditbench` folder.
+/// The project at or above `dir` ([`super::discover`]).
 fn project_of(dir: &Path) -> Option<PathBuf> {
-    dir.ancestors()
-        .find(|d| d.join(".auditbench").is_dir())
-        .map(Path::to_path_buf)
+    super::discover::find_root(dir)
 }
 
 /// A scan of files under `project`, re-rooted there (paths and fingerprints,

@@ -135,6 +135,25 @@ pub(crate) fn scan_bytes_with(
         );
         c.anchor_text = ix.line_text(c.line).to_string();
     }
+    if complete {
+        // Judged only when every rule ran. A project-wide rule's finding
+        // (RES006, at a module-level client) is found after this file: a
+        // suppression at such a client may be in use.
+        let project_rules = super::project_rule_ids();
+        let client_at = |line: usize| {
+            clients
+                .created
+                .iter()
+                .any(|c| c.line == line || c.line == line + 1)
+        };
+        for (_, kind, message) in suppressions.hygiene(&out.findings, |rule, line| match rule {
+            Some(r) if project_rules.contains(&r) => client_at(line),
+            Some(r) => !config.is_enabled(r),
+            None => client_at(line),
+        }) {
+            out.warnings.push(warn(&rel, kind, message));
+        }
+    }
     out.facts = ProjectFacts { clients };
     if prior
         .keep_text

@@ -52,7 +52,8 @@ pub struct Warning {
     /// Relative path (forward slashes), when the problem is about one file.
     pub path: Option<String>,
     /// `not-utf8`, `syntax-error`, `binary`, `too-large`, `unreadable`, `walk`,
-    /// `too-deep`, `timed-out`, `outside-root`.
+    /// `too-deep`, `timed-out`, `outside-root`; about suppression comments:
+    /// `unknown-rule`, `unused-suppression`.
     pub kind: String,
     pub message: String,
 }

@@ -22,6 +22,10 @@ pub struct Update {
     pub removed: Vec<String>,
     /// The configuration changed, so everything was re-scanned.
     pub full_rescan: bool,
+    /// The changed configuration is invalid: the message, and the last good
+    /// configuration stays in force (a typo while editing must not stop the
+    /// watcher).
+    pub config_error: Option<String>,
     pub duration_ms: u64,
 }
 
@@ -146,10 +150,25 @@ impl ProjectState {
                     .and_then(|n| n.to_str())
                     .is_some_and(|n| CONFIG_FILES.contains(&n))
         });
-        if config_changed {
+        let reloaded = config_changed
+            .then(|| {
+                Config::load(&self.root).and_then(|c| {
+                    let filter = PathFilter::for_config(&self.root, &c)?;
+                    Ok((c, filter))
+                })
+            })
+            .transpose();
+        let reloaded = match reloaded {
+            Ok(r) => r,
+            Err(e) => {
+                update.config_error = Some(format!("{e:#}"));
+                None
+            }
+        };
+        if let Some((config, filter)) = reloaded {
             let before: Vec<String> = self.files.keys().cloned().collect();
-            self.config = Config::load(&self.root)?;
-            self.filter = PathFilter::for_config(&self.root, &self.config)?;
+            self.config = config;
+            self.filter = filter;
             // Every file is analysed again: keep every text until the
             // recorder has synced this batch (then `release_text`).
             self.full_scan(None, &Prior::keep_all_text())?;

@@ -1,11 +1,17 @@
 //! Suppression comments: `# auditbench: ignore[MEM001, RES003] -- reason`, on the
-//! anchor line or the line above it. No bracket means every rule.
+//! anchor line or the line above it; `# auditbench: ignore-file[MEM001] --
+//! reason` anywhere, for the whole file. No bracket means every rule. A
+//! suppression that names an unknown rule, or that suppresses nothing, is
+//! reported ([`Suppressions::hygiene`]): it would otherwise outlive its code.
 
+use crate::finding::{Finding, Status};
 use crate::python::Comment;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Suppression {
     pub line: usize,
+    /// `ignore-file`: every line of the file.
+    pub file: bool,
     /// Upper-case rule ids; empty means all rules.
     pub rules: Vec<String>,
     pub reason: Option<String>,
@@ -15,7 +21,19 @@ pub fn parse_comment(c: &Comment) -> Option<Suppression> {
     let text = c.text.trim_start_matches('#').trim();
     let idx = text.find("auditbench:")?;
     let rest = text[idx + "auditbench:".len()..].trim_start();
-    let rest = rest.strip_prefix("ignore")?;
+    let (file, rest) = match rest.strip_prefix("ignore-file") {
+        Some(r) => (true, r),
+        None => (false, rest.strip_prefix("ignore")?),
+    };
+    // The directive is a whole word: `ignored for now` or `ignore_me` is prose,
+    // not a suppression of every rule.
+    if rest
+        .chars()
+        .next()
+        .is_some_and(|c| c != '[' && !c.is_whitespace())
+    {
+        return None;
+    }
     let (rules, rest) = if let Some(r) = rest.strip_prefix('[') {
         let end = r.find(']')?;
         let ids = r[..end]
@@ -34,6 +52,7 @@ pub fn parse_comment(c: &Comment) -> Option<Suppression> {
         .filter(|r| !r.is_empty());
     Some(Suppression {
         line: c.line,
+        file,
         rules,
         reason,
     })
@@ -51,11 +70,76 @@ impl Suppressions {
     pub fn find(&self, rule: &str, line: usize) -> Option<Option<String>> {
         self.0
             .iter()
-            .find(|s| {
-                (s.line == line || s.line + 1 == line)
-                    && (s.rules.is_empty() || s.rules.iter().any(|r| r == rule))
-            })
+            .find(|s| s.covers(rule, line))
             .map(|s| s.reason.clone())
+    }
+
+    /// The problems of the suppressions themselves, as (line, warning kind,
+    /// message): a rule id that does not exist (`unknown-rule`), and a
+    /// suppression that suppressed none of `findings` (`unused-suppression`).
+    /// `may_use(rule, line)`: whether something outside `findings` may need
+    /// it (a project-wide rule's finding, found later) or cannot be judged
+    /// (a rule turned off); such suppressions are never called unused.
+    pub fn hygiene(
+        &self,
+        findings: &[Finding],
+        may_use: impl Fn(Option<&str>, usize) -> bool,
+    ) -> Vec<(usize, &'static str, String)> {
+        let mut out = vec![];
+        for s in &self.0 {
+            let mut known = vec![];
+            for r in &s.rules {
+                if crate::rule_ids::ALL.contains(&r.as_str()) {
+                    known.push(r.as_str());
+                } else {
+                    out.push((
+                        s.line,
+                        "unknown-rule",
+                        format!(
+                            "line {}: suppression comment: {}",
+                            s.line,
+                            crate::rule_ids::unknown_rule(r)
+                        ),
+                    ));
+                }
+            }
+            if known.len() < s.rules.len() {
+                // Judged on its known ids alone, it may look unused for the
+                // typo: the unknown id is the warning to act on.
+                continue;
+            }
+            let used = findings
+                .iter()
+                .any(|f| f.status == Status::Suppressed && s.covers(&f.rule, f.line));
+            let excused = if s.rules.is_empty() {
+                may_use(None, s.line)
+            } else {
+                known.iter().any(|r| may_use(Some(r), s.line))
+            };
+            if !used && !excused {
+                out.push((
+                    s.line,
+                    "unused-suppression",
+                    format!(
+                        "line {}: the suppression comment suppresses nothing{}: remove it",
+                        s.line,
+                        if s.file {
+                            " in this file"
+                        } else {
+                            " on this line or the next"
+                        }
+                    ),
+                ));
+            }
+        }
+        out
+    }
+}
+
+impl Suppression {
+    fn covers(&self, rule: &str, line: usize) -> bool {
+        (self.file || self.line == line || self.line + 1 == line)
+            && (self.rules.is_empty() || self.rules.iter().any(|r| r == rule))
     }
 }
 
@@ -78,7 +162,9 @@ mod tests {
         let all = parse("# auditbench: ignore").unwrap();
         assert!(all.rules.is_empty() && all.reason.is_none());
         assert!(parse("# noqa: E501").is_none());
-        assert!(parse("# auditbench: ignored").is_some_and(|s| s.rules.is_empty()));
+        assert!(parse("# auditbench: ignored for now").is_none());
+        assert!(parse("# auditbench: ignore_me").is_none());
+        assert!(parse("# auditbench: ignore -- legacy").is_some_and(|s| s.rules.is_empty()));
     }
 
     #[test]
@@ -87,6 +173,12 @@ mod tests {
             line: 10,
             text: "# auditbench: ignore[MEM001] -- ok".into(),
         }]);
+        let file = Suppressions::new(&[Comment {
+            line: 1,
+            text: "# auditbench: ignore-file[MEM001] -- generated".into(),
+        }]);
+        assert_eq!(file.find("MEM001", 40), Some(Some("generated".into())));
+        assert_eq!(file.find("MEM002", 40), None);
         assert_eq!(s.find("MEM001", 10), Some(Some("ok".into())));
         assert_eq!(s.find("MEM001", 11), Some(Some("ok".into())));
         assert_eq!(s.find("MEM001", 12), None);

@@ -1,10 +1,12 @@
 //! SARIF 2.1.0 output: one run, every rule with its documentation, results with
 //! regions, `partialFingerprints`, related locations, and `suppressions` for
-//! findings suppressed in source. Strengths are results of kind `pass`.
+//! findings suppressed in source, warnings as tool execution notifications,
+//! relative artifact URIs. Strengths (results of kind `pass`) on request.
 use serde_json::{json, Value};
 
 use crate::finding::{Finding, Kind, Severity, Status};
 use crate::rules::{self, RuleMeta};
+use crate::scan::{ScanResult, Warning};
 
 pub const FINGERPRINT_KEY: &str = "auditbench/v1";
 
@@ -30,10 +32,59 @@ pub fn rule_json(m: &RuleMeta) -> Value {
     })
 }
 
-/// Renders findings of a project rooted at `root` (an absolute path).
-pub fn render(root: &str, findings: &[Finding]) -> String {
+/// What the scan's SARIF holds beyond the findings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SarifOptions {
+    /// Strengths as results of kind `pass`. Off by default: code-scanning
+    /// dashboards (GitHub) list every result as an alert, whatever its kind.
+    pub strengths: bool,
+}
+
+/// GitHub code scanning's `security-severity` (a CVSS-like score: 9.0 and
+/// above is critical, 7.0 high, 4.0 medium, below that low) of a severity.
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+        Severity::Info => "0.0",
+    }
+}
+
+/// A rule of the scan's SARIF: [`rule_json`], plus what code scanning reads
+/// (`security-severity`, `helpUri` when the package names its homepage).
+fn scan_rule_json(m: &RuleMeta) -> Value {
+    let mut r = rule_json(m);
+    if m.kind == Kind::Finding {
+        r["properties"]["security-severity"] = json!(security_severity(m.severity));
+    }
+    let home = env!("CARGO_PKG_HOMEPAGE").trim_end_matches('/');
+    if !home.is_empty() {
+        r["helpUri"] = json!(format!(
+            "{home}/docs/rules.md#{}",
+            format!("{}-{}", m.id, m.name).to_ascii_lowercase()
+        ));
+    }
+    r
+}
+
+/// Renders one scan. Artifact URIs are relative to `%SRCROOT%`, the scanned
+/// folder, which is described but not located: the absolute path of the
+/// scanning machine means nothing to a dashboard, which resolves the URIs
+/// against its checkout (scan from the repository root for the paths to match).
+pub fn render(result: &ScanResult, opts: SarifOptions) -> String {
+    let findings: Vec<&Finding> = result
+        .findings
+        .iter()
+        .filter(|f| opts.strengths || f.kind != Kind::Strength)
+        .collect();
+    render_findings(&findings, &result.warnings)
+}
+
+fn render_findings(findings: &[&Finding], warnings: &[Warning]) -> String {
     let metas = rules::all_meta();
-    let rules: Vec<Value> = metas.iter().map(|m| rule_json(m)).collect();
+    let rules: Vec<Value> = metas.iter().map(|m| scan_rule_json(m)).collect();
     let results: Vec<Value> = findings
         .iter()
         .map(|f| {
@@ -79,17 +130,43 @@ pub fn render(root: &str, findings: &[Finding]) -> String {
             r
         })
         .collect();
+    // Bad input (undecodable, too large, syntax errors) is a warning of the
+    // run, not a result: a tool execution notification.
+    let notifications: Vec<Value> = warnings
+        .iter()
+        .map(|w| {
+            let mut n = json!({
+                "level": "warning",
+                "message": { "text": w.message },
+                "descriptor": { "id": w.kind },
+            });
+            if let Some(p) = &w.path {
+                n["locations"] = json!([{ "physicalLocation": {
+                    "artifactLocation": { "uri": uri_path(p), "uriBaseId": "%SRCROOT%" }
+                }}]);
+            }
+            n
+        })
+        .collect();
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
             "tool": { "driver": {
                 "name": "auditbench",
+                "fullName": format!("auditbench {}", env!("CARGO_PKG_VERSION")),
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "rules": rules,
             }},
-            "originalUriBaseIds": { "%SRCROOT%": { "uri": root_uri(root) } },
+            "automationDetails": { "id": "auditbench/" },
+            "invocations": [{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": notifications,
+            }],
+            "originalUriBaseIds": { "%SRCROOT%": {
+                "description": { "text": "The scanned project folder." }
+            }},
             "columnKind": "unicodeCodePoints",
             "results": results,
         }]
@@ -111,18 +188,4 @@ pub fn uri_path(path: &str) -> String {
         }
     }
     out
-}
-
-fn root_uri(root: &str) -> String {
-    let p = root.replace('\\', "/");
-    let p = if p.starts_with('/') {
-        p
-    } else {
-        format!("/{p}")
-    };
-    let mut u = format!("file://{}", uri_path(&p));
-    if !u.ends_with('/') {
-        u.push('/');
-    }
-    u
 }

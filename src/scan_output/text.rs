@@ -1,23 +1,75 @@
 //! Text output: one line per finding (`path:line:col: RES003 [high] message`), the
 //! warnings, then a summary grouped by severity and rule.
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write;
+
+use anstyle::{AnsiColor, Style};
 
 use crate::finding::{Kind, Severity, Status};
 use crate::scan::ScanResult;
 
+/// `s` safe to print on a terminal: control characters (a file named with an
+/// escape sequence could rewrite the screen or fake a line) are written as
+/// Rust escapes (`\u{1b}`, `\n`).
+pub fn terminal_safe(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+/// The severity tag of a finding line (`[high]`), coloured when `styled`.
+fn severity_tag(sev: Option<Severity>, styled: bool) -> String {
+    let label = sev.map(|s| s.as_str()).unwrap_or("info");
+    let style = match sev {
+        Some(Severity::Critical) => Style::new().fg_color(Some(AnsiColor::Red.into())).bold(),
+        Some(Severity::High) => Style::new().fg_color(Some(AnsiColor::Red.into())),
+        Some(Severity::Medium) => Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+        Some(Severity::Low) => Style::new().fg_color(Some(AnsiColor::Cyan.into())),
+        _ => Style::new(),
+    };
+    if styled {
+        format!("[{style}{label}{style:#}]")
+    } else {
+        format!("[{label}]")
+    }
+}
+
+/// The text output, plain (files, pipes).
 pub fn render(r: &ScanResult) -> String {
+    render_with(r, false)
+}
+
+/// The text output with the severities in colour, for a terminal: written
+/// through `anstream`, which drops the colour when standard output is not a
+/// terminal or `NO_COLOR` is set (and forces it with `CLICOLOR_FORCE`).
+pub fn render_styled(r: &ScanResult) -> String {
+    render_with(r, true)
+}
+
+fn render_with(r: &ScanResult, styled: bool) -> String {
     let mut s = String::new();
-    for f in r
-        .findings
-        .iter()
-        .filter(|f| f.kind == Kind::Finding && f.status == Status::Open)
-    {
-        let sev = f.severity.map(|s| s.as_str()).unwrap_or("info");
+    for f in super::open_findings(r) {
         let _ = writeln!(
             s,
-            "{}:{}:{}: {} [{}] {}",
-            f.path, f.line, f.column, f.rule, sev, f.message
+            "{}:{}:{}: {} {} {}",
+            terminal_safe(&f.path),
+            f.line,
+            f.column,
+            f.rule,
+            severity_tag(f.severity, styled),
+            terminal_safe(&f.message)
         );
     }
     for w in &r.warnings {
@@ -26,16 +78,12 @@ pub fn render(r: &ScanResult) -> String {
             "warning: {}{}",
             w.path
                 .as_deref()
-                .map(|p| format!("{p}: "))
+                .map(|p| format!("{}: ", terminal_safe(p)))
                 .unwrap_or_default(),
-            w.message
+            terminal_safe(&w.message)
         );
     }
-    let open: Vec<_> = r
-        .findings
-        .iter()
-        .filter(|f| f.kind == Kind::Finding && f.status == Status::Open)
-        .collect();
+    let open: Vec<_> = super::open_findings(r).collect();
     let suppressed = r
         .findings
         .iter()

@@ -95,10 +95,21 @@ impl Store {
                 return Err(StoreError::Missing(path.to_path_buf()));
             }
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                let fresh = !dir.exists();
                 std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
                     path: dir.to_path_buf(),
                     source: e,
                 })?;
+                if fresh && dir.file_name().is_some_and(|n| n == ".auditbench") {
+                    // The database is this machine's: keep it out of the
+                    // project's git without asking the team to edit their
+                    // .gitignore (as Ruff's cache does). A folder that existed
+                    // is left as its owners made it.
+                    let _ = std::fs::write(
+                        dir.join(".gitignore"),
+                        "# Written by auditbench: the project database is local (share triage with `auditbench export-triage`).\n*\n",
+                    );
+                }
             }
         }
         let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE

@@ -511,4 +511,19 @@ impl Store {
         }
         Ok(out)
     }
+
+    /// The fingerprints of the findings triaged as needing no action
+    /// ([`Triage::DISMISSED`]), for the CI gate.
+    pub fn dismissed_fingerprints(&self) -> Result<std::collections::HashSet<String>> {
+        let list = Triage::DISMISSED
+            .iter()
+            .map(|t| format!("'{}'", t.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut st = self.conn.prepare(&format!(
+            "SELECT fingerprint FROM findings WHERE triage IN ({list})"
+        ))?;
+        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
 }

@@ -81,6 +81,11 @@ impl Triage {
         }
     }
 
+    /// The decisions that a finding needs no action: the CI gate does not
+    /// fail on them (`scan --fail-on`).
+    pub const DISMISSED: [Triage; 3] =
+        [Triage::FalsePositive, Triage::AcceptedRisk, Triage::WontFix];
+
     pub fn parse(s: &str) -> Option<Triage> {
         let s = s.replace('-', "_").to_ascii_lowercase();
         Self::ALL.into_iter().find(|t| t.as_str() == s)

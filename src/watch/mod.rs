@@ -99,7 +99,11 @@ pub fn watch_with_ready(
             continue;
         }
         let update = state.apply(&relevant)?;
-        if update.rescanned.is_empty() && update.removed.is_empty() && !update.full_rescan {
+        if update.rescanned.is_empty()
+            && update.removed.is_empty()
+            && !update.full_rescan
+            && update.config_error.is_none()
+        {
             continue; // only ignored paths changed (.auditbench/, excluded folders)
         }
         on_batch(state, &update)?;

@@ -195,8 +195,9 @@ pub(super) fn apply(
             &mut *summary
         };
         if !rule_ran(opts, &row.s.rule) {
-            if matches!(opts.scope, SyncScope::Files(_)) {
-                // A partial scan that did not run the rule says nothing about it.
+            if matches!(opts.scope, SyncScope::Files(_)) || opts.left_out.contains(&row.s.rule) {
+                // A partial scan, or a run that left the rule out by choice,
+                // says nothing about it.
                 continue;
             }
             w.set_detection(id, Detection::Removed)?;

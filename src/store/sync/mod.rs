@@ -79,6 +79,11 @@ pub struct SyncOptions {
     /// a partial scan it is left untouched (a watcher that skips the project-wide
     /// pass lists only the per-file rules it ran). `None` = all rules.
     pub rules: Option<Vec<String>>,
+    /// Rules outside `rules` that were left out for this run only (`scan
+    /// --select X` on a project whose configuration runs more): their stored
+    /// findings are left untouched, neither removed nor fixed, so that the next
+    /// full run does not call them new.
+    pub left_out: Vec<String>,
     /// The checked-out commit; default: asked from git at the scan root.
     pub git_commit: Option<String>,
     /// Actor written on scan events.
@@ -96,6 +101,7 @@ impl SyncOptions {
             trigger,
             at: None,
             rules: None,
+            left_out: vec![],
             git_commit: None,
             actor: "scan".into(),
             analysis_key: None,
@@ -114,6 +120,12 @@ impl SyncOptions {
 
     pub fn rules(mut self, rules: Vec<String>) -> Self {
         self.rules = Some(rules);
+        self
+    }
+
+    /// See [`SyncOptions::left_out`].
+    pub fn left_out(mut self, rules: Vec<String>) -> Self {
+        self.left_out = rules;
         self
     }
 }
