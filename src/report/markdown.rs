@@ -654,7 +654,7 @@ fn accepted(r: &Report, out: &mut String) {
 
 /// The CI commands of the regression guard: `--baseline` makes `--fail-on`
 /// count only findings missing from the baseline file.
-pub const REGRESSION_GUARD: &str = "# Once, at the audited commit (commit the file with the code):\nauditbench scan . --format json -o .auditbench/baseline.json\n\n# In CI: exit 1 only on a new finding at or above high\nauditbench scan . --baseline .auditbench/baseline.json --fail-on high\n";
+pub const REGRESSION_GUARD: &str = "# Once, at the audited commit (commit the file with the code):\nauditbench scan . --write-baseline .auditbench/baseline.json\n\n# In CI: exit 1 only on a new finding at or above high\nauditbench scan . --baseline .auditbench/baseline.json --fail-on high\n";
 
 fn testing_section(r: &Report, out: &mut String) {
     let _ = writeln!(out, "## Testing Recommendations\n");
