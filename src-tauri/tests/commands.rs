@@ -476,10 +476,18 @@ fn dashboard_rules_and_report() {
         json!({ "options": options, "format": "sarif" }),
     );
     assert!(sarif.as_str().unwrap().contains("\"version\": \"2.1.0\""));
+    // HTML is a format of the report too (self-contained, every text escaped).
+    let html = h.ok(
+        "render_report",
+        json!({ "options": options, "format": "html" }),
+    );
+    let html = html.as_str().unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("Orders &lt;b&gt;audit&lt;/b&gt;") && !html.contains("<b>audit"));
     assert_eq!(
         h.err_kind(
             "render_report",
-            json!({ "options": options, "format": "html" })
+            json!({ "options": options, "format": "pdf" })
         ),
         "invalid"
     );
