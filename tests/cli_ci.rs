@@ -216,3 +216,42 @@ fn sarif_is_ready_for_github_code_scanning() {
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     assert!(results.iter().any(|r| r["kind"] == "pass"));
 }
+
+#[test]
+fn statistics_count_open_findings_per_rule() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    fs::write(root.join("a.py"), RES007).unwrap();
+    fs::write(
+        root.join("b.py"),
+        "class Other:\n    def __enter__(self):\n        return self\n",
+    )
+    .unwrap();
+    fs::write(root.join("c.py"), MEM001).unwrap();
+    let out = run(&[
+        "scan",
+        s(root),
+        "--no-db",
+        "--statistics",
+        "--fail-on",
+        "never",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "2\tRES007\tincomplete-context-manager", "{text}");
+    assert!(lines[1].starts_with("1\tMEM001\t"), "{text}");
+    assert_eq!(lines.last().unwrap(), &"3 open finding(s) of 2 rule(s)");
+    // The gate still applies.
+    let gated = run(&["scan", s(root), "--no-db", "--statistics"]);
+    assert_eq!(gated.status.code(), Some(1));
+    let bad = run(&[
+        "scan",
+        s(root),
+        "--no-db",
+        "--statistics",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -87,6 +87,10 @@ pub struct ScanArgs {
     /// SARIF: include the strengths (good patterns) as results of kind `pass`.
     #[arg(long)]
     pub sarif_strengths: bool,
+    /// Print a count of open findings per rule instead of every finding
+    /// (text output only).
+    #[arg(long)]
+    pub statistics: bool,
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
@@ -105,6 +109,9 @@ pub struct ScanArgs {
 }
 
 pub fn run(args: ScanArgs) -> Result<i32> {
+    if args.statistics && args.format != Format::Text {
+        anyhow::bail!("--statistics prints text: it cannot be combined with --format");
+    }
     let fail_on = FailOn::parse(&args.fail_on)?;
     let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
     let target = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
@@ -259,7 +266,15 @@ pub fn run(args: ScanArgs) -> Result<i32> {
             .with_context(|| format!("cannot write {}", extra.path.display()))?;
     }
     let to_stdout = args.output.is_none() && args.format == Format::Text;
-    if to_stdout {
+    if args.statistics {
+        let text = scan_output::statistics::render(result);
+        match &args.output {
+            Some(p) => {
+                std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()))?
+            }
+            None => super::out::print(&text)?,
+        }
+    } else if to_stdout {
         // For people: paths relative to the current folder, colour.
         super::out::print_styled(&scan_output::text::render_styled(&for_display(result)))?;
     } else {

@@ -8,6 +8,7 @@ pub mod json;
 pub mod json_lines;
 pub mod junit;
 pub mod sarif;
+pub mod statistics;
 pub mod text;
 
 use crate::finding::{Finding, Kind, Status};
