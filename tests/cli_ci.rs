@@ -255,3 +255,27 @@ fn statistics_count_open_findings_per_rule() {
     ]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn the_full_format_shows_each_fix_as_a_diff() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    fs::write(root.join("a.py"), RES007).unwrap();
+    let out = run(&[
+        "scan",
+        s(root),
+        "--no-db",
+        "--format",
+        "full",
+        "--fail-on",
+        "never",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("a.py:2:9: RES007 [medium]"), "{text}");
+    assert!(text.contains("    --- code\n    +++ fix\n"), "{text}");
+    assert!(
+        text.contains("    +def __exit__(self, exc_type, exc, tb):"),
+        "{text}"
+    );
+}

@@ -278,8 +278,8 @@ pub fn run(args: ScanArgs) -> Result<i32> {
         // For people: paths relative to the current folder, colour.
         super::out::print_styled(&scan_output::text::render_styled(&for_display(result)))?;
     } else {
-        let text = if args.format == Format::Text {
-            scan_output::render(Format::Text, &for_display(result), sarif)
+        let text = if matches!(args.format, Format::Text | Format::Full) {
+            scan_output::render(args.format, &for_display(result), sarif)
         } else {
             scan_output::render(args.format, result, sarif)
         };

@@ -12,7 +12,6 @@
 //! ([`markdown`], [`sarif`], [`json`], [`html`]) only format it. Output is deterministic:
 //! the same database and options give byte-identical text.
 
-pub mod diff;
 pub mod escape;
 pub mod grouping;
 pub mod health;

@@ -618,9 +618,14 @@ pub fn gather(store: &Store, opts: &ReportOptions) -> store::Result<Report> {
             None
         };
         let diff = match (&code, &after, &fix) {
-            (Some(b), Some(a), _) => Some(super::diff::unified(b, &focus(b, a), "before", "after")),
+            (Some(b), Some(a), _) => Some(crate::finding::unified_diff(
+                b,
+                &focus(b, a),
+                "before",
+                "after",
+            )),
             (Some(b), None, Some(f)) if !manual => {
-                Some(super::diff::unified(b, f, "current", "recommended"))
+                Some(crate::finding::unified_diff(b, f, "current", "recommended"))
             }
             _ => None,
         };

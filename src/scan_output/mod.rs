@@ -18,6 +18,8 @@ use crate::scan::ScanResult;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Text,
+    /// Text with each finding's recommended fix as a diff of its code.
+    Full,
     Json,
     /// One finding per line (JSON Lines).
     JsonLines,
@@ -42,6 +44,7 @@ pub fn open_findings(r: &ScanResult) -> impl Iterator<Item = &Finding> {
 pub fn render(format: Format, result: &ScanResult, sarif: sarif::SarifOptions) -> String {
     match format {
         Format::Text => text::render(result),
+        Format::Full => text::render_full(result),
         Format::Json => json::render(result),
         Format::JsonLines => json_lines::render(result),
         Format::Sarif => sarif::render(result, sarif),

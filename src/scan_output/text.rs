@@ -58,7 +58,17 @@ pub fn render_styled(r: &ScanResult) -> String {
     render_with(r, true)
 }
 
+/// The text output with each finding's recommended fix as a diff of its
+/// code (`scan --format full`), like a compiler's code frame.
+pub fn render_full(r: &ScanResult) -> String {
+    render_findings(r, false, true)
+}
+
 fn render_with(r: &ScanResult, styled: bool) -> String {
+    render_findings(r, styled, false)
+}
+
+fn render_findings(r: &ScanResult, styled: bool, fixes: bool) -> String {
     let mut s = String::new();
     for f in super::open_findings(r) {
         let _ = writeln!(
@@ -71,6 +81,13 @@ fn render_with(r: &ScanResult, styled: bool) -> String {
             severity_tag(f.severity, styled),
             terminal_safe(&f.message)
         );
+        if let Some(fix) = f.fix.as_ref().filter(|_| fixes) {
+            let diff = crate::finding::unified_diff(&fix.before, &fix.after, "code", "fix");
+            for line in diff.lines() {
+                let _ = writeln!(s, "    {}", terminal_safe(line));
+            }
+            s.push('\n');
+        }
     }
     for w in &r.warnings {
         let _ = writeln!(
