@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 
 use crate::finding::Severity;
@@ -86,8 +86,10 @@ pub enum StoreCommand {
     Triage {
         #[command(flatten)]
         db: DbArgs,
+        /// Finding ids (`12`), or the report's issue numbers (`HIGH-003`: every
+        /// finding of the issue, as `auditbench report` numbers them).
         #[arg(required = true)]
-        ids: Vec<i64>,
+        ids: Vec<String>,
         /// needs_review, confirmed, in_progress, false_positive, accepted_risk, wont_fix.
         #[arg(long)]
         status: String,
@@ -102,7 +104,9 @@ pub enum StoreCommand {
     Show {
         #[command(flatten)]
         db: DbArgs,
-        id: i64,
+        /// A finding id (`12`), or a report issue number (`HIGH-003`: its
+        /// first, worst place).
+        id: String,
         #[arg(long, value_enum, default_value = "text")]
         format: ListFormat,
     },
@@ -267,6 +271,7 @@ pub fn execute(cmd: StoreCommand) -> Result<i32> {
         } => {
             let mut store = db.open_existing()?;
             let status: Triage = status.parse()?;
+            let ids = resolve_ids(&store, &ids)?;
             store.triage(
                 &ids,
                 &TriageChange {
@@ -281,6 +286,7 @@ pub fn execute(cmd: StoreCommand) -> Result<i32> {
         }
         StoreCommand::Show { db, id, format } => {
             let store = db.open_existing()?;
+            let id = resolve_ids(&store, std::slice::from_ref(&id))?[0];
             let d = store.history(id)?;
             if format == ListFormat::Json {
                 writeln!(out, "{}", serde_json::to_string_pretty(&d)?)?;
@@ -465,6 +471,26 @@ fn json_row(f: &FindingRow) -> serde_json::Value {
         "message": f.message,
         "title": f.title,
     })
+}
+
+/// Finding ids from what the user typed: database ids, or the report's issue
+/// numbers (`HIGH-003`), each standing for every finding of the issue (worst
+/// first).
+fn resolve_ids(store: &Store, given: &[String]) -> Result<Vec<i64>> {
+    let mut ids = vec![];
+    for g in given {
+        if let Ok(id) = g.trim_start_matches('#').parse::<i64>() {
+            ids.push(id);
+            continue;
+        }
+        match crate::report::finding_ids_of(store, g)? {
+            Some(found) if !found.is_empty() => ids.extend(found),
+            _ => bail!(
+                "`{g}` is neither a finding id nor an issue of the report (ids look like 12, issues like HIGH-003)"
+            ),
+        }
+    }
+    Ok(ids)
 }
 
 /// The lines `scan` prints about what it recorded.

@@ -46,3 +46,18 @@ pub fn render(store: &Store, opts: &ReportOptions, format: ReportFormat) -> stor
         ReportFormat::Html => html::render(&report),
     })
 }
+
+/// The database ids of the findings of the report's issue `number`
+/// (`HIGH-003`, case-insensitive), as `auditbench report` numbers them with
+/// its default options; `None` when the report has no such issue.
+pub fn finding_ids_of(
+    store: &crate::store::Store,
+    number: &str,
+) -> crate::store::Result<Option<Vec<i64>>> {
+    let report = model::gather(store, &ReportOptions::default())?;
+    Ok(report
+        .issues
+        .iter()
+        .find(|i| i.number.eq_ignore_ascii_case(number))
+        .map(|i| i.members.iter().map(|&m| report.findings[m].id).collect()))
+}
