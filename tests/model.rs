@@ -10,6 +10,9 @@ use auditbench::model::{explain::explain, Context, ProjectModel};
 use auditbench::scan::summaries::{model_of, summarize_project, Summarized};
 use auditbench::Config;
 
+mod common;
+use common::copy_dir;
+
 fn project() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/projects/fastapi-app")
 }
@@ -262,17 +265,4 @@ fn an_unrelated_file_changes_nothing_and_file_order_does_not_matter() {
     let forward = all_contexts(&files);
     files.reverse();
     assert_eq!(forward, all_contexts(&files));
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
 }

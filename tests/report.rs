@@ -8,6 +8,7 @@
 //! ```
 
 mod common;
+use common::validate_sarif;
 
 use common::copy_dir;
 use std::fs;
@@ -222,16 +223,6 @@ fn output_is_deterministic_across_databases() {
         assert_eq!(x, y);
         assert_eq!(x, report::render(&sa, &options(), format).unwrap());
     }
-}
-
-fn validate_sarif(sarif: &Value) {
-    let schema: Value = serde_json::from_str(include_str!("data/sarif-schema-2.1.0.json")).unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(sarif)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "SARIF invalid: {errors:?}");
 }
 
 #[test]
