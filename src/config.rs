@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
-use crate::finding::Severity;
+use crate::finding::{Confidence, Severity};
 use crate::rule_ids::{self, expand_selectors};
 
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
@@ -46,6 +46,10 @@ pub struct ConfigFile {
     /// A file whose analysis takes longer than this many milliseconds is given
     /// up with a warning (0: no limit).
     pub max_file_time_ms: Option<u64>,
+    /// The least confidence a finding needs to be reported (`high`, the
+    /// default suite; `medium`; `low`: everything). The database records
+    /// every finding whatever this says.
+    pub confidence: Option<String>,
     /// The audit report's title block (`[tool.auditbench.report]`).
     #[serde(default)]
     pub report: ReportConfig,
@@ -74,6 +78,8 @@ pub struct Config {
     /// Scan test code too (see [`crate::scan::discover::is_test_path`]).
     pub include_tests: bool,
     pub max_file_time_ms: u64,
+    /// The least confidence of a reported finding (see [`ConfigFile::confidence`]).
+    pub confidence: Confidence,
     pub report: ReportConfig,
     /// The file the configuration came from.
     pub source: Option<PathBuf>,
@@ -92,6 +98,7 @@ impl Default for Config {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             include_tests: false,
             max_file_time_ms: DEFAULT_MAX_FILE_TIME_MS,
+            confidence: Confidence::High,
             report: ReportConfig::default(),
             source: None,
         }
@@ -220,7 +227,14 @@ impl Config {
                 severity.insert(i, sev);
             }
         }
+        let confidence = match &file.confidence {
+            Some(c) => c
+                .parse()
+                .map_err(|e: String| anyhow::anyhow!("confidence: {e}"))?,
+            None => Confidence::High,
+        };
         Ok(Config {
+            confidence,
             select,
             ignore,
             severity,

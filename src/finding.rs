@@ -71,6 +71,63 @@ pub enum Status {
     Suppressed,
 }
 
+/// How sure the scan is that a finding's hazard is real where it is reported:
+/// the rule's measured precision, raised or lowered by what the project model
+/// knows of the place (where it runs, how long its objects live). Severity
+/// says the impact if it is real; confidence says how likely that is.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    // Declared from most to least sure so that `Ord` sorts high first.
+    High,
+    #[default]
+    Medium,
+    Low,
+}
+
+impl Confidence {
+    pub const ALL: [Confidence; 3] = [Confidence::High, Confidence::Medium, Confidence::Low];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::High => "high",
+            Confidence::Medium => "medium",
+            Confidence::Low => "low",
+        }
+    }
+
+    /// Whether `self` is at least as sure as `threshold`.
+    pub fn at_least(self, threshold: Confidence) -> bool {
+        self <= threshold
+    }
+
+    /// One level more sure (high stays high).
+    pub fn raised(self) -> Confidence {
+        match self {
+            Confidence::Low => Confidence::Medium,
+            _ => Confidence::High,
+        }
+    }
+}
+
+impl std::str::FromStr for Confidence {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Confidence::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s.to_ascii_lowercase())
+            .ok_or_else(|| format!("unknown confidence `{s}` (expected high, medium or low)"))
+    }
+}
+
+impl std::fmt::Display for Confidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fix {
     pub before: String,
@@ -108,6 +165,14 @@ pub struct Finding {
     /// Qualified name of the enclosing scope (`Cache.get`), part of the identity.
     #[serde(skip_serializing_if = "String::is_empty", default)]
     pub scope: String,
+    /// How sure the scan is (strengths: always high).
+    #[serde(default)]
+    pub confidence: Confidence,
+    /// Why the project model thinks so: the path from an entry point to this
+    /// place ("`@router.post` at api/chat.py:12 -> calls `generate`"), or the
+    /// place that makes it unlikely. Empty when the model knows nothing here.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub evidence: Vec<Related>,
     /// The text of the anchor line, as the fingerprint saw it: the store keeps
     /// it to match the finding after edits. Not part of the output formats.
     #[serde(skip)]

@@ -20,7 +20,15 @@ fn run(args: &[&str]) -> Output {
 }
 
 fn scan_json(dir: &Path, extra: &[&str]) -> (Value, i32) {
-    let mut args = vec!["scan", dir.to_str().unwrap(), "--format", "json", "--quiet"];
+    let mut args = vec![
+        "scan",
+        "--confidence",
+        "low",
+        dir.to_str().unwrap(),
+        "--format",
+        "json",
+        "--quiet",
+    ];
     args.extend_from_slice(extra);
     let out = run(&args);
     let v: Value = serde_json::from_slice(&out.stdout)
@@ -69,7 +77,14 @@ fn json_contract_and_exit_codes() {
     assert_eq!(code, 0, "medium is below --fail-on high");
     let (v, code) = scan_json(d.path(), &["--ignore", "RES"]);
     assert_eq!((v["findings"].as_array().unwrap().len(), code), (0, 0));
-    let out = run(&["scan", d.path().to_str().unwrap(), "--select", "NOPE999"]);
+    let out = run(&[
+        "scan",
+        "--confidence",
+        "low",
+        d.path().to_str().unwrap(),
+        "--select",
+        "NOPE999",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown rule"));
 }
@@ -78,7 +93,7 @@ fn json_contract_and_exit_codes() {
 fn text_output_and_output_file() {
     let d = tempfile::tempdir().unwrap();
     fs::write(d.path().join("ctx.py"), POSITIVE).unwrap();
-    let out = run(&["scan", d.path().to_str().unwrap()]);
+    let out = run(&["scan", "--confidence", "low", d.path().to_str().unwrap()]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with("ctx.py:2:"), "{text}");
     assert!(text.contains("RES007 [medium]"));
@@ -86,6 +101,8 @@ fn text_output_and_output_file() {
     let target = d.path().join("out.json");
     let out = run(&[
         "scan",
+        "--confidence",
+        "low",
         d.path().to_str().unwrap(),
         "--format",
         "json",
@@ -103,7 +120,14 @@ fn sarif_validates_against_the_official_schema() {
     fs::write(d.path().join("ctx.py"), POSITIVE).unwrap();
     fs::write(d.path().join("quiet.py"), "class Quiet:\n    def __enter__(self):  # auditbench: ignore[RES007] -- owned by the framework\n        return self\n").unwrap();
     fs::write(d.path().join("name with space.py"), POSITIVE).unwrap();
-    let out = run(&["scan", d.path().to_str().unwrap(), "--format", "sarif"]);
+    let out = run(&[
+        "scan",
+        "--confidence",
+        "low",
+        d.path().to_str().unwrap(),
+        "--format",
+        "sarif",
+    ]);
     let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
     common::validate_sarif(&sarif);
     let results = sarif["runs"][0]["results"].as_array().unwrap();
@@ -145,7 +169,7 @@ fn rules_and_rule_docs() {
 
 #[test]
 fn missing_path_is_a_clear_error() {
-    let out = run(&["scan", "/definitely/not/here"]);
+    let out = run(&["scan", "--confidence", "low", "/definitely/not/here"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("path does not exist: /definitely/not/here")
@@ -264,7 +288,7 @@ fn configuration_errors_are_clear() {
         "[tool.auditbench]\nselct = [\"MEM\"]\n",
     )
     .unwrap();
-    let out = run(&["scan", d.path().to_str().unwrap()]);
+    let out = run(&["scan", "--confidence", "low", d.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("unknown field `selct`"),
@@ -276,7 +300,7 @@ fn configuration_errors_are_clear() {
         "[tool.auditbench]\nignore = [\"RES999\"]\n",
     )
     .unwrap();
-    let out = run(&["scan", d.path().to_str().unwrap()]);
+    let out = run(&["scan", "--confidence", "low", d.path().to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown rule `RES999`"));
     fs::write(
         d.path().join("pyproject.toml"),
@@ -309,7 +333,13 @@ fn database_folder_symlinked_out_of_the_project_is_refused() {
     fs::create_dir_all(&outside).unwrap();
     fs::write(project.join("app.py"), POSITIVE).unwrap();
     std::os::unix::fs::symlink(&outside, project.join(".auditbench")).unwrap();
-    let out = run(&["scan", project.to_str().unwrap(), "--quiet"]);
+    let out = run(&[
+        "scan",
+        "--confidence",
+        "low",
+        project.to_str().unwrap(),
+        "--quiet",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("symlink leading out of the project"), "{err}");
@@ -322,6 +352,8 @@ fn database_folder_symlinked_out_of_the_project_is_refused() {
     let db = dir.path().join("chosen.db");
     let out = run(&[
         "scan",
+        "--confidence",
+        "low",
         project.to_str().unwrap(),
         "--quiet",
         "--db",

@@ -70,7 +70,7 @@ fn with_closed_stdout(args: &[&str]) -> Output {
 #[test]
 fn a_closed_pipe_is_a_quiet_exit_and_the_scan_is_still_recorded() {
     let d = project();
-    let out = with_closed_stdout(&["scan", s(d.path())]);
+    let out = with_closed_stdout(&["scan", "--confidence", "low", s(d.path())]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
         out.status.code(),
@@ -94,14 +94,21 @@ fn a_closed_pipe_is_a_quiet_exit_and_the_scan_is_still_recorded() {
 #[test]
 fn a_partial_rule_run_leaves_the_other_rules_findings_untouched() {
     let d = project();
-    run(&["scan", s(d.path()), "--quiet"]);
-    let out = run(&["scan", s(d.path()), "--select", "RES007"]);
+    run(&["scan", "--confidence", "low", s(d.path()), "--quiet"]);
+    let out = run(&[
+        "scan",
+        "--confidence",
+        "low",
+        s(d.path()),
+        "--select",
+        "RES007",
+    ]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("0 removed"), "{text}");
     let all = findings_json(d.path(), &["--all"]);
     let mem = all.iter().find(|f| f["rule"] == "MEM001").unwrap();
     assert_eq!(mem["detection"], "open", "{all:?}");
-    let out = run(&["scan", s(d.path())]);
+    let out = run(&["scan", "--confidence", "low", s(d.path())]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains(": 0 new, 0 fixed"),
@@ -109,7 +116,7 @@ fn a_partial_rule_run_leaves_the_other_rules_findings_untouched() {
     );
     // Turned off in the configuration, a rule's findings are removed.
     fs::write(d.path().join(".auditbench.toml"), "ignore = [\"MEM001\"]\n").unwrap();
-    let out = run(&["scan", s(d.path())]);
+    let out = run(&["scan", "--confidence", "low", s(d.path())]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("1 removed"));
 }
 
@@ -117,7 +124,7 @@ fn a_partial_rule_run_leaves_the_other_rules_findings_untouched() {
 fn the_gate_honours_triage_unless_asked_not_to() {
     let d = project();
     fs::remove_file(d.path().join("mem.py")).unwrap();
-    let out = run(&["scan", s(d.path()), "--quiet"]);
+    let out = run(&["scan", "--confidence", "low", s(d.path()), "--quiet"]);
     assert_eq!(out.status.code(), Some(1));
     let id = findings_json(d.path(), &[])[0]["id"].to_string();
     for status in ["false_positive", "accepted_risk", "wont_fix"] {
@@ -136,13 +143,20 @@ fn the_gate_honours_triage_unless_asked_not_to() {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let out = run(&["scan", s(d.path()), "--quiet"]);
+        let out = run(&["scan", "--confidence", "low", s(d.path()), "--quiet"]);
         assert_eq!(
             out.status.code(),
             Some(0),
             "{status} does not fail the gate"
         );
-        let out = run(&["scan", s(d.path()), "--quiet", "--fail-on-triaged"]);
+        let out = run(&[
+            "scan",
+            "--confidence",
+            "low",
+            s(d.path()),
+            "--quiet",
+            "--fail-on-triaged",
+        ]);
         assert_eq!(
             out.status.code(),
             Some(1),
@@ -158,7 +172,9 @@ fn the_gate_honours_triage_unless_asked_not_to() {
         "confirmed",
     ]);
     assert_eq!(
-        run(&["scan", s(d.path()), "--quiet"]).status.code(),
+        run(&["scan", "--confidence", "low", s(d.path()), "--quiet"])
+            .status
+            .code(),
         Some(1)
     );
 }
@@ -221,7 +237,14 @@ fn add_refuses_places_that_are_not_in_the_project() {
 fn a_missing_database_folder_or_project_is_an_error() {
     let d = project();
     let missing = d.path().join("no/such/dir/x.db");
-    let out = run(&["scan", s(d.path()), "--db", s(&missing)]);
+    let out = run(&[
+        "scan",
+        "--confidence",
+        "low",
+        s(d.path()),
+        "--db",
+        s(&missing),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
     assert!(!d.path().join("no").exists(), "no folder created");
@@ -237,7 +260,7 @@ fn a_missing_database_folder_or_project_is_an_error() {
 #[test]
 fn findings_takes_absolute_paths_and_sorts_its_footer_by_severity() {
     let d = project();
-    run(&["scan", s(d.path()), "--quiet"]);
+    run(&["scan", "--confidence", "low", s(d.path()), "--quiet"]);
     let abs = d.path().canonicalize().unwrap().join("ctx.py");
     let list = findings_json(d.path(), &["--path", s(&abs)]);
     assert_eq!(list.len(), 1);
@@ -255,7 +278,15 @@ fn the_ignore_directive_is_a_whole_word() {
         "class Session:\n    def __enter__(self):  # auditbench: ignored for now\n        return self\n",
     )
     .unwrap();
-    let out = run(&["scan", s(d.path()), "--no-db", "--format", "json"]);
+    let out = run(&[
+        "scan",
+        "--confidence",
+        "low",
+        s(d.path()),
+        "--no-db",
+        "--format",
+        "json",
+    ]);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["findings"][0]["status"], "open");
     assert_eq!(out.status.code(), Some(1));
@@ -265,7 +296,7 @@ fn the_ignore_directive_is_a_whole_word() {
 fn control_characters_in_file_names_are_escaped_on_the_terminal() {
     let d = tempfile::tempdir().unwrap();
     fs::write(d.path().join("evil\u{1b}[2Jname.py"), RES007).unwrap();
-    let out = run(&["scan", s(d.path())]);
+    let out = run(&["scan", "--confidence", "low", s(d.path())]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains('\u{1b}'), "{text:?}");
     assert!(text.contains("evil\\u{1b}[2Jname.py:2:9: RES007"), "{text}");
@@ -290,7 +321,15 @@ fn suppression_hygiene_and_file_level_suppressions() {
         "# auditbench: ignore-file[RES007] -- generated\nclass S:\n    def __enter__(self):\n        return self\n",
     )
     .unwrap();
-    let out = run(&["scan", s(d.path()), "--no-db", "--format", "json"]);
+    let out = run(&[
+        "scan",
+        "--confidence",
+        "low",
+        s(d.path()),
+        "--no-db",
+        "--format",
+        "json",
+    ]);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let warnings: Vec<(String, String)> = v["warnings"]
         .as_array()
@@ -319,14 +358,21 @@ fn suppression_hygiene_and_file_level_suppressions() {
         .collect();
     assert_eq!(gen[0]["status"], "suppressed");
     assert_eq!(gen[0]["suppression"], "generated");
-    let out = run(&["scan", s(d.path()), "--select", "RES07"]);
+    let out = run(&[
+        "scan",
+        "--confidence",
+        "low",
+        s(d.path()),
+        "--select",
+        "RES07",
+    ]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `RES007`?"));
 }
 
 #[test]
 fn a_new_database_folder_keeps_itself_out_of_git() {
     let d = project();
-    run(&["scan", s(d.path()), "--quiet"]);
+    run(&["scan", "--confidence", "low", s(d.path()), "--quiet"]);
     let ignore = fs::read_to_string(d.path().join(".auditbench/.gitignore")).unwrap();
     assert!(ignore.lines().any(|l| l == "*"), "{ignore}");
 }
@@ -334,13 +380,13 @@ fn a_new_database_folder_keeps_itself_out_of_git() {
 #[test]
 fn colour_only_when_the_terminal_wants_it() {
     let d = project();
-    let out = run(&["scan", s(d.path()), "--no-db"]);
+    let out = run(&["scan", "--confidence", "low", s(d.path()), "--no-db"]);
     assert!(
         !String::from_utf8_lossy(&out.stdout).contains('\u{1b}'),
         "plain in a pipe"
     );
     let out = bin()
-        .args(["scan", s(d.path()), "--no-db"])
+        .args(["scan", "--confidence", "low", s(d.path()), "--no-db"])
         .env("CLICOLOR_FORCE", "1")
         .env_remove("NO_COLOR")
         .output()
@@ -353,6 +399,8 @@ fn colour_only_when_the_terminal_wants_it() {
     let out = bin()
         .args([
             "scan",
+            "--confidence",
+            "low",
             s(d.path()),
             "--no-db",
             "-o",

@@ -39,7 +39,15 @@ fn a_baseline_hides_and_ungates_the_findings_it_holds() {
     let root = d.path();
     fs::write(root.join("ctx.py"), RES007).unwrap();
     let baseline = root.join("baseline.json");
-    let out = run(&["scan", s(root), "--no-db", "--write-baseline", s(&baseline)]);
+    let out = run(&[
+        "scan",
+        "--confidence",
+        "low",
+        s(root),
+        "--no-db",
+        "--write-baseline",
+        s(&baseline),
+    ]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -50,7 +58,15 @@ fn a_baseline_hides_and_ungates_the_findings_it_holds() {
     assert_eq!(file["findings"][0]["rule"], "RES007");
     // Lines inserted above the finding keep it baselined (fingerprint).
     fs::write(root.join("ctx.py"), format!("import os\n\n\n{RES007}")).unwrap();
-    let out = run(&["scan", s(root), "--no-db", "--baseline", s(&baseline)]);
+    let out = run(&[
+        "scan",
+        "--confidence",
+        "low",
+        s(root),
+        "--no-db",
+        "--baseline",
+        s(&baseline),
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(
         stdout(&out).contains("No open findings."),
@@ -62,6 +78,8 @@ fn a_baseline_hides_and_ungates_the_findings_it_holds() {
     fs::write(root.join("mem.py"), MEM001).unwrap();
     let out = run(&[
         "scan",
+        "--confidence",
+        "low",
         s(root),
         "--no-db",
         "--baseline",
@@ -78,17 +96,35 @@ fn a_baseline_hides_and_ungates_the_findings_it_holds() {
         .map(|f| f["rule"].as_str().unwrap())
         .collect();
     assert_eq!(rules, ["MEM001"]);
-    let out = run(&["scan", s(root), "--no-db", "--fail-on", "never"]);
+    let out = run(&[
+        "scan",
+        "--confidence",
+        "low",
+        s(root),
+        "--no-db",
+        "--fail-on",
+        "never",
+    ]);
     assert_eq!(out.status.code(), Some(0), "--fail-on never only reports");
     let out = run(&[
         "scan",
+        "--confidence",
+        "low",
         s(root),
         "--no-db",
         "--baseline",
         s(&root.join("nope.json")),
     ]);
     assert_eq!(out.status.code(), Some(2));
-    let out = run(&["scan", s(root), "--no-db", "--fail-on", "sometimes"]);
+    let out = run(&[
+        "scan",
+        "--confidence",
+        "low",
+        s(root),
+        "--no-db",
+        "--fail-on",
+        "sometimes",
+    ]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("or never"));
 }
 
@@ -98,7 +134,15 @@ fn github_gitlab_junit_and_json_lines_formats() {
     let root = d.path();
     fs::write(root.join("ctx.py"), RES007).unwrap();
     fs::write(root.join("mem, 50%.py"), MEM001).unwrap();
-    let out = run(&["scan", s(root), "--no-db", "--format", "github"]);
+    let out = run(&[
+        "scan",
+        "--confidence",
+        "low",
+        s(root),
+        "--no-db",
+        "--format",
+        "github",
+    ]);
     let text = stdout(&out);
     assert!(text.contains(
         "::warning file=ctx.py,line=2,endLine=2,col=9,endColumn=18,title=RES007 incomplete-context-manager [medium]::`Session` defines"
@@ -108,7 +152,15 @@ fn github_gitlab_junit_and_json_lines_formats() {
         "{text}"
     );
 
-    let out = run(&["scan", s(root), "--no-db", "--format", "gitlab"]);
+    let out = run(&[
+        "scan",
+        "--confidence",
+        "low",
+        s(root),
+        "--no-db",
+        "--format",
+        "gitlab",
+    ]);
     let issues: Value = serde_json::from_slice(&out.stdout).unwrap();
     let first = &issues.as_array().unwrap()[0];
     assert_eq!(first["check_name"], "RES007");
@@ -117,13 +169,29 @@ fn github_gitlab_junit_and_json_lines_formats() {
     assert_eq!(first["location"]["lines"]["begin"], 2);
     assert_eq!(first["fingerprint"].as_str().unwrap().len(), 32);
 
-    let out = run(&["scan", s(root), "--no-db", "--format", "junit"]);
+    let out = run(&[
+        "scan",
+        "--confidence",
+        "low",
+        s(root),
+        "--no-db",
+        "--format",
+        "junit",
+    ]);
     let xml = stdout(&out);
     assert!(xml.starts_with("<?xml"), "{xml}");
     assert!(xml.contains("tests=\"2\" failures=\"2\""), "{xml}");
     assert!(xml.contains("<failure type=\"RES007\""), "{xml}");
 
-    let out = run(&["scan", s(root), "--no-db", "--format", "json-lines"]);
+    let out = run(&[
+        "scan",
+        "--confidence",
+        "low",
+        s(root),
+        "--no-db",
+        "--format",
+        "json-lines",
+    ]);
     let lines: Vec<Value> = stdout(&out)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -132,7 +200,15 @@ fn github_gitlab_junit_and_json_lines_formats() {
     assert!(lines.iter().all(|f| f["fingerprint"].is_string()));
 
     let clean = tempfile::tempdir().unwrap();
-    let out = run(&["scan", s(clean.path()), "--no-db", "--format", "junit"]);
+    let out = run(&[
+        "scan",
+        "--confidence",
+        "low",
+        s(clean.path()),
+        "--no-db",
+        "--format",
+        "junit",
+    ]);
     assert!(stdout(&out).contains("tests=\"1\" failures=\"0\""));
 }
 
@@ -146,6 +222,8 @@ fn several_outputs_from_one_run() {
     let junit = d.path().join("junit.xml");
     let out = run(&[
         "scan",
+        "--confidence",
+        "low",
         s(&root),
         "--output-format",
         &format!("sarif={}", s(&sarif)),
@@ -160,7 +238,14 @@ fn several_outputs_from_one_run() {
     let v: Value = serde_json::from_str(&fs::read_to_string(&sarif).unwrap()).unwrap();
     assert_eq!(v["runs"][0]["results"].as_array().unwrap().len(), 1);
     assert!(fs::read_to_string(&junit).unwrap().contains("RES007"));
-    let out = run(&["scan", s(&root), "--output-format", "pdf=x.pdf"]);
+    let out = run(&[
+        "scan",
+        "--confidence",
+        "low",
+        s(&root),
+        "--output-format",
+        "pdf=x.pdf",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown format `pdf`"));
 }
@@ -170,7 +255,15 @@ fn sarif_is_ready_for_github_code_scanning() {
     let d = tempfile::tempdir().unwrap();
     fs::write(d.path().join("broken.py"), "def broken(:\n    pass\n").unwrap();
     fs::write(d.path().join("ctx.py"), RES007).unwrap();
-    let out = run(&["scan", s(d.path()), "--no-db", "--format", "sarif"]);
+    let out = run(&[
+        "scan",
+        "--confidence",
+        "low",
+        s(d.path()),
+        "--no-db",
+        "--format",
+        "sarif",
+    ]);
     let text = stdout(&out);
     let sarif: Value = serde_json::from_str(&text).unwrap();
     validate_sarif(&sarif);
@@ -198,13 +291,23 @@ fn sarif_is_ready_for_github_code_scanning() {
     assert!(good["properties"].get("security-severity").is_none());
 
     // The demo holds every strength: left out unless asked for.
-    let out = run(&["scan", &demo(), "--no-db", "--format", "sarif"]);
+    let out = run(&[
+        "scan",
+        "--confidence",
+        "low",
+        &demo(),
+        "--no-db",
+        "--format",
+        "sarif",
+    ]);
     let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
     validate_sarif(&sarif);
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     assert!(results.iter().all(|r| r["kind"] == "fail"));
     let out = run(&[
         "scan",
+        "--confidence",
+        "low",
         &demo(),
         "--no-db",
         "--format",
@@ -230,6 +333,8 @@ fn statistics_count_open_findings_per_rule() {
     fs::write(root.join("c.py"), MEM001).unwrap();
     let out = run(&[
         "scan",
+        "--confidence",
+        "low",
         s(root),
         "--no-db",
         "--statistics",
@@ -243,10 +348,19 @@ fn statistics_count_open_findings_per_rule() {
     assert!(lines[1].starts_with("1\tMEM001\t"), "{text}");
     assert_eq!(lines.last().unwrap(), &"3 open finding(s) of 2 rule(s)");
     // The gate still applies.
-    let gated = run(&["scan", s(root), "--no-db", "--statistics"]);
+    let gated = run(&[
+        "scan",
+        "--confidence",
+        "low",
+        s(root),
+        "--no-db",
+        "--statistics",
+    ]);
     assert_eq!(gated.status.code(), Some(1));
     let bad = run(&[
         "scan",
+        "--confidence",
+        "low",
         s(root),
         "--no-db",
         "--statistics",
@@ -263,6 +377,8 @@ fn the_full_format_shows_each_fix_as_a_diff() {
     fs::write(root.join("a.py"), RES007).unwrap();
     let out = run(&[
         "scan",
+        "--confidence",
+        "low",
         s(root),
         "--no-db",
         "--format",

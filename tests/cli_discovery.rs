@@ -52,7 +52,7 @@ fn project() -> (tempfile::TempDir, std::path::PathBuf) {
 fn a_scan_inside_a_project_uses_its_configuration_and_database() {
     let (_d, root) = project();
     let app = root.join("app");
-    let out = run_in(&app, &["scan"]);
+    let out = run_in(&app, &["scan", "--confidence", "low"]);
     let text = stdout(&out);
     assert!(
         text.starts_with("ctx.py:2:9: RES007"),
@@ -82,12 +82,18 @@ fn a_scan_inside_a_project_uses_its_configuration_and_database() {
     assert!(text.contains(" ctx.py:2 "), "{text}");
     assert!(text.contains(" lib/other.py:2 "), "{text}");
     // Machine formats keep the project-relative contract.
-    let out = run_in(&app, &["scan", "--format", "json", "--quiet"]);
+    let out = run_in(
+        &app,
+        &["scan", "--confidence", "low", "--format", "json", "--quiet"],
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["findings"][0]["path"], "app/ctx.py");
     assert_eq!(v["findings"].as_array().unwrap().len(), 1);
     // From the project's parent, paths carry the project's folder.
-    let out = run_in(root.parent().unwrap(), &["scan", "proj", "--no-db"]);
+    let out = run_in(
+        root.parent().unwrap(),
+        &["scan", "--confidence", "low", "proj", "--no-db"],
+    );
     assert!(
         stdout(&out).contains("proj/app/ctx.py:2:9"),
         "{}",
@@ -100,7 +106,10 @@ fn dedicated_file_and_database_folder_mark_a_project_and_config_overrides() {
     let (_d, root) = project();
     fs::remove_file(root.join("pyproject.toml")).unwrap();
     fs::write(root.join(".auditbench.toml"), "select = [\"MEM001\"]\n").unwrap();
-    let out = run_in(&root.join("app"), &["scan", "--no-db"]);
+    let out = run_in(
+        &root.join("app"),
+        &["scan", "--confidence", "low", "--no-db"],
+    );
     let text = stdout(&out);
     assert!(text.starts_with("mem.py:1:1: MEM001"), "{text}");
     assert!(!text.contains("RES007"), "{text}");
@@ -109,21 +118,37 @@ fn dedicated_file_and_database_folder_mark_a_project_and_config_overrides() {
     fs::write(&other, "select = [\"RES007\"]\n").unwrap();
     let out = run_in(
         &root.join("app"),
-        &["scan", "--no-db", "--config", other.to_str().unwrap()],
+        &[
+            "scan",
+            "--confidence",
+            "low",
+            "--no-db",
+            "--config",
+            other.to_str().unwrap(),
+        ],
     );
     let text = stdout(&out);
     assert!(
         text.starts_with("ctx.py:2:9: RES007") && !text.contains("MEM001"),
         "{text}"
     );
-    let out = run_in(&root, &["scan", "--config", "nope.toml"]);
+    let out = run_in(
+        &root,
+        &["scan", "--confidence", "low", "--config", "nope.toml"],
+    );
     assert_eq!(out.status.code(), Some(2));
     // --config is used instead of a broken project configuration, also
     // when the scan is recorded.
     fs::write(root.join(".auditbench.toml"), "selct = 1\n").unwrap();
     let out = run_in(
         &root.join("app"),
-        &["scan", "--config", other.to_str().unwrap()],
+        &[
+            "scan",
+            "--confidence",
+            "low",
+            "--config",
+            other.to_str().unwrap(),
+        ],
     );
     let text = stdout(&out);
     assert!(
@@ -135,7 +160,7 @@ fn dedicated_file_and_database_folder_mark_a_project_and_config_overrides() {
     fs::remove_dir_all(root.join(".auditbench")).unwrap();
     // A project database folder marks the project too.
     fs::create_dir(root.join(".auditbench")).unwrap();
-    let out = run_in(&root.join("lib"), &["scan"]);
+    let out = run_in(&root.join("lib"), &["scan", "--confidence", "low"]);
     assert!(
         stdout(&out).starts_with("other.py:2:9: RES007"),
         "{}",

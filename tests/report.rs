@@ -511,6 +511,8 @@ fn cli_writes_the_report_in_each_format() {
             "scan",
             root.to_str().unwrap(),
             "--quiet",
+            "--confidence",
+            "low",
             "--format",
             "json",
         ])
@@ -891,7 +893,10 @@ fn title_block_comes_from_the_project_and_its_configuration() {
             .current_dir(&root);
         c
     };
-    bin("root").args(["scan", ".", "--quiet"]).assert().code(1);
+    bin("root")
+        .args(["scan", ".", "--quiet", "--confidence", "low"])
+        .assert()
+        .code(1);
     bin("root")
         .args(["triage", "1", "--status", "confirmed"])
         .assert()

@@ -11,6 +11,7 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 
 use crate::config::Config;
+use crate::finding::{Confidence, Finding, Kind};
 use crate::project::{discover, record, Project};
 use crate::scan::{self, ScanOptions, ScanResult};
 use crate::scan_output::{self, baseline, baseline::Baseline, sarif::SarifOptions, Format};
@@ -61,6 +62,11 @@ pub struct ScanArgs {
     /// project database fail `--fail-on` too (by default they do not).
     #[arg(long)]
     pub fail_on_triaged: bool,
+    /// Report findings of at least this confidence: high (the default suite),
+    /// medium, or low (everything); same as `confidence = "..."` in the
+    /// configuration. The project database records every finding.
+    #[arg(long, value_name = "LEVEL")]
+    pub confidence: Option<Confidence>,
     /// Only run these rules (ids or families, comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub select: Vec<String>,
@@ -144,6 +150,7 @@ pub fn run(args: ScanArgs) -> Result<i32> {
     config.apply_cli(&args.select, &args.ignore)?;
     config.include_tests |= args.include_tests;
     let rule_ids = config.enabled_rules();
+    let config_confidence = config.confidence;
     // Rules the configuration runs that `--select`/`--ignore` left out of this
     // run only: the database keeps their findings as they are.
     let left_out: Vec<String> = configured
@@ -231,9 +238,13 @@ pub fn run(args: ScanArgs) -> Result<i32> {
     }
     // What is reported: the findings under the folder asked for, that the
     // baseline does not accept.
+    let least = args.confidence.unwrap_or(config_confidence);
+    let below = |f: &Finding| f.kind == Kind::Finding && !f.confidence.at_least(least);
+    let hidden = result.findings.iter().filter(|f| below(f)).count();
     let shown;
-    let result = if baseline.is_some() || under.is_some() {
+    let result = if baseline.is_some() || under.is_some() || hidden > 0 {
         let mut r = result.clone();
+        r.findings.retain(|f| !below(f));
         if let Some(dir) = &under {
             let inside = |p: &str| {
                 p.strip_prefix(dir.as_str())
@@ -251,6 +262,17 @@ pub fn run(args: ScanArgs) -> Result<i32> {
                     before - r.findings.len()
                 );
             }
+        }
+        if !args.quiet && hidden > 0 {
+            eprintln!(
+                "{hidden} finding(s) of lower confidence than {least} not shown \
+                 (--confidence {} shows them)",
+                if least == Confidence::High {
+                    "medium or low"
+                } else {
+                    "low"
+                }
+            );
         }
         shown = r;
         &shown

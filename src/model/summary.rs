@@ -372,6 +372,8 @@ pub fn summarize(ix: &ModuleIndex, is_package: bool) -> ModuleSummary {
         });
     }
     s.strings = strings.into_strings();
+    let keep = call_kept(ix, &s);
+    prune_calls(&mut s, &keep);
     // What a function returns: a call, or a local name assigned from a call
     // (`app = FastAPI(); ...; return app`).
     let assigned_in: std::collections::HashMap<(usize, &str), &crate::python::Call> = ix
@@ -415,6 +417,237 @@ pub fn summarize(ix: &ModuleIndex, is_package: bool) -> ModuleSummary {
     s
 }
 
+/// Standard-library modules whose calls never matter to the project pass
+/// (no framework row names them, and they are not the project's): their
+/// calls are left out of a summary. The framework table's own roots
+/// (`asyncio`, `threading`, `concurrent`, `atexit`...) are not here.
+const NOISE_ROOTS: &[&str] = &[
+    "abc",
+    "argparse",
+    "array",
+    "base64",
+    "binascii",
+    "bisect",
+    "builtins",
+    "calendar",
+    "codecs",
+    "collections",
+    "contextlib",
+    "copy",
+    "csv",
+    "dataclasses",
+    "datetime",
+    "decimal",
+    "difflib",
+    "email",
+    "enum",
+    "errno",
+    "fnmatch",
+    "fractions",
+    "functools",
+    "gc",
+    "gettext",
+    "glob",
+    "gzip",
+    "hashlib",
+    "heapq",
+    "hmac",
+    "html",
+    "inspect",
+    "io",
+    "ipaddress",
+    "itertools",
+    "json",
+    "keyword",
+    "locale",
+    "logging",
+    "math",
+    "mimetypes",
+    "numbers",
+    "operator",
+    "os",
+    "pathlib",
+    "pickle",
+    "platform",
+    "pprint",
+    "random",
+    "re",
+    "secrets",
+    "shlex",
+    "shutil",
+    "string",
+    "struct",
+    "sys",
+    "tempfile",
+    "textwrap",
+    "time",
+    "token",
+    "tokenize",
+    "traceback",
+    "types",
+    "typing",
+    "typing_extensions",
+    "unicodedata",
+    "urllib",
+    "uuid",
+    "warnings",
+    "weakref",
+    "xml",
+    "zlib",
+];
+
+/// Which calls of `ix` a summary keeps: those the project pass can resolve
+/// or match (see `super::project`), and every call another kept one refers to
+/// (an argument, a receiver, a decorator, a parameter default). Left out:
+/// bare names the module does not bind (builtins: `len`, `print`), methods
+/// of locals that are neither parameters with an annotation nor assigned
+/// from a call (`items.append`), and calls into standard-library modules no
+/// framework row names (`json.dumps`). About two calls in three go, and with
+/// them most of a summary's size.
+fn call_kept(ix: &ModuleIndex, s: &ModuleSummary) -> Vec<bool> {
+    use std::collections::HashSet;
+    let mut bound: HashSet<&str> = HashSet::new();
+    for imp in &ix.imports {
+        bound.insert(imp.local.as_str());
+    }
+    for g in &s.globals {
+        bound.insert(g.name.as_str());
+    }
+    for f in s.functions.iter().skip(1) {
+        bound.insert(f.qualname.rsplit('.').next().unwrap_or(&f.qualname));
+    }
+    for c in &s.classes {
+        bound.insert(c.qualname.rsplit('.').next().unwrap_or(&c.qualname));
+    }
+    let mut typed_locals: HashSet<(usize, &str)> = HashSet::new();
+    for a in &ix.assignments {
+        if a.value.as_ref().and_then(|v| ix.call_value(v)).is_some() {
+            for t in &a.targets {
+                if let crate::python::Target::Name(n) = t {
+                    typed_locals.insert((a.scope, n.as_str()));
+                }
+            }
+        }
+    }
+    let mut keep: Vec<bool> = ix
+        .calls
+        .iter()
+        .map(|c| {
+            if matches!(c.receiver, Some(Value::Call(_))) {
+                return true;
+            }
+            if let Some(q) = &c.qualified {
+                let root = q.split('.').next().unwrap_or(q);
+                return !NOISE_ROOTS.contains(&root);
+            }
+            let written = c.callee.as_deref().unwrap_or(&c.method);
+            let head = written.split('.').next().unwrap_or(written);
+            if head == "self" || head == "cls" || head == "super" || bound.contains(head) {
+                return true;
+            }
+            if typed_locals.contains(&(c.scope, head)) {
+                return true;
+            }
+            ix.scopes[c.scope]
+                .params
+                .iter()
+                .any(|p| p.name == head && !p.annotation_qualified.is_empty())
+        })
+        .collect();
+    for f in &s.functions {
+        for d in &f.decorators {
+            if let Some(c) = d.call {
+                keep[c] = true;
+            }
+        }
+        for p in &f.params {
+            if let Some(c) = p.default_call {
+                keep[c] = true;
+            }
+        }
+    }
+    // Calls a kept call refers to (`create_task(worker())`, `super().m()`).
+    let mut work: Vec<usize> = (0..keep.len()).filter(|&i| keep[i]).collect();
+    while let Some(i) = work.pop() {
+        let c = &s.calls[i];
+        let refs = s
+            .args_of(c)
+            .iter()
+            .map(|a| a.call)
+            .chain([c.receiver_call])
+            .filter(|&r| r != NO_CALL);
+        for r in refs {
+            if !keep[r as usize] {
+                keep[r as usize] = true;
+                work.push(r as usize);
+            }
+        }
+    }
+    keep
+}
+
+/// Drops the calls `keep` leaves out, renumbering every reference to a call.
+fn prune_calls(s: &mut ModuleSummary, keep: &[bool]) {
+    let mut new_id = vec![NO_CALL; keep.len()];
+    let mut n = 0u32;
+    for (i, k) in keep.iter().enumerate() {
+        if *k {
+            new_id[i] = n;
+            n += 1;
+        }
+    }
+    let remap = |c: u32| {
+        if c == NO_CALL {
+            NO_CALL
+        } else {
+            new_id[c as usize]
+        }
+    };
+    let old_calls = std::mem::take(&mut s.calls);
+    let old_args = std::mem::take(&mut s.args);
+    for (i, c) in old_calls.into_iter().enumerate() {
+        if !keep[i] {
+            continue;
+        }
+        let start = s.args.len() as u32;
+        for a in &old_args[c.args_start as usize..(c.args_start as usize + c.args_len as usize)] {
+            s.args.push(ArgSum {
+                call: remap(a.call),
+                ..*a
+            });
+        }
+        s.calls.push(CallSum {
+            receiver_call: remap(c.receiver_call),
+            args_start: start,
+            ..c
+        });
+    }
+    for f in &mut s.functions {
+        for d in &mut f.decorators {
+            d.call = d.call.map(|c| new_id[c] as usize);
+        }
+        for p in &mut f.params {
+            p.default_call = p.default_call.map(|c| new_id[c] as usize);
+        }
+    }
+    // Only the strings the kept calls use stay.
+    let old = std::mem::take(&mut s.strings);
+    let mut strings = Interner::default();
+    let mut sym = |x: Sym| strings.get(old.get(x as usize).map_or("", String::as_str));
+    for c in &mut s.calls {
+        c.target = sym(c.target);
+        c.receiver = sym(c.receiver);
+        c.method = sym(c.method);
+        c.assigned_to = sym(c.assigned_to);
+    }
+    for a in &mut s.args {
+        a.keyword = sym(a.keyword);
+        a.reference = sym(a.reference);
+        a.string = sym(a.string);
+    }
+    s.strings = strings.into_strings();
+}
+
 /// Interns the strings of one summary.
 struct Interner {
     ids: std::collections::HashMap<String, Sym>,
@@ -446,5 +679,27 @@ impl Interner {
 
     fn into_strings(self) -> Vec<String> {
         self.strings
+    }
+}
+
+/// The format version of [`encode`]: a summary written by another version is
+/// not read (the file is analysed again instead).
+const FORMAT: u8 = 1;
+
+/// A summary's compact binary form (postcard: varints, no field names), as
+/// the scan keeps it in memory and the database stores it.
+pub fn encode(s: &ModuleSummary) -> Vec<u8> {
+    let mut out = vec![FORMAT];
+    // Serialising owned plain data into a Vec cannot fail.
+    out.extend(postcard::to_stdvec(s).unwrap_or_default());
+    out
+}
+
+/// The summary of [`encode`]'s bytes; `None` for another format version or
+/// damaged bytes.
+pub fn decode(bytes: &[u8]) -> Option<ModuleSummary> {
+    match bytes.split_first() {
+        Some((&FORMAT, rest)) => postcard::from_bytes(rest).ok(),
+        _ => None,
     }
 }

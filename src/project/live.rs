@@ -47,7 +47,9 @@ pub fn scan(
     let prior = prior_from(store, &key)?;
     let mut state =
         ProjectState::open_with(&project.root, project.config.clone(), progress, &prior)?;
-    state.adopt_stored(stored_findings_of(store, &state.unchanged_paths())?);
+    let unchanged = state.unchanged_paths();
+    state.adopt_stored(stored_findings_of(store, &unchanged)?);
+    state.adopt_summaries(store.summaries(&unchanged)?);
     Ok((state, key))
 }
 

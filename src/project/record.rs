@@ -52,6 +52,7 @@ pub fn scan_folder(store: &Store, opts: ScanOptions) -> Result<RecordedScan> {
     let mut result = scan::scan_with(opts, &prior)?;
     let stored = stored_findings(store, &result)?;
     result.findings.extend(stored);
+    judge_incremental(store, &prior, &mut result)?;
     sort_findings(&mut result.findings);
     Ok(RecordedScan {
         result,
@@ -59,15 +60,39 @@ pub fn scan_folder(store: &Store, opts: ScanOptions) -> Result<RecordedScan> {
     })
 }
 
+/// The model pass of an incremental scan (a cold one judged its findings
+/// already): when a file changed, appeared or vanished, the model is built
+/// again from the analysed files' summaries and the stored ones of the
+/// unchanged files, and every finding is judged again (a change in one file
+/// can make a function elsewhere run per request). When nothing changed, the
+/// stored judgements stand.
+fn judge_incremental(store: &Store, prior: &Prior, result: &mut ScanResult) -> Result<()> {
+    let unchanged = unchanged_of(result);
+    if unchanged.is_empty() {
+        return Ok(());
+    }
+    let changed = unchanged.len() != result.files.len() || prior.known.len() != unchanged.len();
+    if changed {
+        let stored = store.summaries(&unchanged)?;
+        let warning = scan::model_pass::judge(&mut result.findings, result.files.iter(), &stored);
+        result.warnings.extend(warning);
+    }
+    Ok(())
+}
+
 /// The stored per-file findings of the files a scan skipped as unchanged.
 pub fn stored_findings(store: &Store, result: &ScanResult) -> Result<Vec<Finding>> {
-    let unchanged: HashSet<String> = result
+    stored_findings_of(store, &unchanged_of(result))
+}
+
+/// The paths a scan skipped as unchanged.
+fn unchanged_of(result: &ScanResult) -> HashSet<String> {
+    result
         .files
         .iter()
         .filter(|f| f.unchanged)
         .map(|f| f.path.clone())
-        .collect();
-    stored_findings_of(store, &unchanged)
+        .collect()
 }
 
 /// The stored per-file findings of `unchanged` (paths skipped as unchanged).

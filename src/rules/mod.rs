@@ -10,6 +10,7 @@
 //! cheaply: a per-file step extracts small [`ProjectFacts`] that are kept per file,
 //! and a project step combines the facts of all files.
 
+pub mod confidence;
 pub mod fix;
 mod memo;
 mod settings;

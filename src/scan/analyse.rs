@@ -155,6 +155,8 @@ pub(crate) fn scan_bytes_with(
         }
     }
     out.facts = ProjectFacts { clients };
+    out.summary =
+        Some(crate::model::summary::encode(&crate::model::summarize(&ix, is_package)).into());
     if prior
         .keep_text
         .wants_analysed(&rel, out.facts.may_hold_project_findings())
@@ -229,6 +231,8 @@ pub fn check_module_until(
                 suppression: suppressed.flatten(),
                 scope: ix.scopes[d.scope].qualname.clone(),
                 anchor: String::new(),
+                confidence: rules::confidence::base(meta.id, meta.kind),
+                evidence: vec![],
             }
         })
         .collect();

@@ -29,6 +29,7 @@ pub mod analyse;
 pub mod discover;
 pub mod fingerprint;
 pub mod known;
+pub mod model_pass;
 pub mod project_pass;
 pub mod read;
 pub mod state;
@@ -80,6 +81,11 @@ pub struct FileResult {
     /// fix and to follow manual findings, without reading the file again (it
     /// may have been saved since).
     pub text: Option<std::sync::Arc<FileText>>,
+    /// The module summary ([`crate::model::summary::encode`]d) of an analysed
+    /// file: what the project model is built from. `None` for a file not
+    /// analysed, and for a file skipped as unchanged (the database has it)
+    /// until the project layer fills it in (`ProjectState::adopt_summaries`).
+    pub summary: Option<std::sync::Arc<[u8]>>,
 }
 
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
@@ -195,6 +201,15 @@ pub fn scan_with(opts: ScanOptions, prior: &Prior) -> Result<ScanResult> {
         findings.extend(r.findings.iter().cloned());
     }
     findings.extend(project_pass(&results, config));
+    if results.iter().all(|r| !r.unchanged) {
+        // Every summary is here (an incremental scan's caller, which has the
+        // database, judges once the stored findings are added).
+        warnings.extend(model_pass::judge(
+            &mut findings,
+            results.iter(),
+            &Default::default(),
+        ));
+    }
     sort_findings(&mut findings);
     Ok(ScanResult {
         root: root.to_string_lossy().into_owned(),
@@ -258,6 +273,7 @@ impl FileResult {
             warnings: vec![],
             unchanged: false,
             text: None,
+            summary: None,
         }
     }
 }

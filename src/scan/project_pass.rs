@@ -61,6 +61,8 @@ fn project_findings(diags: Vec<ProjectDiagnostic>, config: &Config) -> Vec<Findi
             suppression: d.suppression.flatten(),
             scope: d.scope,
             anchor: String::new(),
+            confidence: rules::confidence::base(d.rule.id, d.rule.kind),
+            evidence: vec![],
         };
         by_file.entry(d.path).or_default().push((f, d.anchor_text));
     }

@@ -103,6 +103,16 @@ impl ProjectState {
         }
     }
 
+    /// Gives the files skipped as unchanged their stored module summaries
+    /// (from the database), so that the project model covers every file.
+    pub fn adopt_summaries(&mut self, mut summaries: scan::model_pass::StoredSummaries) {
+        for file in self.files.values_mut().filter(|r| r.unchanged) {
+            if let Some(s) = summaries.remove(&file.path) {
+                file.summary = Some(s);
+            }
+        }
+    }
+
     /// Drops the kept text of every file but `keep` (the text is only needed
     /// until the scan that read it is recorded, and for files whose findings
     /// can change without the file changing: project-wide findings).
@@ -253,8 +263,10 @@ impl ProjectState {
             .flat_map(|f| f.findings.iter().cloned())
             .collect();
         findings.extend(scan::project_pass(&files, &self.config));
+        let model = scan::model_pass::judge(&mut findings, files.iter(), &Default::default());
         scan::sort_findings(&mut findings);
         let mut warnings = self.walk_warnings.clone();
+        warnings.extend(model);
         warnings.extend(files.iter().flat_map(|f| f.warnings.iter().cloned()));
         ScanResult {
             root: self.root.to_string_lossy().into_owned(),
@@ -295,10 +307,15 @@ impl ProjectState {
             .flat_map(|f| f.findings.iter().cloned())
             .collect();
         findings.extend(project);
+        // Judged against the model of the whole project, not only the
+        // covered files.
+        let model =
+            scan::model_pass::judge(&mut findings, self.files.values(), &Default::default());
         scan::sort_findings(&mut findings);
         let warnings = files
             .iter()
             .flat_map(|f| f.warnings.iter().cloned())
+            .chain(model)
             .collect();
         let result = ScanResult {
             root: self.root.to_string_lossy().into_owned(),

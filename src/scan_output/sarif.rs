@@ -4,7 +4,7 @@
 //! relative artifact URIs. Strengths (results of kind `pass`) on request.
 use serde_json::{json, Value};
 
-use crate::finding::{Finding, Kind, Severity, Status};
+use crate::finding::{Confidence, Finding, Kind, Severity, Status};
 use crate::rules::{self, RuleMeta};
 use crate::scan::{ScanResult, Warning};
 
@@ -52,12 +52,56 @@ fn security_severity(s: Severity) -> &'static str {
     }
 }
 
+fn precision_word(p: f64) -> &'static str {
+    match p {
+        p if p >= 0.9 => "very-high",
+        p if p >= 0.8 => "high",
+        p if p >= 0.4 => "medium",
+        _ => "low",
+    }
+}
+
+/// SARIF `rank` (0-100, higher is more likely real) of a confidence.
+fn rank(c: Confidence) -> f64 {
+    match c {
+        Confidence::High => 90.0,
+        Confidence::Medium => 60.0,
+        Confidence::Low => 30.0,
+    }
+}
+
+/// The evidence path as one SARIF `codeFlow` (entry point first).
+fn code_flow(f: &Finding) -> Value {
+    let locations: Vec<Value> = f
+        .evidence
+        .iter()
+        .map(|e| {
+            json!({
+                "location": {
+                    "message": { "text": e.message },
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri_path(&e.path), "uriBaseId": "%SRCROOT%" },
+                        "region": { "startLine": e.line.max(1) }
+                    }
+                }
+            })
+        })
+        .collect();
+    json!([{ "threadFlows": [{ "locations": locations }] }])
+}
+
 /// A rule of the scan's SARIF: [`rule_json`], plus what code scanning reads
 /// (`security-severity`, `helpUri` when the package names its homepage).
 fn scan_rule_json(m: &RuleMeta) -> Value {
     let mut r = rule_json(m);
     if m.kind == Kind::Finding {
         r["properties"]["security-severity"] = json!(security_severity(m.severity));
+        // CodeQL's convention: very-high, high, medium or low, from the
+        // rule's labelled sample (absent while the sample is too small).
+        let measured = rules::confidence::premise_and_measure(m.id).1;
+        if let Some(p) = measured.and_then(|x| x.precision()) {
+            r["properties"]["precision"] = json!(precision_word(p));
+        }
     }
     let home = env!("CARGO_PKG_HOMEPAGE").trim_end_matches('/');
     if !home.is_empty() {
@@ -103,6 +147,13 @@ fn render_findings(findings: &[&Finding], warnings: &[Warning]) -> String {
             });
             if let Some(i) = metas.iter().position(|m| m.id == f.rule) {
                 r["ruleIndex"] = json!(i);
+            }
+            if f.kind == Kind::Finding {
+                r["rank"] = json!(rank(f.confidence));
+                r["properties"] = json!({ "confidence": f.confidence.as_str() });
+            }
+            if !f.evidence.is_empty() {
+                r["codeFlows"] = code_flow(f);
             }
             if !f.related.is_empty() {
                 r["relatedLocations"] = Value::Array(

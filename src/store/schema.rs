@@ -114,7 +114,17 @@ ALTER TABLE files ADD COLUMN facts TEXT;
 ALTER TABLE files ADD COLUMN analysis_key TEXT;
 "#;
 
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
+/// Version 4: each finding's confidence and the project model's evidence for
+/// it (JSON steps), and each file's module summary (a compact binary
+/// encoding, `crate::model::summary`), read back only when another file
+/// changed and the project model must be built again.
+const V4: &str = r#"
+ALTER TABLE findings ADD COLUMN confidence TEXT;
+ALTER TABLE findings ADD COLUMN evidence TEXT;
+ALTER TABLE files ADD COLUMN summary BLOB;
+"#;
+
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The schema version this build writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -60,7 +60,7 @@ impl Store {
         let mut st = self.conn.prepare(
             "SELECT rule, name, kind, severity, path, line, end_line, col, end_col, message,
                     fingerprint, fix_before, fix_after, related, suppressed, suppression, scope,
-                    anchor_text
+                    anchor_text, confidence, evidence
              FROM findings WHERE detection IN ('open', 'regressed') AND rule != ?1",
         )?;
         let rows = st.query_map(params![MANUAL_RULE], |r| {
@@ -99,6 +99,14 @@ impl Store {
                 suppression: r.get(15)?,
                 scope: r.get(16)?,
                 anchor: r.get(17)?,
+                confidence: r
+                    .get::<_, Option<String>>(18)?
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or_default(),
+                evidence: r
+                    .get::<_, Option<String>>(19)?
+                    .and_then(|e| serde_json::from_str(&e).ok())
+                    .unwrap_or_default(),
             })
         })?;
         let mut out = vec![];
@@ -113,6 +121,28 @@ impl Store {
 }
 
 impl Store {
+    /// The stored module summaries of `paths` (files a scan skipped as
+    /// unchanged), for the project model; a file without one is left out.
+    pub fn summaries(
+        &self,
+        paths: &HashSet<String>,
+    ) -> Result<std::collections::HashMap<String, std::sync::Arc<[u8]>>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT path, summary FROM files WHERE deleted = 0 AND summary IS NOT NULL")?;
+        let rows = st.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+        })?;
+        let mut out = std::collections::HashMap::new();
+        for row in rows {
+            let (path, blob) = row?;
+            if paths.contains(&path) {
+                out.insert(path, blob.into());
+            }
+        }
+        Ok(out)
+    }
+
     /// Every (path, rule, active) of the stored findings, manual ones included
     /// (`active`: open or regressed): the files whose text a scan must keep
     /// for the sync (`crate::project::record::prior_from`).

@@ -47,7 +47,7 @@ pub(super) fn apply(
                  kind = ?6, severity = ?7, path = ?8, line = ?9, end_line = ?10, col = ?11,
                  end_col = ?12, scope = ?13, message = ?14, fix_before = ?15, fix_after = ?16,
                  related = ?17, suppressed = ?18, suppression = ?19, last_scan_id = ?20,
-                 last_seen_at = ?21
+                 last_seen_at = ?21, confidence = ?22, evidence = ?23
              WHERE id = ?1",
             params![
                 id,
@@ -70,7 +70,9 @@ pub(super) fn apply(
                 f.status == Status::Suppressed,
                 f.suppression,
                 scan_id,
-                at
+                at,
+                f.confidence.as_str(),
+                evidence_json(f)?,
             ],
         )?;
         if f.path != row.s.path || f.line != row.s.line {
@@ -139,9 +141,9 @@ pub(super) fn apply(
             "INSERT INTO findings (fingerprint, line_hash, anchor_text, rule, name, kind, severity,
                  path, line, end_line, col, end_col, scope, message, fix_before, fix_after,
                  related, detection, suppressed, suppression, first_scan_id, last_scan_id,
-                 first_seen_at, last_seen_at)
+                 first_seen_at, last_seen_at, confidence, evidence)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                 ?17, 'open', ?18, ?19, ?20, ?20, ?21, ?21)",
+                 ?17, 'open', ?18, ?19, ?20, ?20, ?21, ?21, ?22, ?23)",
             params![
                 f.fingerprint,
                 inc.line_hash,
@@ -163,7 +165,9 @@ pub(super) fn apply(
                 f.status == Status::Suppressed,
                 f.suppression,
                 scan_id,
-                at
+                at,
+                f.confidence.as_str(),
+                evidence_json(f)?,
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -258,4 +262,12 @@ pub(super) fn apply(
     }
 
     Ok(())
+}
+
+/// The evidence column: JSON steps, NULL when the model gave none.
+fn evidence_json(f: &crate::finding::Finding) -> serde_json::Result<Option<String>> {
+    if f.evidence.is_empty() {
+        return Ok(None);
+    }
+    serde_json::to_string(&f.evidence).map(Some)
 }

@@ -20,10 +20,11 @@ pub(super) fn record(
     let project_rules = crate::scan::project_rule_ids();
     let mut upsert_file = tx.prepare_cached(
         "INSERT INTO files (path, hash, lines, analysed, problems, last_scan_id, deleted,
-             facts, analysis_key)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8)
+             facts, analysis_key, summary)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9)
          ON CONFLICT(path) DO UPDATE SET hash = ?2, lines = ?3, analysed = ?4,
-             problems = ?5, last_scan_id = ?6, deleted = 0, facts = ?7, analysis_key = ?8",
+             problems = ?5, last_scan_id = ?6, deleted = 0, facts = ?7, analysis_key = ?8,
+             summary = CASE WHEN ?10 THEN summary ELSE ?9 END",
     )?;
     for p in &loaded.covered {
         if let Some(f) = loaded.scanned.get(p.as_str()) {
@@ -36,7 +37,10 @@ pub(super) fn record(
                 serde_json::to_string(&problems)?,
                 scan_id,
                 serde_json::to_string(&f.facts.clients)?,
-                opts.analysis_key
+                opts.analysis_key,
+                f.summary.as_deref(),
+                // A file skipped as unchanged keeps the summary stored with it.
+                f.unchanged,
             ])?;
         } else if loaded.deleted.contains(p) {
             tx.execute(
