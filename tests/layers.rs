@@ -31,6 +31,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "autofix",
+        &["scan", "python", "rules", "config", "finding"],
+    ),
+    (
         "report",
         &[
             "store",
