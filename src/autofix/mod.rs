@@ -175,8 +175,18 @@ pub fn fix_text(
             let outcome = apply_all(&current, &trial, crlf)
                 .ok_or_else(|| "its edits do not apply to the file".to_string())
                 .and_then(|(new, spans)| {
-                    verify::check(path, &current, &current_findings, &new, &spans, &trial, c, errors0, config)
-                        .map(|after| (new, after))
+                    verify::check(
+                        path,
+                        &current,
+                        &current_findings,
+                        &new,
+                        &spans,
+                        &trial,
+                        c,
+                        errors0,
+                        config,
+                    )
+                    .map(|after| (new, after))
                 });
             match outcome {
                 Ok(done) => {

@@ -16,8 +16,18 @@ pub(crate) fn syntax_errors(path: &str, text: &str) -> usize {
 
 /// 1-based lines of the bytes `range` of `text` (an empty range: its line).
 fn lines_of(text: &str, range: &std::ops::Range<usize>) -> RangeInclusive<usize> {
-    let line = |at: usize| text.as_bytes()[..at.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1;
-    let last = if range.end > range.start { range.end - 1 } else { range.start };
+    let line = |at: usize| {
+        text.as_bytes()[..at.min(text.len())]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1
+    };
+    let last = if range.end > range.start {
+        range.end - 1
+    } else {
+        range.start
+    };
     line(range.start)..=line(last)
 }
 
@@ -44,7 +54,11 @@ pub(crate) fn check(
     if errors > errors0 {
         return Err(format!(
             "the result does not parse ({} syntax error(s), the file had {errors0})",
-            if errors == usize::MAX { "too many".to_string() } else { errors.to_string() }
+            if errors == usize::MAX {
+                "too many".to_string()
+            } else {
+                errors.to_string()
+            }
         ));
     }
     let after = crate::scan::scan_bytes(path, new.as_bytes().to_vec(), config).findings;
@@ -53,14 +67,24 @@ pub(crate) fn check(
         .map(|s| (lines_of(old, &s.old), lines_of(new, &s.new), s))
         .collect();
     for (i, f) in trial.iter().enumerate() {
-        let still = after.iter().filter(|g| open(g) && g.rule == f.rule).find(|g| {
-            changed
-                .iter()
-                .any(|(_, n, s)| s.owners.contains(&i) && n.contains(&g.line))
-        });
+        let still = after
+            .iter()
+            .filter(|g| open(g) && g.rule == f.rule)
+            .find(|g| {
+                changed
+                    .iter()
+                    .any(|(_, n, s)| s.owners.contains(&i) && n.contains(&g.line))
+            });
         if let Some(g) = still {
-            let whose = if f.fingerprint == c.fingerprint { "" } else { " (with the fixes before it)" };
-            return Err(format!("{} still fires at line {} after the fix{whose}", f.rule, g.line));
+            let whose = if f.fingerprint == c.fingerprint {
+                ""
+            } else {
+                " (with the fixes before it)"
+            };
+            return Err(format!(
+                "{} still fires at line {} after the fix{whose}",
+                f.rule, g.line
+            ));
         }
     }
     let fixing: Vec<&str> = trial.iter().map(|f| f.fingerprint.as_str()).collect();
@@ -70,7 +94,10 @@ pub(crate) fn check(
                 continue;
             }
             let was_there = old_findings.iter().any(|f| {
-                open(f) && f.rule == g.rule && o.contains(&f.line) && !fixing.contains(&f.fingerprint.as_str())
+                open(f)
+                    && f.rule == g.rule
+                    && o.contains(&f.line)
+                    && !fixing.contains(&f.fingerprint.as_str())
             });
             if !was_there {
                 return Err(format!(

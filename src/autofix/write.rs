@@ -23,7 +23,9 @@ impl std::fmt::Display for WriteError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             WriteError::Confined(why) => write!(f, "not written: {why}"),
-            WriteError::Changed => f.write_str("the file changed since the scan (its content hash differs)"),
+            WriteError::Changed => {
+                f.write_str("the file changed since the scan (its content hash differs)")
+            }
             WriteError::NotUtf8 => f.write_str("the file is not valid UTF-8"),
             WriteError::Io(e) => write!(f, "cannot write the file: {e}"),
         }
@@ -37,22 +39,33 @@ fn confined(root: &Path, rel: &str) -> Result<PathBuf, WriteError> {
         .canonicalize()
         .map_err(|e| WriteError::Io(e.to_string()))?;
     if Path::new(rel).is_absolute() || rel.split('/').any(|c| c == "..") {
-        return Err(WriteError::Confined(format!("{rel} is not a path inside the project")));
+        return Err(WriteError::Confined(format!(
+            "{rel} is not a path inside the project"
+        )));
     }
     let path = root.join(rel);
     let meta = std::fs::symlink_metadata(&path).map_err(|e| WriteError::Io(e.to_string()))?;
     if !meta.file_type().is_file() {
-        return Err(WriteError::Confined(format!("{rel} is not a regular file (a symbolic link?)")));
+        return Err(WriteError::Confined(format!(
+            "{rel} is not a regular file (a symbolic link?)"
+        )));
     }
-    let real = path.canonicalize().map_err(|e| WriteError::Io(e.to_string()))?;
+    let real = path
+        .canonicalize()
+        .map_err(|e| WriteError::Io(e.to_string()))?;
     if !real.starts_with(&root) {
-        return Err(WriteError::Confined(format!("{rel} lies outside the project root")));
+        return Err(WriteError::Confined(format!(
+            "{rel} lies outside the project root"
+        )));
     }
     Ok(real)
 }
 
 fn sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The text of `root/rel` when its content hash (SHA-256, hex, as the scan
@@ -77,7 +90,10 @@ pub fn write_checked(root: &Path, rel: &str, before: &str, after: &str) -> Resul
     }
     let io = |e: std::io::Error| WriteError::Io(e.to_string());
     let perms = std::fs::metadata(&path).map_err(io)?.permissions();
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.auditbench-fix.tmp"));
     std::fs::write(&tmp, after).map_err(io)?;
     let done = std::fs::set_permissions(&tmp, perms).and_then(|_| std::fs::rename(&tmp, &path));

@@ -61,7 +61,11 @@ pub fn run(args: FixArgs) -> Result<i32> {
     } else {
         target.clone()
     };
-    let start = if start.as_os_str().is_empty() { PathBuf::from(".") } else { start };
+    let start = if start.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        start
+    };
     let root = discover::find_root(&target)
         .unwrap_or(start)
         .canonicalize()?;
@@ -111,7 +115,8 @@ pub fn run(args: FixArgs) -> Result<i32> {
     }
     let mut plans = autofix::plan(&root, &result, &config, &sel);
     let shown = paths::Shown::new(&root);
-    let show = |f: &Finding| terminal_safe(&format!("{}:{}", shown.path(&f.path), f.line)).into_owned();
+    let show =
+        |f: &Finding| terminal_safe(&format!("{}:{}", shown.path(&f.path), f.line)).into_owned();
     let mut out = String::new();
     if args.diff {
         for p in plans.iter().filter(|p| p.changed()) {
@@ -124,10 +129,11 @@ pub fn run(args: FixArgs) -> Result<i32> {
         for p in plans.iter_mut().filter(|p| p.changed()) {
             if let Err(e) = autofix::write_checked(&root, &p.path, &p.before, &p.after) {
                 let reason = e.to_string();
-                p.refused.extend(p.applied.drain(..).map(|finding| autofix::Refusal {
-                    finding,
-                    reason: reason.clone(),
-                }));
+                p.refused
+                    .extend(p.applied.drain(..).map(|finding| autofix::Refusal {
+                        finding,
+                        reason: reason.clone(),
+                    }));
                 p.after = p.before.clone();
             }
         }
@@ -151,8 +157,17 @@ pub fn run(args: FixArgs) -> Result<i32> {
     for p in &plans {
         for f in &p.applied {
             applied += 1;
-            let app = f.fix.as_ref().and_then(|x| x.applicability).map_or("", |a| a.as_str());
-            let mut line = format!("{verb} {}: {} [{app}] {}", show(f), f.rule, terminal_safe(&f.message));
+            let app = f
+                .fix
+                .as_ref()
+                .and_then(|x| x.applicability)
+                .map_or("", |a| a.as_str());
+            let mut line = format!(
+                "{verb} {}: {} [{app}] {}",
+                show(f),
+                f.rule,
+                terminal_safe(&f.message)
+            );
             if still.contains(&(f.rule.clone(), f.fingerprint.clone())) {
                 line.push_str(" (the re-scan still reports it)");
             }
@@ -160,7 +175,13 @@ pub fn run(args: FixArgs) -> Result<i32> {
             out.push('\n');
             if let Some(store) = &mut store {
                 let note = format!("applied by `auditbench fix` at {}:{}", f.path, f.line);
-                store.record_fix_applied(&f.fingerprint, &f.rule, &store::default_actor(), app, &note)?;
+                store.record_fix_applied(
+                    &f.fingerprint,
+                    &f.rule,
+                    &store::default_actor(),
+                    app,
+                    &note,
+                )?;
             }
         }
         for r in &p.refused {
@@ -179,13 +200,27 @@ pub fn run(args: FixArgs) -> Result<i32> {
     Ok(if refused > 0 { 1 } else { 0 })
 }
 
-fn summary(plans: &[FileFix], applied: usize, refused: usize, files: usize, args: &FixArgs) -> String {
+fn summary(
+    plans: &[FileFix],
+    applied: usize,
+    refused: usize,
+    files: usize,
+    args: &FixArgs,
+) -> String {
     if plans.is_empty() {
         let which = if args.unsafe_fixes { "" } else { " safe" };
-        let more = if args.unsafe_fixes { "" } else { " (--unsafe for the unsafe ones)" };
+        let more = if args.unsafe_fixes {
+            ""
+        } else {
+            " (--unsafe for the unsafe ones)"
+        };
         return format!("nothing to fix: no open finding has a{which} fix as edits{more}\n");
     }
-    let what = if args.diff { "would be applied" } else { "applied" };
+    let what = if args.diff {
+        "would be applied"
+    } else {
+        "applied"
+    };
     let mut s = format!("{applied} fix(es) {what} in {files} file(s)");
     if refused > 0 {
         s.push_str(&format!(", {refused} refused"));

@@ -22,7 +22,12 @@ pub struct FileEdits {
 /// `None` when the snippet had to leave one out (outside the window,
 /// overlapping): the file is then not edited, so that it never gets less than
 /// the snippet shows.
-pub(crate) fn in_window(ix: &ModuleIndex, from: usize, to: usize, edits: &[Edit]) -> Option<Vec<Edit>> {
+pub(crate) fn in_window(
+    ix: &ModuleIndex,
+    from: usize,
+    to: usize,
+    edits: &[Edit],
+) -> Option<Vec<Edit>> {
     let start = line_start(ix, from);
     let window: Range<usize> = start..line_start(ix, to + 1).min(ix.source.len()).max(start);
     let kept = tidy(&ix.source, edits.to_vec(), &window);
@@ -32,9 +37,17 @@ pub(crate) fn in_window(ix: &ModuleIndex, from: usize, to: usize, edits: &[Edit]
 /// The edit that adds `import MODULE` (`name: None`) or `from MODULE import
 /// NAME` to the module, after its last top-level import (else after its
 /// docstring), with the statement; no edit when the module already has it.
-pub(crate) fn add_import(ix: &ModuleIndex, module: &str, name: Option<&str>) -> (String, Option<Edit>) {
+pub(crate) fn add_import(
+    ix: &ModuleIndex,
+    module: &str,
+    name: Option<&str>,
+) -> (String, Option<Edit>) {
     let (stmt, local, qualified) = match name {
-        None => (format!("import {module}"), module.to_string(), module.to_string()),
+        None => (
+            format!("import {module}"),
+            module.to_string(),
+            module.to_string(),
+        ),
         Some(n) => (
             format!("from {module} import {n}"),
             n.to_string(),
@@ -95,8 +108,8 @@ pub(crate) fn import_point(ix: &ModuleIndex) -> usize {
         Some(s) => Some(s.end_line),
         None => top("").first().and_then(|s| {
             let t = ix.text_of(s).trim_start();
-            let docstring = t.starts_with(['"', '\''])
-                || t.get(..2).is_some_and(|p| p.ends_with(['"', '\'']));
+            let docstring =
+                t.starts_with(['"', '\'']) || t.get(..2).is_some_and(|p| p.ends_with(['"', '\'']));
             docstring.then_some(s.end_line)
         }),
     };
@@ -186,6 +199,13 @@ mod tests {
             Some("import os\nimport random\ntry:\n    import ujson\nexcept ImportError:\n    ujson = None\n")
         );
         assert_eq!(added("import random\n", "random", None), None);
-        assert_eq!(added("from contextlib import closing\n", "contextlib", Some("closing")), None);
+        assert_eq!(
+            added(
+                "from contextlib import closing\n",
+                "contextlib",
+                Some("closing")
+            ),
+            None
+        );
     }
 }

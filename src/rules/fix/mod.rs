@@ -10,10 +10,10 @@ mod snippet;
 mod text;
 
 pub use edit::{apply, apply_within, Edit};
-pub use file_edits::{to_fix, FileEdits};
 pub(crate) use file_edits::{
     add_import, alone_on_its_lines, import_point, in_window, insert_keyword, name_is_free,
 };
+pub use file_edits::{to_fix, FileEdits};
 pub(crate) use lines::{
     indent_of, insert_lines, line_edits, line_start, reindent, replace_lines, LineOp,
 };

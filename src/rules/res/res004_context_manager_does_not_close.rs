@@ -152,8 +152,11 @@ impl Rule for Res004 {
                 )
                 .with_fix(before, after);
                 if editable {
-                    d.with_edits(Applicability::Safe, file_edits)
-                        .with_import(ix, "contextlib", Some("closing"));
+                    d.with_edits(Applicability::Safe, file_edits).with_import(
+                        ix,
+                        "contextlib",
+                        Some("closing"),
+                    );
                 }
             }
         }
