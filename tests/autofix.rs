@@ -107,6 +107,58 @@ fn each_safe_rule_diff_applies_and_rescans_clean() {
     }
 }
 
+const UNSAFE: [&str; 3] = ["ERR002", "ERR003", "RESIL002"];
+
+#[test]
+fn each_unsafe_rule_waits_for_the_flag_then_applies_and_rescans_clean() {
+    for rule in UNSAFE {
+        let (dir, before) = project_with(rule);
+        let expected =
+            fs::read_to_string(repo().join(format!("fixtures/fix/{rule}.fixed.py"))).unwrap();
+        let f = findings(dir.path())
+            .into_iter()
+            .find(|f| f.rule == rule)
+            .unwrap();
+        assert_eq!(
+            f.fix.as_ref().unwrap().applicability,
+            Some(Applicability::Unsafe),
+            "{rule}"
+        );
+        // Without --unsafe: nothing.
+        let o = fix(dir.path(), &["--no-db", "--select", rule]);
+        assert!(
+            stdout(&o).starts_with("nothing to fix"),
+            "{rule}: {}",
+            stdout(&o)
+        );
+        assert_eq!(
+            fs::read_to_string(dir.path().join("app.py")).unwrap(),
+            before
+        );
+        let o = fix(
+            dir.path(),
+            &["--no-db", "--unsafe", "--diff", "--select", rule],
+        );
+        let diff = unified_diff(&before, &expected, "a/app.py", "b/app.py");
+        assert!(stdout(&o).starts_with(&diff), "{rule}:\n{}", stdout(&o));
+        let o = fix(dir.path(), &["--no-db", "--unsafe", "--select", rule]);
+        assert!(
+            stdout(&o).contains(&format!("{rule} [unsafe]")),
+            "{rule}: {}",
+            stdout(&o)
+        );
+        assert_eq!(
+            fs::read_to_string(dir.path().join("app.py")).unwrap(),
+            expected,
+            "{rule}"
+        );
+        assert!(
+            findings(dir.path()).iter().all(|f| f.rule != rule),
+            "{rule}"
+        );
+    }
+}
+
 #[test]
 fn edits_are_in_the_json_output() {
     let (dir, _) = project_with("RESIL003");
@@ -346,8 +398,8 @@ fn fix_unsafe_on_the_demo_leaves_no_finding_of_the_fixable_rules() {
         .filter(|f| f.fix.as_ref().is_some_and(|x| !x.edits.is_empty()))
         .map(|f| f.rule.clone())
         .collect();
-    for rule in SAFE {
-        assert!(fixable.contains(rule), "{rule} has no edits on the demo");
+    for rule in SAFE.iter().chain(&UNSAFE) {
+        assert!(fixable.contains(*rule), "{rule} has no edits on the demo");
     }
     let o = fix(dir.path(), &["--unsafe", "--no-db"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
