@@ -45,65 +45,75 @@ fn project_with(rule: &str) -> (tempfile::TempDir, String) {
 
 const SAFE: [&str; 5] = ["ERR001", "RESIL003", "RESIL001", "RES004", "ASYNC002"];
 
-#[test]
-fn each_safe_rule_diff_applies_and_rescans_clean() {
-    for rule in SAFE {
-        let (dir, before) = project_with(rule);
-        let expected =
-            fs::read_to_string(repo().join(format!("fixtures/fix/{rule}.fixed.py"))).unwrap();
-        // The finding carries its edits, safe.
-        let fs0 = findings(dir.path());
-        let f = fs0
-            .iter()
-            .find(|f| f.rule == rule)
-            .unwrap_or_else(|| panic!("{rule}: no finding"));
-        let fx = f.fix.as_ref().unwrap();
-        assert_eq!(fx.applicability, Some(Applicability::Safe), "{rule}");
-        assert!(!fx.edits.is_empty(), "{rule}");
-
-        // --diff: the unified diff, nothing written.
-        let o = fix(dir.path(), &["--no-db", "--diff", "--select", rule]);
-        assert_eq!(o.status.code(), Some(0), "{rule}: {}", stdout(&o));
-        let diff = unified_diff(&before, &expected, "a/app.py", "b/app.py");
-        assert!(
-            stdout(&o).starts_with(&diff),
-            "{rule}:\n{}\nexpected:\n{diff}",
-            stdout(&o)
-        );
-        assert!(stdout(&o).contains("(--diff: nothing written)"), "{rule}");
-        assert_eq!(
-            fs::read_to_string(dir.path().join("app.py")).unwrap(),
-            before,
-            "{rule}"
-        );
-
-        // Applied: the file is the expected one, the re-scan has no finding of the rule.
-        let o = fix(dir.path(), &["--no-db", "--select", rule]);
-        assert_eq!(o.status.code(), Some(0), "{rule}: {}", stdout(&o));
-        assert!(
-            stdout(&o).contains(&format!("fixed app.py:{}: {rule} [safe]", f.line)),
-            "{rule}: {}",
-            stdout(&o)
-        );
-        assert_eq!(
-            fs::read_to_string(dir.path().join("app.py")).unwrap(),
-            expected,
-            "{rule}"
-        );
-        let left: Vec<_> = findings(dir.path())
-            .into_iter()
-            .filter(|f| f.rule == rule)
-            .collect();
-        assert!(left.is_empty(), "{rule}: still {left:?}");
-        assert!(auditbench::python::is_valid_python(&expected), "{rule}");
-
-        // Nothing more to do.
-        let o = fix(dir.path(), &["--no-db", "--select", rule]);
+/// The fixture of `rule`: its finding has edits of `applicability`; the
+/// diff, then the fixed file and a clean re-scan; then nothing more to do.
+/// An unsafe fix first waits for `--unsafe`.
+fn check_rule(rule: &str, applicability: Applicability) {
+    let (dir, before) = project_with(rule);
+    let expected =
+        fs::read_to_string(repo().join(format!("fixtures/fix/{rule}.fixed.py"))).unwrap();
+    let read = || fs::read_to_string(dir.path().join("app.py")).unwrap();
+    let f = findings(dir.path())
+        .into_iter()
+        .find(|f| f.rule == rule)
+        .unwrap_or_else(|| panic!("{rule}: no finding"));
+    let fx = f.fix.as_ref().unwrap();
+    assert_eq!(fx.applicability, Some(applicability), "{rule}");
+    assert!(!fx.edits.is_empty(), "{rule}");
+    let mut args = vec!["--no-db", "--select", rule];
+    if applicability == Applicability::Unsafe {
+        let o = fix(dir.path(), &args);
         assert!(
             stdout(&o).starts_with("nothing to fix"),
             "{rule}: {}",
             stdout(&o)
         );
+        assert_eq!(read(), before, "{rule}");
+        args.push("--unsafe");
+    }
+
+    // --diff: the unified diff, nothing written.
+    let o = fix(dir.path(), &[args.as_slice(), &["--diff"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{rule}: {}", stdout(&o));
+    let diff = unified_diff(&before, &expected, "a/app.py", "b/app.py");
+    assert!(
+        stdout(&o).starts_with(&diff),
+        "{rule}:\n{}\nexpected:\n{diff}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("(--diff: nothing written)"), "{rule}");
+    assert_eq!(read(), before, "{rule}");
+
+    // Applied: the file is the expected one, the re-scan has no finding of the rule.
+    let o = fix(dir.path(), &args);
+    assert_eq!(o.status.code(), Some(0), "{rule}: {}", stdout(&o));
+    let line = format!(
+        "fixed app.py:{}: {rule} [{}]",
+        f.line,
+        applicability.as_str()
+    );
+    assert!(stdout(&o).contains(&line), "{rule}: {}", stdout(&o));
+    assert_eq!(read(), expected, "{rule}");
+    let left: Vec<_> = findings(dir.path())
+        .into_iter()
+        .filter(|f| f.rule == rule)
+        .collect();
+    assert!(left.is_empty(), "{rule}: still {left:?}");
+    assert!(auditbench::python::is_valid_python(&expected), "{rule}");
+
+    // Nothing more to do.
+    let o = fix(dir.path(), &args);
+    assert!(
+        stdout(&o).starts_with("nothing to fix"),
+        "{rule}: {}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn each_safe_rule_diff_applies_and_rescans_clean() {
+    for rule in SAFE {
+        check_rule(rule, Applicability::Safe);
     }
 }
 
@@ -112,50 +122,7 @@ const UNSAFE: [&str; 3] = ["ERR002", "ERR003", "RESIL002"];
 #[test]
 fn each_unsafe_rule_waits_for_the_flag_then_applies_and_rescans_clean() {
     for rule in UNSAFE {
-        let (dir, before) = project_with(rule);
-        let expected =
-            fs::read_to_string(repo().join(format!("fixtures/fix/{rule}.fixed.py"))).unwrap();
-        let f = findings(dir.path())
-            .into_iter()
-            .find(|f| f.rule == rule)
-            .unwrap();
-        assert_eq!(
-            f.fix.as_ref().unwrap().applicability,
-            Some(Applicability::Unsafe),
-            "{rule}"
-        );
-        // Without --unsafe: nothing.
-        let o = fix(dir.path(), &["--no-db", "--select", rule]);
-        assert!(
-            stdout(&o).starts_with("nothing to fix"),
-            "{rule}: {}",
-            stdout(&o)
-        );
-        assert_eq!(
-            fs::read_to_string(dir.path().join("app.py")).unwrap(),
-            before
-        );
-        let o = fix(
-            dir.path(),
-            &["--no-db", "--unsafe", "--diff", "--select", rule],
-        );
-        let diff = unified_diff(&before, &expected, "a/app.py", "b/app.py");
-        assert!(stdout(&o).starts_with(&diff), "{rule}:\n{}", stdout(&o));
-        let o = fix(dir.path(), &["--no-db", "--unsafe", "--select", rule]);
-        assert!(
-            stdout(&o).contains(&format!("{rule} [unsafe]")),
-            "{rule}: {}",
-            stdout(&o)
-        );
-        assert_eq!(
-            fs::read_to_string(dir.path().join("app.py")).unwrap(),
-            expected,
-            "{rule}"
-        );
-        assert!(
-            findings(dir.path()).iter().all(|f| f.rule != rule),
-            "{rule}"
-        );
+        check_rule(rule, Applicability::Unsafe);
     }
 }
 
