@@ -384,3 +384,20 @@ fn fix_unsafe_on_the_demo_leaves_no_finding_of_the_fixable_rules() {
     }
     assert!(after.len() < before.len());
 }
+
+#[test]
+fn nothing_is_written_outside_the_root_or_through_a_link() {
+    let outside = tempfile::tempdir().unwrap();
+    let (dir, before) = project_with("RESIL003");
+    let target = outside.path().join("other.py");
+    fs::write(&target, &before).unwrap();
+    std::os::unix::fs::symlink(&target, dir.path().join("link.py")).unwrap();
+    for rel in ["link.py", "../other.py", "/etc/passwd"] {
+        let e = autofix::write_checked(dir.path(), rel, &before, "x = 1\n").unwrap_err();
+        assert!(
+            matches!(e, autofix::WriteError::Confined(_)),
+            "{rel}: {e:?}"
+        );
+    }
+    assert_eq!(fs::read_to_string(&target).unwrap(), before);
+}
