@@ -128,10 +128,62 @@ impl std::fmt::Display for Confidence {
     }
 }
 
+/// How far a fix's edits can be trusted: `safe` fixes keep the program's
+/// behaviour for its users (`auditbench fix` applies them); `unsafe` ones need a
+/// human to review them (`auditbench fix --unsafe`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    Safe,
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// One edit of the file the finding is in: its bytes `start..end`, as the scan
+/// read them, replaced by `text` (an insertion when the range is empty).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TextEdit {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fix {
     pub before: String,
     pub after: String,
+    /// The fix as edits of the file (sorted, not overlapping), when the rule can
+    /// write it so; empty when the fix is a snippet to adapt by hand.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub edits: Vec<TextEdit>,
+    /// Present exactly when `edits` is not empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applicability: Option<Applicability>,
+    /// The imports the edits add (`import random`), each also one of `edits`
+    /// unless the file already had it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub imports: Vec<String>,
+}
+
+impl Fix {
+    /// A before/after snippet without edits.
+    pub fn snippet(before: String, after: String) -> Fix {
+        Fix {
+            before,
+            after,
+            edits: vec![],
+            applicability: None,
+            imports: vec![],
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

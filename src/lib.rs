@@ -2,6 +2,7 @@
 //! backends. The library is the whole engine; the CLI (and later the desktop app
 //! and the watcher) are thin front ends over [`scan`].
 
+pub mod autofix;
 pub mod cli;
 pub mod config;
 pub mod desktop;

@@ -7,29 +7,15 @@
 
 mod common;
 
-use common::copy_dir;
+use common::{copy_dir, open_findings as findings};
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use auditbench::scan::{scan, ScanOptions};
-use auditbench::{Config, Finding, Status};
+use auditbench::Finding;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn findings(root: &Path) -> Vec<Finding> {
-    scan(ScanOptions {
-        root: root.to_path_buf(),
-        config: Config::load(root).unwrap(),
-        progress: None,
-    })
-    .unwrap()
-    .findings
-    .into_iter()
-    .filter(|f| f.status == Status::Open && f.kind == auditbench::Kind::Finding)
-    .collect()
 }
 
 fn indent_of(l: &str) -> &str {

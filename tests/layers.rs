@@ -30,6 +30,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "scan", "store", "watch", "model", "rules", "config", "rule_ids", "finding",
         ],
     ),
+    ("autofix", &["scan", "python", "rules", "config", "finding"]),
     (
         "report",
         &[

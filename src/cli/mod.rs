@@ -13,6 +13,7 @@ use crate::finding::Kind;
 use crate::rules;
 
 pub mod explain_cmd;
+pub mod fix_cmd;
 pub mod gate;
 pub mod out;
 pub mod paths;
@@ -46,6 +47,10 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         project: Option<PathBuf>,
     },
+    /// Apply the fixes the findings carry as edits (the safe ones; the unsafe
+    /// ones too with --unsafe), each verified before its file is written;
+    /// `--diff` prints them and writes nothing.
+    Fix(fix_cmd::FixArgs),
     /// List every rule.
     Rules,
     /// Print one rule's documentation.
@@ -125,6 +130,7 @@ fn execute(cli: Cli) -> Result<i32> {
         Command::Store(cmd) => store_cmds::execute(cmd),
         Command::Watch { path, db, no_db } => watch_cmd::run(path, db, no_db),
         Command::Scan(args) => scan_cmd::run(args),
+        Command::Fix(args) => fix_cmd::run(args),
         Command::Explain { place, project } => explain_cmd::run(&place, project),
     }
 }

@@ -28,7 +28,7 @@ pub mod sec;
 use std::time::Instant;
 
 use crate::config::Config;
-use crate::finding::{Kind, Severity};
+use crate::finding::{Applicability, Kind, Severity};
 use crate::python::{ModuleIndex, ScopeId, Span};
 
 pub use memo::Memo;
@@ -68,6 +68,8 @@ pub struct Diagnostic {
     pub related: Vec<(Span, String)>,
     /// Before / after snippets.
     pub fix: Option<(String, String)>,
+    /// The fix as edits of the file, when the rule can write it so.
+    pub edits: Option<fix::FileEdits>,
     /// The scope the anchor is in (part of the finding's identity).
     pub scope: ScopeId,
 }
@@ -124,6 +126,7 @@ impl<'a> Checker<'a> {
             message: message.into(),
             related: vec![],
             fix: None,
+            edits: None,
             scope,
         });
         self.diagnostics.last_mut().expect("just pushed")
@@ -134,6 +137,47 @@ impl Diagnostic {
     pub fn with_fix(&mut self, before: String, after: String) -> &mut Self {
         self.fix = Some((before, after));
         self
+    }
+    /// The fix as edits of the module source (sorted, not overlapping), which
+    /// `auditbench fix` applies; `after` should be what they make of `before`.
+    pub fn with_edits(&mut self, applicability: Applicability, edits: Vec<fix::Edit>) -> &mut Self {
+        self.edits = Some(fix::FileEdits {
+            applicability,
+            edits,
+            imports: vec![],
+        });
+        self
+    }
+    /// The import the edits need (`import MODULE`, or `from MODULE import
+    /// NAME`), added to them when the module lacks it; nothing without edits.
+    pub fn with_import(&mut self, ix: &ModuleIndex, module: &str, name: Option<&str>) -> &mut Self {
+        if let Some(e) = &mut self.edits {
+            let (stmt, edit) = fix::add_import(ix, module, name);
+            if let Some(edit) = edit {
+                e.edits.insert(0, edit);
+                e.edits.sort_by_key(|e| e.range.start);
+            }
+            e.imports.push(stmt);
+        }
+        self
+    }
+    /// Before / after snippets of lines `from..=to` (the after with `edits`),
+    /// and the same edits for the file when the snippet shows every one of them.
+    pub fn with_spliced_fix(
+        &mut self,
+        ix: &ModuleIndex,
+        (from, to): (usize, usize),
+        edits: Vec<fix::Edit>,
+        applicability: Applicability,
+    ) -> &mut Self {
+        let file = fix::in_window(ix, from, to, &edits);
+        let before = fix::splice(ix, from, to, vec![]);
+        let after = fix::splice(ix, from, to, edits);
+        self.with_fix(before, after);
+        match file {
+            Some(edits) => self.with_edits(applicability, edits),
+            None => self,
+        }
     }
     pub fn with_related(&mut self, span: Span, message: impl Into<String>) -> &mut Self {
         self.related.push((span, message.into()));

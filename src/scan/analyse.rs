@@ -11,7 +11,7 @@ use super::{
     FileText, Prior,
 };
 use crate::config::Config;
-use crate::finding::{Finding, Fix, Kind, Related, Status};
+use crate::finding::{Finding, Kind, Related, Status};
 use crate::python::{self, ModuleIndex};
 use crate::rules::{self, Checker, ProjectFacts};
 
@@ -213,7 +213,7 @@ pub fn check_module_until(
                 end_column: d.anchor.end_column,
                 message: d.message,
                 fingerprint: String::new(),
-                fix: d.fix.map(|(before, after)| Fix { before, after }),
+                fix: rules::fix::to_fix(d.fix, d.edits),
                 related: d
                     .related
                     .into_iter()

@@ -51,7 +51,7 @@ fn project_findings(diags: Vec<ProjectDiagnostic>, config: &Config) -> Vec<Findi
             end_column: d.end_column,
             message: d.message,
             fingerprint: String::new(),
-            fix: d.fix.map(|(before, after)| Fix { before, after }),
+            fix: d.fix.map(|(before, after)| Fix::snippet(before, after)),
             related: vec![],
             status: if d.suppression.is_some() {
                 Status::Suppressed

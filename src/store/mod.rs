@@ -17,6 +17,7 @@
 //! people through [`Store::triage`]. Nothing a person wrote is deleted by a scan.
 
 mod error;
+mod fix_events;
 mod identity;
 pub mod manual;
 pub mod queries;

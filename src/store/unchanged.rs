@@ -68,7 +68,7 @@ impl Store {
                 r.get::<_, Option<String>>(11)?,
                 r.get::<_, Option<String>>(12)?,
             ) {
-                (Some(before), Some(after)) => Some(Fix { before, after }),
+                (Some(before), Some(after)) => Some(Fix::snippet(before, after)),
                 _ => None,
             };
             let severity: Option<String> = r.get(3)?;

@@ -32,6 +32,20 @@ pub fn scan_dir(root: &Path) -> ScanResult {
     .unwrap()
 }
 
+/// The open findings (not strengths) of a scan of `root` with its configuration.
+pub fn open_findings(root: &Path) -> Vec<auditbench::Finding> {
+    auditbench::scan(ScanOptions {
+        root: root.to_path_buf(),
+        config: Config::load(root).unwrap(),
+        progress: None,
+    })
+    .unwrap()
+    .findings
+    .into_iter()
+    .filter(|f| f.status == auditbench::Status::Open && f.kind == auditbench::Kind::Finding)
+    .collect()
+}
+
 /// Scans the whole project and records it at time `at`.
 pub fn rescan(store: &mut Store, root: &Path, at: i64) -> SyncSummary {
     let result = scan_dir(root);

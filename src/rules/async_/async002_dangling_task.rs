@@ -1,5 +1,5 @@
 //! ASYNC002 dangling-task.
-use crate::finding::{Kind, Severity};
+use crate::finding::{Applicability, Kind, Severity};
 use crate::python::SpawnKind;
 use crate::python::{CallUse, ScopeKind, Target, Value};
 use crate::rules::fix::statement_head_lines;
@@ -141,8 +141,34 @@ impl Rule for Async002 {
             let after = format!(
                 "{decl}{task} = {call_text}\n{registry}.add({task})\n{task}.add_done_callback({registry}.discard)\n"
             );
-            cx.report(&META, call.span, call.scope, msg)
+            let d = cx
+                .report(&META, call.span, call.scope, msg)
                 .with_fix(before, after);
+            // The file is edited for a task started by a statement of its own in
+            // a function (not a method: its registry belongs in `__init__`), with
+            // the names the fix binds free.
+            let editable = !in_method
+                && !compound
+                && fix::alone_on_its_lines(ix, &call.span)
+                && (unused_name.is_some() || fix::name_is_free(ix, call.scope, &task))
+                && fix::name_is_free(ix, 0, registry);
+            if editable {
+                let (sf, st) = fix::statement_lines(ix, &call.span);
+                let lines = [
+                    format!("{task} = {call_text}"),
+                    format!("{registry}.add({task})"),
+                    format!("{task}.add_done_callback({registry}.discard)"),
+                ];
+                let declare = fix::Edit::insert(
+                    fix::import_point(ix),
+                    format!("\n{registry}: set[asyncio.Task] = set()\n"),
+                );
+                d.with_edits(
+                    Applicability::Safe,
+                    vec![declare, fix::replace_lines(ix, sf, st, &lines)],
+                )
+                .with_import(ix, "asyncio", None);
+            }
         }
     }
 }

@@ -1,5 +1,5 @@
 //! ERR001 error-log-without-traceback.
-use crate::finding::{Kind, Severity};
+use crate::finding::{Applicability, Kind, Severity};
 use crate::rules::fix::{self, Edit};
 use crate::rules::{Checker, Rule, RuleMeta};
 
@@ -84,18 +84,16 @@ impl Rule for Err001 {
             }
             let recv = c.receiver_path().unwrap_or("logger");
             let (from, to) = fix::statement_lines(ix, &c.span);
-            let callee_end = ix.source[c.span.start_byte..c.span.end_byte]
-                .find('(')
-                .map_or(c.span.start_byte, |i| c.span.start_byte + i);
-            let after = fix::splice(
-                ix,
-                from,
-                to,
-                vec![Edit::replace(
-                    c.span.start_byte..callee_end,
-                    format!("{recv}.exception"),
-                )],
-            );
+            // `error` becomes `exception` (the same level, with the traceback);
+            // `critical` keeps its level and gets `exc_info=True`.
+            let edit = if c.method == "error" {
+                let callee_end = ix.source[c.span.start_byte..c.span.end_byte]
+                    .find('(')
+                    .map_or(c.span.start_byte, |i| c.span.start_byte + i);
+                Edit::replace(c.span.start_byte..callee_end, format!("{recv}.exception"))
+            } else {
+                fix::insert_keyword(ix, &c.span, "exc_info=True")
+            };
             let exc = h.name.clone().unwrap_or_else(|| "the exception".into());
             cx.report(
                 &META,
@@ -107,7 +105,7 @@ impl Rule for Err001 {
                 ),
             )
             .with_related(h.span, "the handler")
-            .with_fix(fix::splice(ix, from, to, vec![]), after);
+            .with_spliced_fix(ix, (from, to), vec![edit], Applicability::Safe);
         }
     }
 }

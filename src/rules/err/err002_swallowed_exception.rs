@@ -1,5 +1,5 @@
 //! ERR002 swallowed-exception.
-use crate::finding::{Kind, Severity};
+use crate::finding::{Applicability, Kind, Severity};
 use crate::python::known::closing::CLEANUP_METHODS;
 use crate::rules::fix::{self, Edit};
 use crate::rules::{Checker, Rule, RuleMeta};
@@ -160,20 +160,21 @@ impl Rule for Err002 {
                     edits.push(fix::insert_lines(ix, h.body.line, 0, &[msg]));
                 }
             }
-            cx.report(
-                &META,
-                h.span,
-                h.scope,
-                format!(
-                    "{what} in `{}` swallows every error without logging it",
-                    sc.name
-                ),
-            )
-            .with_severity(severity)
-            .with_fix(
-                fix::splice(ix, from, to, vec![]),
-                fix::splice(ix, from, to, edits),
-            );
+            let d = cx
+                .report(
+                    &META,
+                    h.span,
+                    h.scope,
+                    format!(
+                        "{what} in `{}` swallows every error without logging it",
+                        sc.name
+                    ),
+                )
+                .with_severity(severity)
+                .with_spliced_fix(ix, (from, to), edits, Applicability::Unsafe);
+            if log == "logging" {
+                d.with_import(ix, "logging", None);
+            }
         }
     }
 }

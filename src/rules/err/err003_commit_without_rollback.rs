@@ -1,5 +1,5 @@
 //! ERR003 commit-without-rollback.
-use crate::finding::{Kind, Severity};
+use crate::finding::{Applicability, Kind, Severity};
 use crate::rules::fix;
 use crate::rules::{Checker, Rule, RuleMeta};
 
@@ -148,14 +148,18 @@ impl Rule for Err003 {
             lines.push("except Exception:".into());
             lines.push(format!("    {recv}.rollback()"));
             lines.push("    raise".into());
-            let after = fix::splice(ix, from, to, vec![fix::replace_lines(ix, from, to, &lines)]);
-            cx.report(
+            let edit = fix::replace_lines(ix, from, to, &lines);
+            let after = fix::splice(ix, from, to, vec![edit.clone()]);
+            let d = cx.report(
                 &META,
                 c.span,
                 c.scope,
                 format!("`{recv}.commit()` is not wrapped in try/except with `{recv}.rollback()`: a failed commit leaves the session unusable"),
             )
             .with_fix(stmt, after);
+            if fix::alone_on_its_lines(ix, &c.span) {
+                d.with_edits(Applicability::Unsafe, vec![edit]);
+            }
         }
     }
 }

@@ -1,5 +1,5 @@
 //! RES004 context-manager-does-not-close.
-use crate::finding::{Kind, Severity};
+use crate::finding::{Applicability, Kind, Severity};
 use crate::python::known::resources::CONTEXT_MANAGER_KEEPS_OPEN;
 use crate::python::{Span, Value};
 use crate::rules::{fix, Checker, Rule, RuleMeta};
@@ -133,7 +133,12 @@ impl Rule for Res004 {
                     )
                 };
                 let after = format!("from contextlib import closing\n\n{after}");
-                cx.report(
+                let file_edits = fix::line_edits(ix, w.span.line, item_end_line, &edits);
+                // The header's lines hold only the `with` (no `x = 1; with ...`).
+                let editable = ix.source[fix::line_start(ix, w.span.line)..w.span.start_byte]
+                    .trim()
+                    .is_empty();
+                let d = cx.report(
                     &META,
                     anchor,
                     w.scope,
@@ -146,6 +151,13 @@ impl Rule for Res004 {
                     ),
                 )
                 .with_fix(before, after);
+                if editable {
+                    d.with_edits(Applicability::Safe, file_edits).with_import(
+                        ix,
+                        "contextlib",
+                        Some("closing"),
+                    );
+                }
             }
         }
     }

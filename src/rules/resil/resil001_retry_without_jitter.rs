@@ -1,5 +1,5 @@
 //! RESIL001 retry-without-jitter.
-use crate::finding::{Kind, Severity};
+use crate::finding::{Applicability, Kind, Severity};
 use crate::rules::fix;
 use crate::rules::resil::retry_delay::exponential_sleeps;
 use crate::rules::{Checker, Rule, RuleMeta};
@@ -76,31 +76,37 @@ impl Rule for Resil001 {
             let callee = c.callee.clone().unwrap_or_else(|| "asyncio.sleep".into());
             let (from, to) = fix::region(ix, c.scope, &c.span);
             let (sf, st) = fix::statement_lines(ix, &c.span);
-            let before = fix::splice(ix, from, to, vec![]);
             let aw = if c.awaited { "await " } else { "" };
-            let body = fix::splice(
+            let edit = fix::replace_lines(
                 ix,
-                from,
-                to,
-                vec![fix::replace_lines(
-                    ix,
-                    sf,
-                    st,
-                    &[
-                        format!("base_delay = {delay}"),
-                        "jitter = random.uniform(0, base_delay * 0.5)".into(),
-                        format!("{aw}{callee}(base_delay + jitter)"),
-                    ],
-                )],
+                sf,
+                st,
+                &[
+                    format!("base_delay = {delay}"),
+                    "jitter = random.uniform(0, base_delay * 0.5)".into(),
+                    format!("{aw}{callee}(base_delay + jitter)"),
+                ],
             );
+            let before = fix::splice(ix, from, to, vec![]);
+            let body = fix::splice(ix, from, to, vec![edit.clone()]);
             let after = format!("import random\n\n{body}");
-            cx.report(
+            // The file is edited when the sleep is a statement of its own and
+            // the two names are free.
+            let editable = fix::alone_on_its_lines(ix, &c.span)
+                && ["base_delay", "jitter"]
+                    .iter()
+                    .all(|n| fix::name_is_free(ix, c.scope, n));
+            let d = cx.report(
                 &META,
                 c.span,
                 c.scope,
                 format!("retry delay `{delay}` grows exponentially with no random jitter: clients that failed together retry together"),
             )
             .with_fix(before, after);
+            if editable {
+                d.with_edits(Applicability::Safe, vec![edit])
+                    .with_import(ix, "random", None);
+            }
         }
     }
 }

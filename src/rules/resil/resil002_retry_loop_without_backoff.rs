@@ -1,5 +1,5 @@
 //! RESIL002 retry-loop-without-backoff.
-use crate::finding::{Kind, Severity};
+use crate::finding::{Applicability, Kind, Severity};
 use crate::python::LoopKind;
 use crate::rules::fix::{self, Edit};
 use crate::rules::{Checker, Rule, RuleMeta};
@@ -168,6 +168,9 @@ impl Rule for Resil002 {
                 } else {
                     format!("failures are retried after a constant delay with no backoff: a dead dependency is hammered forever")
                 };
+                // The loop's edits for the file, when the snippet shows them all
+                // and `backoff` is free.
+                let mut file_edits = None;
                 let (before, after) = if to - from < 40 {
                     let mut edits = vec![fix::insert_lines(ix, from, 0, &["backoff = 1".into()])];
                     let (_, pend) = fix::statement_lines(ix, &pace_call.span);
@@ -201,6 +204,9 @@ impl Rule for Resil002 {
                         let at = cont.map_or(at, |s| fix::line_start(ix, s.span.line));
                         edits.push(Edit::insert(at, text));
                     }
+                    if fix::name_is_free(ix, lp.scope, "backoff") {
+                        file_edits = fix::in_window(ix, from, to, &edits);
+                    }
                     (
                         fix::splice(ix, from, to, vec![]),
                         fix::splice(ix, from, to, edits),
@@ -212,11 +218,16 @@ impl Rule for Resil002 {
                     );
                     (before, after)
                 };
-                cx.report(&META, lp.span, lp.scope, message)
+                let d = cx
+                    .report(&META, lp.span, lp.scope, message)
                     .with_severity(severity)
                     .with_related(h.span, "this handler catches the failure")
                     .with_related(pace_call.span, "the pacing sleep, skipped on failure")
                     .with_fix(before, after);
+                if let Some(edits) = file_edits {
+                    d.with_edits(Applicability::Unsafe, edits)
+                        .with_import(ix, "random", None);
+                }
                 break;
             }
         }

@@ -1,7 +1,7 @@
 //! RESIL003 http-call-without-timeout.
-use crate::finding::{Kind, Severity};
+use crate::finding::{Applicability, Kind, Severity};
 use crate::python::known::http::REQUESTS_HTTP_FUNCTIONS;
-use crate::rules::fix::{self, Edit};
+use crate::rules::fix;
 use crate::rules::{Checker, Rule, RuleMeta};
 
 pub const DOC: &str = r#"## What it does
@@ -76,19 +76,7 @@ impl Rule for Resil003 {
                 continue;
             }
             let (from, to) = fix::statement_lines(ix, &c.span);
-            let close = c.span.end_byte - 1;
-            let inner = ix.source[..close].trim_end();
-            let sep = if inner.ends_with('(') || inner.ends_with(',') {
-                ""
-            } else {
-                ", "
-            };
-            let after = fix::splice(
-                ix,
-                from,
-                to,
-                vec![Edit::insert(close, format!("{sep}timeout=10"))],
-            );
+            let edit = fix::insert_keyword(ix, &c.span, "timeout=10");
             cx.report(
                 &META,
                 c.span,
@@ -98,7 +86,7 @@ impl Rule for Resil003 {
                     c.callee.as_deref().unwrap_or(q)
                 ),
             )
-            .with_fix(fix::splice(ix, from, to, vec![]), after);
+            .with_spliced_fix(ix, (from, to), vec![edit], Applicability::Safe);
         }
     }
 }
