@@ -133,6 +133,12 @@ test('keyboard: j/k and arrows move, / focuses search, a key per triage action',
   const keys = { f: 'false_positive', c: 'confirmed', a: 'accepted_risk', w: 'wont_fix', p: 'in_progress', r: 'needs_review' };
   for (const [key, status] of Object.entries(keys)) {
     await page.keyboard.press(key);
+    if (['false_positive', 'accepted_risk', 'wont_fix'].includes(status)) {
+      // These ask for a reason first (required for accepted risk).
+      await page.locator(`[data-testid="triage-dialog"][data-status="${status}"]`).waitFor();
+      if (status === 'accepted_risk') await page.keyboard.type('behind the VPN');
+      await page.keyboard.press('Enter');
+    }
     await page.waitForFunction(
       ([id, s]) => document.querySelector(`[data-testid="finding-row"][data-id="${id}"]`)?.dataset.triage === s,
       [r[2].id, status],
@@ -175,6 +181,75 @@ test('bulk triage of a selection with a reason', async () => {
   const ev = page.locator('[data-testid="history-event"][data-kind="triage_changed"]');
   await ev.waitFor();
   assert.match(await ev.textContent(), /dev\s*triage changed: needs review → accepted risk\s*internal tool, reviewed with the owners/);
+  assert.deepEqual(await check(), []);
+  await context.close();
+});
+
+test('accept risk (a and the button) asks for the justification in a dialog; false positive and won\'t fix take an optional reason', async () => {
+  const { page, context, check } = await openApp(s.browser, s.server.url);
+  const r = await rows(page);
+  const dialog = page.getByTestId('triage-dialog');
+  const triageOf = (id) => page.locator(`[data-testid="finding-row"][data-id="${id}"]`).getAttribute('data-triage');
+  // `a` on the focused finding: a dialog, the reason is required.
+  await page.keyboard.press('a');
+  await page.locator('[data-testid="triage-dialog"][data-status="accepted_risk"]').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'triage-reason');
+  assert.ok(await page.getByTestId('triage-apply').isDisabled());
+  await page.keyboard.press('Enter');
+  // The keys typed into the dialog are not shortcuts: `j` does not move, `c` does not confirm.
+  await page.keyboard.type('jc internal admin tool, behind SSO');
+  await page.keyboard.press('Enter');
+  await dialog.waitFor({ state: 'detached' });
+  await page.waitForFunction((id) => document.querySelector(`[data-testid="finding-row"][data-id="${id}"]`).dataset.triage === 'accepted_risk', r[0].id);
+  let t = await calls(page, 'triage');
+  assert.equal(t.length, 1);
+  assert.deepEqual(t[0].args, { ids: [r[0].id], status: 'accepted_risk', note: 'jc internal admin tool, behind SSO' });
+  assert.equal((await cursorRow(page)).id, r[0].id);
+  assert.equal(await page.locator('.notice.error').count(), 0);
+  const ev = page.locator('[data-testid="history-event"][data-kind="triage_changed"]');
+  await ev.waitFor();
+  assert.match(await ev.textContent(), /accepted risk\s*jc internal admin tool, behind SSO/);
+
+  // The button does the same; Escape cancels without a call.
+  await page.keyboard.press('j');
+  await page.locator(`[data-testid="finding-detail"][data-id="${r[1].id}"]`).waitFor();
+  await page.getByTestId('triage-accepted_risk').click();
+  await dialog.waitFor();
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal((await calls(page, 'triage')).length, 1);
+  assert.equal(await triageOf(r[1].id), 'needs_review');
+
+  // False positive: the reason may stay empty (no note sent).
+  await page.getByTestId('triage-false_positive').click();
+  await page.locator('[data-testid="triage-dialog"][data-status="false_positive"]').waitFor();
+  assert.ok(!(await page.getByTestId('triage-apply').isDisabled()));
+  await page.getByTestId('triage-apply').click();
+  await page.waitForFunction((id) => document.querySelector(`[data-testid="finding-row"][data-id="${id}"]`).dataset.triage === 'false_positive', r[1].id);
+  t = await calls(page, 'triage');
+  assert.deepEqual(t[1].args, { ids: [r[1].id], status: 'false_positive' });
+  // Won't fix with a reason (key w).
+  await page.keyboard.press('w');
+  await page.locator('[data-testid="triage-dialog"][data-status="wont_fix"]').waitFor();
+  await page.keyboard.type('module is being deleted');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((id) => document.querySelector(`[data-testid="finding-row"][data-id="${id}"]`).dataset.triage === 'wont_fix', r[1].id);
+  assert.deepEqual((await calls(page, 'triage'))[2].args, { ids: [r[1].id], status: 'wont_fix', note: 'module is being deleted' });
+
+  // Bulk accept risk without a reason asks for it too, then clears the selection.
+  await page.keyboard.press('j');
+  await page.keyboard.press('x');
+  await page.keyboard.press('j');
+  await page.keyboard.press('x');
+  await page.getByTestId('bulk-status').selectOption('accepted_risk');
+  await page.getByTestId('bulk-apply').click();
+  await page.locator('[data-testid="triage-dialog"][data-status="accepted_risk"]').waitFor();
+  assert.match(await dialog.textContent(), /2 findings/);
+  await page.keyboard.type('reviewed with the owners');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('bulk-bar').waitFor({ state: 'detached' });
+  const last = (await calls(page, 'triage')).at(-1).args;
+  assert.deepEqual([last.status, last.note, [...last.ids].sort()], ['accepted_risk', 'reviewed with the owners', [r[2].id, r[3].id].sort()]);
   assert.deepEqual(await check(), []);
   await context.close();
 });

@@ -21,9 +21,19 @@ export const app = $state({
   /** The last watcher batch (the open viewer reloads when its file is listed). */
   lastChange: null as FindingsChanged | null,
   notice: null as Notice | null,
-  /** A path filter another view asks the findings view to apply (Files -> Findings). */
-  pathFilter: null as string | null,
+  /** The findings view's path filter: set by a click in Files, cleared in the
+   * findings view; it lasts while the project is open, and no longer. */
+  pathFilter: '',
 });
+
+/** A project was opened or closed: what belonged to the previous one goes. */
+export function setProject(p: ProjectInfo | null): void {
+  if (p?.root !== app.project?.root) {
+    app.pathFilter = '';
+    app.lastChange = null;
+  }
+  app.project = p;
+}
 
 let noticeTimer: ReturnType<typeof setTimeout> | undefined;
 

@@ -273,6 +273,10 @@ export class DoubleBackend {
 
   triage(ids: number[], status: Triage, note?: string): FindingRow[] {
     if (status === 'suppressed') fail('invalid', 'suppressed comes from source comments');
+    // As the store (src/store/triage.rs): accepted risk needs a justification.
+    note = note?.trim() || undefined;
+    if (status === 'accepted_risk' && !note)
+      fail('invalid', 'accepted_risk needs a justification (--note "why the risk is acceptable")');
     const rows = ids.map((id) => this.row(id));
     for (const r of rows) {
       this.events.get(r.id)!.push({
