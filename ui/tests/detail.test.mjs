@@ -123,3 +123,27 @@ test('open in editor (button and e) and a note (n, Ctrl+Enter)', async () => {
   assert.deepEqual(await check(), []);
   await context.close();
 });
+
+test('a related location: its line is highlighted and scrolled into view, in the viewer and in the pane', async () => {
+  const { page, context, check } = await openApp(s.browser, s.server.url, { width: 1024, height: 700 });
+  const async1 = await finding(page, 'ASYNC001', 'app/clients/payments.py');
+  await select(page, async1.id);
+  const line105 = await page.evaluate(() => window.__double.files.get('app/clients/payments.py').split('\n')[104]);
+  // Read down to the related list (the pane scrolled past the viewer), then click.
+  await page.locator('.detail-pane').evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await page.locator('[data-testid="related"] li button').nth(1).click();
+  await page.waitForFunction((t) => [...document.querySelectorAll('.cm-finding-line')].some((e) => e.textContent === t), line105);
+  // Visible: inside the viewer's scroller, the detail pane and the window (after scrolling settles).
+  await page.waitForFunction((t) => {
+    const line = [...document.querySelectorAll('.cm-finding-line')].find((e) => e.textContent === t);
+    if (!line) return false;
+    const r = line.getBoundingClientRect();
+    const inside = (el) => {
+      const b = el.getBoundingClientRect();
+      return r.top >= b.top && r.bottom <= b.bottom;
+    };
+    return inside(document.querySelector('.code-viewer .cm-scroller')) && inside(document.querySelector('.detail-pane')) && r.bottom <= innerHeight;
+  }, line105, { timeout: 5000 });
+  assert.deepEqual(await check(), []);
+  await context.close();
+});

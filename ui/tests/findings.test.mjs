@@ -8,6 +8,13 @@ const s = suite(before, after);
 const RANK = { critical: 0, high: 1, medium: 2, low: 3 };
 const total = (page) => page.getByTestId('total').textContent();
 
+/** Ticks (or unticks) a value of a multi-valued filter (rule, triage). */
+async function pick(page, testid, value) {
+  const menu = page.getByTestId(testid);
+  if (!(await menu.evaluate((d) => d.open))) await menu.locator('summary').click();
+  await menu.locator(`[data-testid="${testid}-option"][data-value="${value}"]`).click();
+}
+
 test('thousands of rows: the DOM holds only the visible rows and scrolling stays fast', async () => {
   const { page, context, check } = await openApp(s.browser, s.server.url, { query: 'seed=5000' });
   assert.equal(await total(page), '5030 findings');
@@ -62,11 +69,11 @@ test('filters: severity, text, rule, path, detection; sorting', async () => {
   assert.equal(redis.length, expected);
   await page.getByTestId('filter-text').fill('');
 
-  await page.getByTestId('filter-rule').selectOption('ERR002');
+  await pick(page, 'filter-rule', 'ERR002');
   await settled(page, (f) => f.rules?.[0] === 'ERR002' && !f.text);
   assert.ok((await rows(page)).every((r) => r.rule === 'ERR002'));
   assert.ok((await rows(page)).length >= 1);
-  await page.getByTestId('filter-rule').selectOption('');
+  await page.getByTestId('filter-rule-any').click();
 
   await page.getByTestId('filter-path').fill('app/services/');
   await settled(page, (f) => f.path === 'app/services/' && !f.rules);
@@ -90,9 +97,9 @@ test('filters: severity, text, rule, path, detection; sorting', async () => {
   assert.deepEqual(sev, [...sev].sort((a, b) => a - b));
 
   // Triage filter and detection filter go to the backend as lists.
-  await page.getByTestId('filter-triage').selectOption('confirmed');
+  await pick(page, 'filter-triage', 'confirmed');
   await page.waitForFunction(() => document.querySelector('[data-testid="total"]').textContent === '0 findings');
-  await page.getByTestId('filter-triage').selectOption('');
+  await page.getByTestId('filter-triage-any').click();
   await page.getByTestId('filter-detection').selectOption('fixed');
   await page.waitForFunction(() => window.__double.calls.at(-1).args.filter?.detection?.[0] === 'fixed');
   await page.waitForFunction(() => document.querySelector('[data-testid="total"]').textContent === '0 findings');
@@ -250,6 +257,63 @@ test('accept risk (a and the button) asks for the justification in a dialog; fal
   await page.getByTestId('bulk-bar').waitFor({ state: 'detached' });
   const last = (await calls(page, 'triage')).at(-1).args;
   assert.deepEqual([last.status, last.note, [...last.ids].sort()], ['accepted_risk', 'reviewed with the owners', [r[2].id, r[3].id].sort()]);
+  assert.deepEqual(await check(), []);
+  await context.close();
+});
+
+test('rule and triage filters take several values; a filter\'s counts stay when a value is not ticked', async () => {
+  const { page, context, check } = await openApp(s.browser, s.server.url);
+  const active = { detection: ['open', 'regressed'] };
+  const counts = (f) => page.evaluate((x) => window.__double.list(x).by_severity, f);
+  const chips = () =>
+    page.$$eval('[data-testid^="filter-severity-"]', (els) =>
+      Object.fromEntries(els.map((e) => [e.dataset.testid.slice(16), Number(e.querySelector('.count').textContent)])),
+    );
+  const all = await counts(active);
+  const want = (c) => Object.fromEntries(['critical', 'high', 'medium', 'low'].map((k) => [k, c[k] ?? 0]));
+  assert.deepEqual(await chips(), want(all));
+  // Ticking critical keeps the other severities' counts (they are what a click would add).
+  await page.getByTestId('filter-severity-critical').click();
+  await settled(page, (f) => f.severity?.join() === 'critical');
+  assert.deepEqual(await chips(), want(all));
+  assert.ok(all.high > 0);
+  await page.getByTestId('filter-severity-high').click();
+  await settled(page, (f) => f.severity?.join() === 'critical,high');
+  assert.equal(await total(page), `${all.critical + all.high} findings`);
+  assert.deepEqual(await chips(), want(all));
+  await page.getByTestId('filter-severity-critical').click();
+  await page.getByTestId('filter-severity-high').click();
+  await settled(page, (f) => !f.severity);
+
+  // Two rules: the rows of either, and each rule keeps its count in the list.
+  const byRule = await page.evaluate((x) => window.__double.list(x).by_rule, active);
+  const [a, b] = Object.keys(byRule).sort();
+  await pick(page, 'filter-rule', a);
+  await pick(page, 'filter-rule', b);
+  await settled(page, (f) => f.rules?.join() === `${a},${b}`);
+  const shown = await rows(page);
+  assert.equal(shown.length, byRule[a] + byRule[b]);
+  assert.deepEqual([...new Set(shown.map((r) => r.rule))].sort(), [a, b]);
+  assert.match(await page.getByTestId('filter-rule').locator('summary').textContent(), /2 rules/);
+  const ruleCounts = await page.$$eval('[data-testid="filter-rule-option"]', (els) =>
+    Object.fromEntries(els.map((e) => [e.dataset.value, Number(e.closest('label').querySelector('.count').textContent)])),
+  );
+  assert.deepEqual(ruleCounts, byRule);
+  await page.getByTestId('filter-rule-any').click();
+  await settled(page, (f) => !f.rules);
+
+  // Two triage states.
+  const r = await rows(page);
+  await page.keyboard.press('c');
+  await page.keyboard.press('j');
+  await page.keyboard.press('p');
+  await page.waitForFunction((id) => document.querySelector(`[data-testid="finding-row"][data-id="${id}"]`).dataset.triage === 'in_progress', r[1].id);
+  await pick(page, 'filter-triage', 'confirmed');
+  await pick(page, 'filter-triage', 'in_progress');
+  await settled(page, (f) => f.triage?.join() === 'confirmed,in_progress');
+  assert.deepEqual((await rows(page)).map((x) => x.id).sort(), [r[0].id, r[1].id].sort());
+  const needs = await page.$eval('[data-testid="filter-triage-option"][data-value="needs_review"]', (e) => Number(e.closest('label').querySelector('.count').textContent));
+  assert.equal(needs, r.length - 2);
   assert.deepEqual(await check(), []);
   await context.close();
 });
