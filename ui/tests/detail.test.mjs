@@ -147,3 +147,32 @@ test('a related location: its line is highlighted and scrolled into view, in the
   assert.deepEqual(await check(), []);
   await context.close();
 });
+
+test('the before/after of a fixed finding marks only the changed lines, not the whole function', async () => {
+  const { page, context, check } = await openApp(s.browser, s.server.url);
+  const before = 'def fetch(self, p):\n    f = open(p)\n    data = f.read()\n    log.info("read %s", p)\n    return data\n';
+  // The real code after the fix: the method at its class's indentation, with its neighbour.
+  const after =
+    '    def fetch(self, p):\n        with open(p) as f:\n            data = f.read()\n        log.info("read %s", p)\n        return data\n\n    def close(self):\n        pass\n\n\nclass Other:\n    pass\n';
+  const id = await page.evaluate(([b, a]) => {
+    const f = window.__double.findings.find((x) => x.rule === 'SEC001');
+    Object.assign(f, { detection: 'fixed', fix_before: b, after_code: a, fixed_at: window.__double.now });
+    return f.id;
+  }, [before, after]);
+  await page.getByTestId('filter-detection').selectOption('fixed');
+  await page.locator(`[data-testid="finding-row"][data-id="${id}"]`).click();
+  await page.locator('.cm-mergeView').waitFor();
+  const sides = await page.$$eval('.cm-mergeView .cm-editor', (eds) =>
+    eds.map((ed) => [...ed.querySelectorAll('.cm-line')].map((l) => ({ text: l.textContent, changed: l.classList.contains('cm-changedLine') }))),
+  );
+  const changed = (side) => side.filter((l) => l.changed).map((l) => l.text);
+  // The after side starts at the method, at the before's indentation.
+  assert.equal(sides[1][0].text, 'def fetch(self, p):');
+  assert.equal(sides[1][3].text, '    log.info("read %s", p)');
+  // Changed: the open line and the two lines moved under `with`; the rest is not marked.
+  assert.deepEqual(changed(sides[0]), ['    f = open(p)', '    data = f.read()']);
+  assert.deepEqual(changed(sides[1]).slice(0, 2), ['    with open(p) as f:', '        data = f.read()']);
+  for (const side of sides) for (const l of side.filter((x) => /def fetch|log\.info|return data/.test(x.text))) assert.ok(!l.changed, l.text);
+  assert.deepEqual(await check(), []);
+  await context.close();
+});

@@ -317,3 +317,46 @@ test('rule and triage filters take several values; a filter\'s counts stay when 
   assert.deepEqual(await check(), []);
   await context.close();
 });
+
+test('at 1024x700 the triage column and severity badges are not clipped; titles show `code` as code elements', async () => {
+  const { page, context, check } = await openApp(s.browser, s.server.url, { width: 1024, height: 700 });
+  // Every triage state shown once, the longest labels included.
+  const r = await rows(page);
+  await page.evaluate((ids) => {
+    const states = ['false_positive', 'accepted_risk', 'needs_review', 'in_progress', 'wont_fix', 'confirmed'];
+    ids.forEach((id, i) => (window.__double.findings.find((f) => f.id === id).triage = states[i % states.length]));
+  }, r.slice(0, 12).map((x) => x.id));
+  await page.getByTestId('filter-text').fill(' ');
+  await page.getByTestId('filter-text').fill('');
+  await page.waitForFunction((id) => document.querySelector(`[data-testid="finding-row"][data-id="${id}"]`)?.dataset.triage === 'false_positive', r[0].id);
+  const clipped = await page.$$eval('[data-testid="finding-row"]', (els) => {
+    const pane = document.querySelector('.list-pane').getBoundingClientRect();
+    const out = [];
+    for (const row of els) {
+      const rr = row.getBoundingClientRect();
+      if (rr.bottom > pane.bottom || rr.top < pane.top) continue;
+      for (const sel of ['.sev', '.c-tri', '.c-det', '.c-rule']) {
+        const e = row.querySelector(sel);
+        const b = e.getBoundingClientRect();
+        const cell = (sel === '.sev' ? e.parentElement : e).getBoundingClientRect();
+        if (e.scrollWidth > e.clientWidth + 1 || b.right > pane.right + 0.5 || b.right > cell.right + 0.5)
+          out.push(`${row.dataset.id} ${sel} "${e.textContent}" ${e.scrollWidth}>${e.clientWidth} right ${b.right} pane ${pane.right}`);
+      }
+    }
+    return out;
+  });
+  assert.deepEqual(clipped, []);
+  const head = await page.locator('.thead .c-tri').boundingBox();
+  assert.ok(head.x + head.width <= (await page.locator('.list-pane').boundingBox()).x + (await page.locator('.list-pane').boundingBox()).width + 0.5);
+  // Titles: `code` spans are <code> elements, no backtick is shown.
+  const title = page.locator(`[data-testid="finding-row"][data-id="${r[0].id}"] [data-testid="row-title"]`);
+  const raw = await page.evaluate((id) => window.__double.findings.find((f) => f.id === id).message, r[0].id);
+  assert.match(raw, /`/);
+  assert.equal(await title.textContent(), raw.replace(/`/g, ''));
+  assert.deepEqual(await title.locator('code').allTextContents(), [...raw.matchAll(/`([^`]+)`/g)].map((m) => m[1]));
+  await page.locator(`[data-testid="finding-detail"][data-id="${r[0].id}"]`).waitFor();
+  assert.ok((await page.getByTestId('detail-title').locator('code').count()) > 0);
+  assert.doesNotMatch(await page.getByTestId('detail-title').textContent(), /`/);
+  assert.deepEqual(await check(), []);
+  await context.close();
+});
