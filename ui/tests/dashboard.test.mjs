@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { suite, open, view, openCounts } from './pages.mjs';
-import { calls } from './harness.mjs';
+import { calls, openApp } from './harness.mjs';
 
 const s = suite(before, after);
 const SEVS = ['critical', 'high', 'medium', 'low'];
@@ -187,6 +187,27 @@ test('dashboard: weeks before the first scan are absent from the trend (not zero
     return { minX, width: c.width };
   });
   assert.ok(px.minX / px.width > (first / 12) * 0.9, `first drawn pixel at ${px.minX} of ${px.width} (first week ${first})`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a folder with no Python file: every view says so, no 10/10 health and no "0 findings" as if it were clean', async () => {
+  const { page, context, problems } = await openApp(s.browser, s.server.url, { project: false });
+  await page.evaluate(() => (window.__double.noPython = true));
+  await page.getByTestId('recent-project').first().click();
+  await page.waitForFunction(() => window.__double.project && !window.__double.project.scanning);
+  const np = page.getByTestId('no-python');
+  await np.waitFor();
+  assert.match(await np.textContent(), /No Python files in this folder/);
+  assert.match(await np.textContent(), /\/home\/dev\/src\/demo-backend/);
+  await view(page, 'dashboard');
+  await np.waitFor();
+  assert.equal(await page.getByTestId('health-now').count(), 0);
+  assert.equal(await page.getByTestId('empty-state').count(), 0);
+  await page.getByTestId('nav-files').click();
+  await page.getByTestId('files').waitFor();
+  await np.waitFor();
+  assert.equal(await page.getByTestId('empty-state').count(), 0);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -49,7 +49,8 @@ test('HTML and script in messages, paths, code, fixes and related locations rend
   assert.equal(await row.count(), 1);
   assert.equal(await row.getAttribute('data-path'), path);
   // A `code` span holding markup is a <code> element with that markup as its text.
-  assert.equal(await row.locator('.c-title').textContent(), `${IMG} zqxmarker ${SCRIPT}`);
+  // (The watcher found it: the title starts with the "new" badge.)
+  assert.equal(await row.locator('.c-title').textContent(), `new${IMG} zqxmarker ${SCRIPT}`);
   assert.deepEqual(await row.locator('.c-title code').allTextContents(), [SCRIPT]);
   assert.equal(await row.locator('.c-loc').textContent(), `${path}:2`);
   await row.click();

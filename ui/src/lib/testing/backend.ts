@@ -88,6 +88,13 @@ export class DoubleBackend {
   calls: Call[] = [];
   /** Milliseconds between two `scan-progress` events of the first scan. */
   scanStepMs = 40;
+  /** The next project opened holds no Python file (its scan reads 0 files, finds nothing). */
+  noPython = false;
+  /** As the desktop backend: the watcher is ready this long after `scan-finished`
+   * (`ProjectInfo.watching` turns true then). */
+  watcherReadyMs = 0;
+  /** Emit `watcher-state` events (the backend change the UI asks for); off: as today's backend. */
+  watcherEvents = false;
   /** The folder `pick_folder` returns (null: the user cancelled). */
   pickResult: string | null = '/home/dev/src/demo-backend';
   now = 1_763_900_000;
@@ -333,7 +340,8 @@ export class DoubleBackend {
 
   open(path: string): ProjectInfo {
     const name = path.split('/').filter(Boolean).pop() ?? path;
-    const total = new Set(this.findings.map((f) => f.path)).size + 3;
+    if (this.noPython) this.findings = [];
+    const total = this.noPython ? 0 : new Set(this.findings.map((f) => f.path)).size + 3;
     this.project = {
       root: path,
       name,
@@ -360,10 +368,20 @@ export class DoubleBackend {
       const headline = `${this.findings.length} findings in ${total} files`;
       p.scanning = false;
       p.progress = null;
-      p.watching = this.settings.watcherEnabled;
       p.lastScan = { at: this.now, files: total, headline };
       const fin: ScanFinished = { headline, new: this.findings.length, fixed: 0, regressed: 0, files: total };
-      this.emit('scan-finished', fin);
+      const ready = () => {
+        if (this.project !== p || !this.settings.watcherEnabled) return;
+        p.watching = true;
+        if (this.watcherEvents) this.emit('watcher-state', { watching: true });
+      };
+      if (this.watcherReadyMs) {
+        this.emit('scan-finished', fin);
+        setTimeout(ready, this.watcherReadyMs);
+      } else {
+        ready();
+        this.emit('scan-finished', fin);
+      }
     };
     setTimeout(step, this.scanStepMs);
     return structuredClone(this.project);
