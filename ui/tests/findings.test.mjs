@@ -360,3 +360,36 @@ test('at 1024x700 the triage column and severity badges are not clipped; titles 
   assert.deepEqual(await check(), []);
   await context.close();
 });
+
+test('the path filter: a file or folder from the root (as the backend), suggestions for a part of a path', async () => {
+  const { page, context, check } = await openApp(s.browser, s.server.url);
+  const inClients = await page.evaluate(() => window.__double.findings.filter((f) => f.path.startsWith('app/clients/') && f.detection === 'open').length);
+  assert.ok(inClients > 1);
+  // The field offers the project's folders and files.
+  const options = await page.$$eval('#path-options option', (els) => els.map((e) => e.value));
+  assert.ok(options.includes('app/clients/') && options.includes('app/clients/fx.py'), options.join());
+  // A folder's name alone names nothing from the root: the view says what it is, and offers the paths holding it.
+  await page.getByTestId('filter-path').fill('clients');
+  await settled(page, (f) => f.path === 'clients');
+  const sugg = page.getByTestId('path-suggestion');
+  await sugg.first().waitFor();
+  const offered = await sugg.allTextContents();
+  assert.equal(offered[0], 'app/clients/');
+  assert.ok(offered.every((p) => p.includes('clients')), offered.join());
+  await sugg.first().click();
+  await settled(page, (f) => f.path === 'app/clients/');
+  assert.equal(await page.getByTestId('filter-path').inputValue(), 'app/clients/');
+  const shown = await rows(page);
+  assert.equal(shown.length, inClients);
+  assert.ok(shown.every((r) => r.path.startsWith('app/clients/')));
+  // A folder without its slash is a folder too; a part of a name is not (as in src/store/queries.rs).
+  await page.getByTestId('filter-path').fill('app/clients');
+  await settled(page, (f) => f.path === 'app/clients');
+  assert.equal((await rows(page)).length, inClients);
+  await page.getByTestId('filter-path').fill('app/cli');
+  await settled(page, (f) => f.path === 'app/cli');
+  assert.equal(await total(page), '0 findings');
+  await sugg.first().waitFor();
+  assert.deepEqual(await check(), []);
+  await context.close();
+});

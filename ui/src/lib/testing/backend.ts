@@ -222,7 +222,7 @@ export class DoubleBackend {
         (!filter.triage?.length || filter.triage.includes(f.triage)) &&
         (!filter.severity?.length || (f.severity !== null && filter.severity.includes(f.severity))) &&
         (!filter.rules?.length || filter.rules.some((r) => f.rule === r || f.rule.startsWith(r))) &&
-        (!filter.path || f.path === filter.path || f.path.startsWith(filter.path)) &&
+        (!filter.path || pathMatches(f.path, filter.path)) &&
         (!text ||
           [f.rule, f.name, f.path, f.message, f.title ?? '', f.scope, f.note ?? '']
             .join('\n')
@@ -579,6 +579,12 @@ export class DoubleBackend {
         return fail('invalid', `the test double does not implement ${cmd}`);
     }
   }
+}
+
+/** As `Store::findings` (src/store/queries.rs): the file itself, or a folder of it. */
+function pathMatches(path: string, filter: string): boolean {
+  const p = filter.replace(/\\/g, '/').replace(/^\.\//, '');
+  return path === p || path.startsWith(`${p.replace(/\/+$/, '')}/`);
 }
 
 function isActive(d: Detection): boolean {
