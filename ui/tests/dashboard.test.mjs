@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { suite, open, view, openCounts } from './pages.mjs';
-import { calls } from './harness.mjs';
+import { calls, openApp } from './harness.mjs';
 
 const s = suite(before, after);
 const SEVS = ['critical', 'high', 'medium', 'low'];
@@ -153,6 +153,61 @@ test('dashboard screenshot (assets/ui-dashboard.png)', async () => {
   const dir = fileURLToPath(new URL('../../assets/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: `${dir}ui-dashboard.png` });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('dashboard: weeks before the first scan are absent from the trend (not zeros), and the open line is smoothed without overshoot', async () => {
+  const { page, context, problems } = await open(s);
+  await view(page, 'dashboard');
+  const chart = page.getByTestId('trend-chart');
+  await chart.waitFor();
+  const d = await page.evaluate(() => window.__double.handle('dashboard', { weeks: 12 }));
+  // The demo's first scan is a few weeks back: the weeks before it are all zeros in the rows.
+  const first = d.weekly.findIndex((w) => w.open || w.new || w.fixed);
+  assert.ok(first >= 4, `first week with data: ${first}`);
+  assert.equal(await chart.getAttribute('data-first-week'), d.weekly[first].week);
+  const series = JSON.parse(await chart.getAttribute('data-open'));
+  assert.deepEqual(series, d.weekly.map((w, i) => (i < first ? null : w.open)));
+  assert.equal(await chart.getAttribute('data-smoothing'), 'monotone');
+  // Nothing is drawn in those weeks: no line, point or bar pixels left of the first week.
+  const px = await page.evaluate(() => {
+    const c = document.querySelector('[data-testid="trend-chart"] canvas');
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const colours = [[0x2f, 0x6f, 0xdb], [0xd9, 0x48, 0x0f], [0x2f, 0x8a, 0x4c]];
+    let minX = c.width;
+    for (let y = 0; y < c.height; y++)
+      for (let x = 0; x < c.width; x++) {
+        const i = (y * c.width + x) * 4;
+        if (data[i + 3] > 200 && colours.some(([r, g, b]) => Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 30)) {
+          // The legend's swatches at the top right do not count.
+          if (y > 30) minX = Math.min(minX, x);
+        }
+      }
+    return { minX, width: c.width };
+  });
+  assert.ok(px.minX / px.width > (first / 12) * 0.9, `first drawn pixel at ${px.minX} of ${px.width} (first week ${first})`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a folder with no Python file: every view says so, no 10/10 health and no "0 findings" as if it were clean', async () => {
+  const { page, context, problems } = await openApp(s.browser, s.server.url, { project: false });
+  await page.evaluate(() => (window.__double.noPython = true));
+  await page.getByTestId('recent-project').first().click();
+  await page.waitForFunction(() => window.__double.project && !window.__double.project.scanning);
+  const np = page.getByTestId('no-python');
+  await np.waitFor();
+  assert.match(await np.textContent(), /No Python files in this folder/);
+  assert.match(await np.textContent(), /\/home\/dev\/src\/demo-backend/);
+  await view(page, 'dashboard');
+  await np.waitFor();
+  assert.equal(await page.getByTestId('health-now').count(), 0);
+  assert.equal(await page.getByTestId('empty-state').count(), 0);
+  await page.getByTestId('nav-files').click();
+  await page.getByTestId('files').waitFor();
+  await np.waitFor();
+  assert.equal(await page.getByTestId('empty-state').count(), 0);
   assert.deepEqual(problems, []);
   await context.close();
 });

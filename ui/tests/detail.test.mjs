@@ -123,3 +123,56 @@ test('open in editor (button and e) and a note (n, Ctrl+Enter)', async () => {
   assert.deepEqual(await check(), []);
   await context.close();
 });
+
+test('a related location: its line is highlighted and scrolled into view, in the viewer and in the pane', async () => {
+  const { page, context, check } = await openApp(s.browser, s.server.url, { width: 1024, height: 700 });
+  const async1 = await finding(page, 'ASYNC001', 'app/clients/payments.py');
+  await select(page, async1.id);
+  const line105 = await page.evaluate(() => window.__double.files.get('app/clients/payments.py').split('\n')[104]);
+  // Read down to the related list (the pane scrolled past the viewer), then click.
+  await page.locator('.detail-pane').evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await page.locator('[data-testid="related"] li button').nth(1).click();
+  await page.waitForFunction((t) => [...document.querySelectorAll('.cm-finding-line')].some((e) => e.textContent === t), line105);
+  // Visible: inside the viewer's scroller, the detail pane and the window (after scrolling settles).
+  await page.waitForFunction((t) => {
+    const line = [...document.querySelectorAll('.cm-finding-line')].find((e) => e.textContent === t);
+    if (!line) return false;
+    const r = line.getBoundingClientRect();
+    const inside = (el) => {
+      const b = el.getBoundingClientRect();
+      return r.top >= b.top && r.bottom <= b.bottom;
+    };
+    return inside(document.querySelector('.code-viewer .cm-scroller')) && inside(document.querySelector('.detail-pane')) && r.bottom <= innerHeight;
+  }, line105, { timeout: 5000 });
+  assert.deepEqual(await check(), []);
+  await context.close();
+});
+
+test('the before/after of a fixed finding marks only the changed lines, not the whole function', async () => {
+  const { page, context, check } = await openApp(s.browser, s.server.url);
+  const before = 'def fetch(self, p):\n    f = open(p)\n    data = f.read()\n    log.info("read %s", p)\n    return data\n';
+  // The real code after the fix: the method at its class's indentation, with its neighbour.
+  const after =
+    '    def fetch(self, p):\n        with open(p) as f:\n            data = f.read()\n        log.info("read %s", p)\n        return data\n\n    def close(self):\n        pass\n\n\nclass Other:\n    pass\n';
+  const id = await page.evaluate(([b, a]) => {
+    const f = window.__double.findings.find((x) => x.rule === 'SEC001');
+    Object.assign(f, { detection: 'fixed', fix_before: b, after_code: a, fixed_at: window.__double.now });
+    return f.id;
+  }, [before, after]);
+  await page.getByTestId('filter-detection').selectOption('fixed');
+  await page.locator(`[data-testid="finding-row"][data-id="${id}"]`).click();
+  await page.locator('.cm-mergeView').waitFor();
+  const sides = await page.$$eval('.cm-mergeView .cm-editor', (eds) =>
+    eds.map((ed) => [...ed.querySelectorAll('.cm-line')].map((l) => ({ text: l.textContent, changed: l.classList.contains('cm-changedLine') }))),
+  );
+  const changed = (side) => side.filter((l) => l.changed).map((l) => l.text);
+  // The after side starts at the method, at the before's indentation.
+  assert.equal(sides[1][0].text, 'def fetch(self, p):');
+  assert.equal(sides[1][3].text, '    log.info("read %s", p)');
+  // Changed: the open line and the two lines moved under `with`; the rest is not marked.
+  assert.deepEqual(changed(sides[0]), ['    f = open(p)', '    data = f.read()']);
+  assert.deepEqual(changed(sides[1]).slice(0, 2), ['    with open(p) as f:', '        data = f.read()']);
+  for (const side of sides) for (const l of side.filter((x) => /def fetch|log\.info|return data/.test(x.text))) assert.ok(!l.changed, l.text);
+  assert.deepEqual(await check(), []);
+  await context.close();
+});

@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { suite, open, view, addHostileFinding, assertInert, HOSTILE } from './pages.mjs';
+import { settled } from './harness.mjs';
 
 const s = suite(before, after);
 const SEVS = ['critical', 'high', 'medium', 'low'];
@@ -67,6 +68,42 @@ test('files: a file opens the findings view on that file with its code in the vi
   await page.getByTestId('finding-detail').waitFor();
   await page.locator('.code-viewer .cm-content').waitFor();
   assert.match(await page.locator('.code-viewer .cm-content').textContent(), /class|def /);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('files: the path filter a click set stays cleared once cleared, and does not carry into the next project', async () => {
+  const { page, context, problems } = await open(s);
+  const all = await page.getByTestId('total').textContent();
+  const openFile = async () => {
+    await view(page, 'files');
+    await page.locator('[data-testid="tree-file"][data-path="app/cache.py"] button').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="filter-path"]')?.value === 'app/cache.py');
+    await settled(page, (f) => f.path === 'app/cache.py');
+  };
+  await openFile();
+  assert.notEqual(await page.getByTestId('total').textContent(), all);
+  // Cleared: it stays cleared after a visit to other views.
+  await page.getByTestId('filter-path').fill('');
+  await settled(page, (f) => !f.path);
+  await view(page, 'dashboard');
+  await view(page, 'findings');
+  assert.equal(await page.getByTestId('filter-path').inputValue(), '');
+  await settled(page, (f) => !f.path);
+  assert.equal(await page.getByTestId('total').textContent(), all);
+  // Not cleared: it lasts while the project is open...
+  await openFile();
+  await view(page, 'rules');
+  await view(page, 'findings');
+  assert.equal(await page.getByTestId('filter-path').inputValue(), 'app/cache.py');
+  // ...and not into the next project.
+  await page.getByRole('button', { name: 'Close' }).click();
+  await page.getByTestId('recent-project').nth(1).click();
+  await page.waitForFunction(() => window.__double.project && !window.__double.project.scanning);
+  await page.getByTestId('finding-row').first().waitFor();
+  assert.equal(await page.getByTestId('filter-path').inputValue(), '');
+  await settled(page, (f) => !f.path);
+  assert.equal(await page.getByTestId('total').textContent(), all);
   assert.deepEqual(problems, []);
   await context.close();
 });

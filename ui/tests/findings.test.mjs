@@ -8,6 +8,13 @@ const s = suite(before, after);
 const RANK = { critical: 0, high: 1, medium: 2, low: 3 };
 const total = (page) => page.getByTestId('total').textContent();
 
+/** Ticks (or unticks) a value of a multi-valued filter (rule, triage). */
+async function pick(page, testid, value) {
+  const menu = page.getByTestId(testid);
+  if (!(await menu.evaluate((d) => d.open))) await menu.locator('summary').click();
+  await menu.locator(`[data-testid="${testid}-option"][data-value="${value}"]`).click();
+}
+
 test('thousands of rows: the DOM holds only the visible rows and scrolling stays fast', async () => {
   const { page, context, check } = await openApp(s.browser, s.server.url, { query: 'seed=5000' });
   assert.equal(await total(page), '5030 findings');
@@ -62,11 +69,11 @@ test('filters: severity, text, rule, path, detection; sorting', async () => {
   assert.equal(redis.length, expected);
   await page.getByTestId('filter-text').fill('');
 
-  await page.getByTestId('filter-rule').selectOption('ERR002');
+  await pick(page, 'filter-rule', 'ERR002');
   await settled(page, (f) => f.rules?.[0] === 'ERR002' && !f.text);
   assert.ok((await rows(page)).every((r) => r.rule === 'ERR002'));
   assert.ok((await rows(page)).length >= 1);
-  await page.getByTestId('filter-rule').selectOption('');
+  await page.getByTestId('filter-rule-any').click();
 
   await page.getByTestId('filter-path').fill('app/services/');
   await settled(page, (f) => f.path === 'app/services/' && !f.rules);
@@ -90,9 +97,9 @@ test('filters: severity, text, rule, path, detection; sorting', async () => {
   assert.deepEqual(sev, [...sev].sort((a, b) => a - b));
 
   // Triage filter and detection filter go to the backend as lists.
-  await page.getByTestId('filter-triage').selectOption('confirmed');
+  await pick(page, 'filter-triage', 'confirmed');
   await page.waitForFunction(() => document.querySelector('[data-testid="total"]').textContent === '0 findings');
-  await page.getByTestId('filter-triage').selectOption('');
+  await page.getByTestId('filter-triage-any').click();
   await page.getByTestId('filter-detection').selectOption('fixed');
   await page.waitForFunction(() => window.__double.calls.at(-1).args.filter?.detection?.[0] === 'fixed');
   await page.waitForFunction(() => document.querySelector('[data-testid="total"]').textContent === '0 findings');
@@ -133,6 +140,12 @@ test('keyboard: j/k and arrows move, / focuses search, a key per triage action',
   const keys = { f: 'false_positive', c: 'confirmed', a: 'accepted_risk', w: 'wont_fix', p: 'in_progress', r: 'needs_review' };
   for (const [key, status] of Object.entries(keys)) {
     await page.keyboard.press(key);
+    if (['false_positive', 'accepted_risk', 'wont_fix'].includes(status)) {
+      // These ask for a reason first (required for accepted risk).
+      await page.locator(`[data-testid="triage-dialog"][data-status="${status}"]`).waitFor();
+      if (status === 'accepted_risk') await page.keyboard.type('behind the VPN');
+      await page.keyboard.press('Enter');
+    }
     await page.waitForFunction(
       ([id, s]) => document.querySelector(`[data-testid="finding-row"][data-id="${id}"]`)?.dataset.triage === s,
       [r[2].id, status],
@@ -175,6 +188,208 @@ test('bulk triage of a selection with a reason', async () => {
   const ev = page.locator('[data-testid="history-event"][data-kind="triage_changed"]');
   await ev.waitFor();
   assert.match(await ev.textContent(), /dev\s*triage changed: needs review → accepted risk\s*internal tool, reviewed with the owners/);
+  assert.deepEqual(await check(), []);
+  await context.close();
+});
+
+test('accept risk (a and the button) asks for the justification in a dialog; false positive and won\'t fix take an optional reason', async () => {
+  const { page, context, check } = await openApp(s.browser, s.server.url);
+  const r = await rows(page);
+  const dialog = page.getByTestId('triage-dialog');
+  const triageOf = (id) => page.locator(`[data-testid="finding-row"][data-id="${id}"]`).getAttribute('data-triage');
+  // `a` on the focused finding: a dialog, the reason is required.
+  await page.keyboard.press('a');
+  await page.locator('[data-testid="triage-dialog"][data-status="accepted_risk"]').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'triage-reason');
+  assert.ok(await page.getByTestId('triage-apply').isDisabled());
+  await page.keyboard.press('Enter');
+  // The keys typed into the dialog are not shortcuts: `j` does not move, `c` does not confirm.
+  await page.keyboard.type('jc internal admin tool, behind SSO');
+  await page.keyboard.press('Enter');
+  await dialog.waitFor({ state: 'detached' });
+  await page.waitForFunction((id) => document.querySelector(`[data-testid="finding-row"][data-id="${id}"]`).dataset.triage === 'accepted_risk', r[0].id);
+  let t = await calls(page, 'triage');
+  assert.equal(t.length, 1);
+  assert.deepEqual(t[0].args, { ids: [r[0].id], status: 'accepted_risk', note: 'jc internal admin tool, behind SSO' });
+  assert.equal((await cursorRow(page)).id, r[0].id);
+  assert.equal(await page.locator('.notice.error').count(), 0);
+  const ev = page.locator('[data-testid="history-event"][data-kind="triage_changed"]');
+  await ev.waitFor();
+  assert.match(await ev.textContent(), /accepted risk\s*jc internal admin tool, behind SSO/);
+
+  // The button does the same; Escape cancels without a call.
+  await page.keyboard.press('j');
+  await page.locator(`[data-testid="finding-detail"][data-id="${r[1].id}"]`).waitFor();
+  await page.getByTestId('triage-accepted_risk').click();
+  await dialog.waitFor();
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal((await calls(page, 'triage')).length, 1);
+  assert.equal(await triageOf(r[1].id), 'needs_review');
+
+  // False positive: the reason may stay empty (no note sent).
+  await page.getByTestId('triage-false_positive').click();
+  await page.locator('[data-testid="triage-dialog"][data-status="false_positive"]').waitFor();
+  assert.ok(!(await page.getByTestId('triage-apply').isDisabled()));
+  await page.getByTestId('triage-apply').click();
+  await page.waitForFunction((id) => document.querySelector(`[data-testid="finding-row"][data-id="${id}"]`).dataset.triage === 'false_positive', r[1].id);
+  t = await calls(page, 'triage');
+  assert.deepEqual(t[1].args, { ids: [r[1].id], status: 'false_positive' });
+  // Won't fix with a reason (key w).
+  await page.keyboard.press('w');
+  await page.locator('[data-testid="triage-dialog"][data-status="wont_fix"]').waitFor();
+  await page.keyboard.type('module is being deleted');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((id) => document.querySelector(`[data-testid="finding-row"][data-id="${id}"]`).dataset.triage === 'wont_fix', r[1].id);
+  assert.deepEqual((await calls(page, 'triage'))[2].args, { ids: [r[1].id], status: 'wont_fix', note: 'module is being deleted' });
+
+  // Bulk accept risk without a reason asks for it too, then clears the selection.
+  await page.keyboard.press('j');
+  await page.keyboard.press('x');
+  await page.keyboard.press('j');
+  await page.keyboard.press('x');
+  await page.getByTestId('bulk-status').selectOption('accepted_risk');
+  await page.getByTestId('bulk-apply').click();
+  await page.locator('[data-testid="triage-dialog"][data-status="accepted_risk"]').waitFor();
+  assert.match(await dialog.textContent(), /2 findings/);
+  await page.keyboard.type('reviewed with the owners');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('bulk-bar').waitFor({ state: 'detached' });
+  const last = (await calls(page, 'triage')).at(-1).args;
+  assert.deepEqual([last.status, last.note, [...last.ids].sort()], ['accepted_risk', 'reviewed with the owners', [r[2].id, r[3].id].sort()]);
+  assert.deepEqual(await check(), []);
+  await context.close();
+});
+
+test('rule and triage filters take several values; a filter\'s counts stay when a value is not ticked', async () => {
+  const { page, context, check } = await openApp(s.browser, s.server.url);
+  const active = { detection: ['open', 'regressed'] };
+  const counts = (f) => page.evaluate((x) => window.__double.list(x).by_severity, f);
+  const chips = () =>
+    page.$$eval('[data-testid^="filter-severity-"]', (els) =>
+      Object.fromEntries(els.map((e) => [e.dataset.testid.slice(16), Number(e.querySelector('.count').textContent)])),
+    );
+  const all = await counts(active);
+  const want = (c) => Object.fromEntries(['critical', 'high', 'medium', 'low'].map((k) => [k, c[k] ?? 0]));
+  assert.deepEqual(await chips(), want(all));
+  // Ticking critical keeps the other severities' counts (they are what a click would add).
+  await page.getByTestId('filter-severity-critical').click();
+  await settled(page, (f) => f.severity?.join() === 'critical');
+  assert.deepEqual(await chips(), want(all));
+  assert.ok(all.high > 0);
+  await page.getByTestId('filter-severity-high').click();
+  await settled(page, (f) => f.severity?.join() === 'critical,high');
+  assert.equal(await total(page), `${all.critical + all.high} findings`);
+  assert.deepEqual(await chips(), want(all));
+  await page.getByTestId('filter-severity-critical').click();
+  await page.getByTestId('filter-severity-high').click();
+  await settled(page, (f) => !f.severity);
+
+  // Two rules: the rows of either, and each rule keeps its count in the list.
+  const byRule = await page.evaluate((x) => window.__double.list(x).by_rule, active);
+  const [a, b] = Object.keys(byRule).sort();
+  await pick(page, 'filter-rule', a);
+  await pick(page, 'filter-rule', b);
+  await settled(page, (f) => f.rules?.join() === `${a},${b}`);
+  const shown = await rows(page);
+  assert.equal(shown.length, byRule[a] + byRule[b]);
+  assert.deepEqual([...new Set(shown.map((r) => r.rule))].sort(), [a, b]);
+  assert.match(await page.getByTestId('filter-rule').locator('summary').textContent(), /2 rules/);
+  const ruleCounts = await page.$$eval('[data-testid="filter-rule-option"]', (els) =>
+    Object.fromEntries(els.map((e) => [e.dataset.value, Number(e.closest('label').querySelector('.count').textContent)])),
+  );
+  assert.deepEqual(ruleCounts, byRule);
+  await page.getByTestId('filter-rule-any').click();
+  await settled(page, (f) => !f.rules);
+
+  // Two triage states.
+  const r = await rows(page);
+  await page.keyboard.press('c');
+  await page.keyboard.press('j');
+  await page.keyboard.press('p');
+  await page.waitForFunction((id) => document.querySelector(`[data-testid="finding-row"][data-id="${id}"]`).dataset.triage === 'in_progress', r[1].id);
+  await pick(page, 'filter-triage', 'confirmed');
+  await pick(page, 'filter-triage', 'in_progress');
+  await settled(page, (f) => f.triage?.join() === 'confirmed,in_progress');
+  assert.deepEqual((await rows(page)).map((x) => x.id).sort(), [r[0].id, r[1].id].sort());
+  const needs = await page.$eval('[data-testid="filter-triage-option"][data-value="needs_review"]', (e) => Number(e.closest('label').querySelector('.count').textContent));
+  assert.equal(needs, r.length - 2);
+  assert.deepEqual(await check(), []);
+  await context.close();
+});
+
+test('at 1024x700 the triage column and severity badges are not clipped; titles show `code` as code elements', async () => {
+  const { page, context, check } = await openApp(s.browser, s.server.url, { width: 1024, height: 700 });
+  // Every triage state shown once, the longest labels included.
+  const r = await rows(page);
+  await page.evaluate((ids) => {
+    const states = ['false_positive', 'accepted_risk', 'needs_review', 'in_progress', 'wont_fix', 'confirmed'];
+    ids.forEach((id, i) => (window.__double.findings.find((f) => f.id === id).triage = states[i % states.length]));
+  }, r.slice(0, 12).map((x) => x.id));
+  await page.getByTestId('filter-text').fill(' ');
+  await page.getByTestId('filter-text').fill('');
+  await page.waitForFunction((id) => document.querySelector(`[data-testid="finding-row"][data-id="${id}"]`)?.dataset.triage === 'false_positive', r[0].id);
+  const clipped = await page.$$eval('[data-testid="finding-row"]', (els) => {
+    const pane = document.querySelector('.list-pane').getBoundingClientRect();
+    const out = [];
+    for (const row of els) {
+      const rr = row.getBoundingClientRect();
+      if (rr.bottom > pane.bottom || rr.top < pane.top) continue;
+      for (const sel of ['.sev', '.c-tri', '.c-det', '.c-rule']) {
+        const e = row.querySelector(sel);
+        const b = e.getBoundingClientRect();
+        const cell = (sel === '.sev' ? e.parentElement : e).getBoundingClientRect();
+        if (e.scrollWidth > e.clientWidth + 1 || b.right > pane.right + 0.5 || b.right > cell.right + 0.5)
+          out.push(`${row.dataset.id} ${sel} "${e.textContent}" ${e.scrollWidth}>${e.clientWidth} right ${b.right} pane ${pane.right}`);
+      }
+    }
+    return out;
+  });
+  assert.deepEqual(clipped, []);
+  const head = await page.locator('.thead .c-tri').boundingBox();
+  assert.ok(head.x + head.width <= (await page.locator('.list-pane').boundingBox()).x + (await page.locator('.list-pane').boundingBox()).width + 0.5);
+  // Titles: `code` spans are <code> elements, no backtick is shown.
+  const title = page.locator(`[data-testid="finding-row"][data-id="${r[0].id}"] [data-testid="row-title"]`);
+  const raw = await page.evaluate((id) => window.__double.findings.find((f) => f.id === id).message, r[0].id);
+  assert.match(raw, /`/);
+  assert.equal(await title.textContent(), raw.replace(/`/g, ''));
+  assert.deepEqual(await title.locator('code').allTextContents(), [...raw.matchAll(/`([^`]+)`/g)].map((m) => m[1]));
+  await page.locator(`[data-testid="finding-detail"][data-id="${r[0].id}"]`).waitFor();
+  assert.ok((await page.getByTestId('detail-title').locator('code').count()) > 0);
+  assert.doesNotMatch(await page.getByTestId('detail-title').textContent(), /`/);
+  assert.deepEqual(await check(), []);
+  await context.close();
+});
+
+test('the path filter: a file or folder from the root (as the backend), suggestions for a part of a path', async () => {
+  const { page, context, check } = await openApp(s.browser, s.server.url);
+  const inClients = await page.evaluate(() => window.__double.findings.filter((f) => f.path.startsWith('app/clients/') && f.detection === 'open').length);
+  assert.ok(inClients > 1);
+  // The field offers the project's folders and files.
+  const options = await page.$$eval('#path-options option', (els) => els.map((e) => e.value));
+  assert.ok(options.includes('app/clients/') && options.includes('app/clients/fx.py'), options.join());
+  // A folder's name alone names nothing from the root: the view says what it is, and offers the paths holding it.
+  await page.getByTestId('filter-path').fill('clients');
+  await settled(page, (f) => f.path === 'clients');
+  const sugg = page.getByTestId('path-suggestion');
+  await sugg.first().waitFor();
+  const offered = await sugg.allTextContents();
+  assert.equal(offered[0], 'app/clients/');
+  assert.ok(offered.every((p) => p.includes('clients')), offered.join());
+  await sugg.first().click();
+  await settled(page, (f) => f.path === 'app/clients/');
+  assert.equal(await page.getByTestId('filter-path').inputValue(), 'app/clients/');
+  const shown = await rows(page);
+  assert.equal(shown.length, inClients);
+  assert.ok(shown.every((r) => r.path.startsWith('app/clients/')));
+  // A folder without its slash is a folder too; a part of a name is not (as in src/store/queries.rs).
+  await page.getByTestId('filter-path').fill('app/clients');
+  await settled(page, (f) => f.path === 'app/clients');
+  assert.equal((await rows(page)).length, inClients);
+  await page.getByTestId('filter-path').fill('app/cli');
+  await settled(page, (f) => f.path === 'app/cli');
+  assert.equal(await total(page), '0 findings');
+  await sugg.first().waitFor();
   assert.deepEqual(await check(), []);
   await context.close();
 });

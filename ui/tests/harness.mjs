@@ -56,8 +56,8 @@ export async function launch() {
  * A fresh page on the app (new context: fresh test double). Collects page errors,
  * console errors and CSP violations in `problems`; tests assert it stays empty.
  */
-export async function openApp(browser, base, { query = '', width = 1440, height = 900, project = true } = {}) {
-  const context = await browser.newContext({ viewport: { width, height } });
+export async function openApp(browser, base, { query = '', width = 1440, height = 900, project = true, colorScheme = 'light' } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));

@@ -144,3 +144,40 @@ test('a manual finding on the lines selected in the viewer', async () => {
   assert.deepEqual(await check(), []);
   await context.close();
 });
+
+test('rows the watcher found get a "new" badge; the watching indicator follows the watcher', async () => {
+  const { page, context, check } = await openApp(s.browser, s.server.url, { project: false });
+  // As the desktop backend: the watcher is ready some time after scan-finished.
+  await page.evaluate(() => (window.__double.watcherReadyMs = 400));
+  await page.getByTestId('recent-project').first().click();
+  await page.getByTestId('finding-row').first().waitFor();
+  await page.waitForFunction(() => window.__double.project.watching);
+  await page.getByTestId('watching').waitFor({ timeout: 3000 });
+  assert.equal(await page.getByTestId('new-badge').count(), 0, 'nothing is new right after opening');
+
+  const id = await page.evaluate(() => {
+    const d = window.__double;
+    const base = d.findings.find((f) => f.path === 'app/cache.py');
+    d.watcherBatch([], [{ ...base, line: 14, end_line: 14, fingerprint: 'watcher-new', message: 'found by the watcher', related: [] }]);
+    return d.findings.at(-1).id;
+  });
+  await page.locator(`[data-testid="finding-row"][data-id="${id}"] [data-testid="new-badge"]`).waitFor();
+  assert.equal(await page.getByTestId('new-badge').count(), 1);
+  assert.equal(await page.locator(`[data-testid="finding-row"][data-id="${id}"] [data-testid="new-badge"]`).textContent(), 'new');
+
+  // `watcher-state` events (the watcher stopped, started again) switch the indicator.
+  await page.evaluate(() => {
+    window.__double.project.watching = false;
+    window.__double.emit('watcher-state', { watching: false });
+  });
+  await page.getByTestId('watching').waitFor({ state: 'detached' });
+  await page.evaluate(() => window.__double.emit('watcher-state', { watching: true }));
+  await page.getByTestId('watching').waitFor();
+  // A watcher batch proves it runs, even without an event.
+  await page.evaluate(() => window.__double.emit('watcher-state', { watching: false }));
+  await page.getByTestId('watching').waitFor({ state: 'detached' });
+  await page.evaluate(() => window.__double.watcherBatch([]));
+  await page.getByTestId('watching').waitFor();
+  assert.deepEqual(await check(), []);
+  await context.close();
+});

@@ -28,7 +28,7 @@ test('HTML and script in messages, paths, code, fixes and related locations rend
             line: 2,
             end_line: 3,
             scope: SVG,
-            message: `${IMG} zqxmarker ${SCRIPT}`,
+            message: `${IMG} zqxmarker \`${SCRIPT}\``,
             fingerprint: 'xss',
             fix_before: `x = "${SCRIPT}"\n`,
             fix_after: `x = "${IMG}"\n`,
@@ -48,13 +48,17 @@ test('HTML and script in messages, paths, code, fixes and related locations rend
   const row = page.locator('[data-testid="finding-row"]');
   assert.equal(await row.count(), 1);
   assert.equal(await row.getAttribute('data-path'), path);
-  assert.equal(await row.locator('.c-title').textContent(), `${IMG} zqxmarker ${SCRIPT}`);
+  // A `code` span holding markup is a <code> element with that markup as its text.
+  // (The watcher found it: the title starts with the "new" badge.)
+  assert.equal(await row.locator('.c-title').textContent(), `new${IMG} zqxmarker ${SCRIPT}`);
+  assert.deepEqual(await row.locator('.c-title code').allTextContents(), [SCRIPT]);
   assert.equal(await row.locator('.c-loc').textContent(), `${path}:2`);
   await row.click();
   await page.getByTestId('finding-detail').waitFor();
   await page.locator('.cm-mergeView').waitFor();
   await page.getByTestId('related').waitFor();
   assert.equal(await page.getByTestId('detail-title').textContent(), `${IMG} zqxmarker ${SCRIPT}`);
+  assert.deepEqual(await page.getByTestId('detail-title').locator('code').allTextContents(), [SCRIPT]);
   assert.match(await page.getByTestId('finding-detail').textContent(), /<svg onload=/);
   const viewer = await page.locator('[data-testid="code-viewer"] .cm-content').innerText();
   assert.ok(viewer.includes(IMG) && viewer.includes(SCRIPT) && viewer.includes(SVG), viewer);

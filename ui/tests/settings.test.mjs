@@ -57,3 +57,20 @@ test('settings: revert drops edits; invalid values cannot be saved; a failed sav
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('settings: the app-wide options are not labelled "for this project"; the project\'s own are, with its name', async () => {
+  const { page, context, problems } = await open(s);
+  await view(page, 'settings');
+  const app = page.getByTestId('settings-app');
+  const project = page.getByTestId('settings-project');
+  assert.match(await app.locator('legend').textContent(), /every project/);
+  assert.match(await project.locator('legend').textContent(), /This project\s*demo-backend/);
+  const inside = async (group, id) => (await group.getByTestId(id).count()) === 1;
+  for (const id of ['settings-editor', 'settings-watcher', 'settings-sla-critical', 'settings-sla-low'])
+    assert.ok((await inside(app, id)) && !(await inside(project, id)), id);
+  for (const id of ['settings-db', 'settings-excludes'])
+    assert.ok((await inside(project, id)) && !(await inside(app, id)), id);
+  assert.doesNotMatch(await page.getByTestId('settings').textContent(), /for this project/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

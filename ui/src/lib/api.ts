@@ -250,6 +250,11 @@ export interface FindingsChanged {
   regressed: number;
 }
 
+/** `watcher-state`: the watcher started (after the first scan) or stopped. */
+export interface WatcherState {
+  watching: boolean;
+}
+
 export interface ApiError {
   kind:
     | 'no_project'
@@ -335,4 +340,5 @@ export const events = {
   onFindingsChanged: (h: (p: FindingsChanged) => void) =>
     transport.listen<FindingsChanged>('findings-changed', h),
   onProjectError: (h: (p: ApiError) => void) => transport.listen<ApiError>('project-error', h),
+  onWatcherState: (h: (p: WatcherState) => void) => transport.listen<WatcherState>('watcher-state', h),
 };

@@ -21,9 +21,24 @@ export const app = $state({
   /** The last watcher batch (the open viewer reloads when its file is listed). */
   lastChange: null as FindingsChanged | null,
   notice: null as Notice | null,
-  /** A path filter another view asks the findings view to apply (Files -> Findings). */
-  pathFilter: null as string | null,
+  /** The findings view's path filter: set by a click in Files, cleared in the
+   * findings view; it lasts while the project is open, and no longer. */
+  pathFilter: '',
+  /** Findings first seen after this time (the project's opening scan) are "new"
+   * in the table: what the watcher or a re-scan found while the project is open. */
+  newSince: null as number | null,
 });
+
+/** A project was opened or closed: what belonged to the previous one goes. */
+export function setProject(p: ProjectInfo | null): void {
+  if (p?.root !== app.project?.root) {
+    app.pathFilter = '';
+    app.lastChange = null;
+    app.newSince = null;
+  }
+  app.project = p;
+  if (app.newSince === null && p?.lastScan && !p.scanning) app.newSince = p.lastScan.at;
+}
 
 let noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -36,4 +51,9 @@ export function notify(text: string, kind: Notice['kind'] = 'info'): void {
 
 export function navigate(view: ViewId): void {
   app.view = view;
+}
+
+/** The open project's last scan read no Python file (nothing to audit). */
+export function noPython(): boolean {
+  return app.project?.lastScan?.files === 0;
 }

@@ -88,6 +88,13 @@ export class DoubleBackend {
   calls: Call[] = [];
   /** Milliseconds between two `scan-progress` events of the first scan. */
   scanStepMs = 40;
+  /** The next project opened holds no Python file (its scan reads 0 files, finds nothing). */
+  noPython = false;
+  /** As the desktop backend: the watcher is ready this long after `scan-finished`
+   * (`ProjectInfo.watching` turns true then). */
+  watcherReadyMs = 0;
+  /** Emit `watcher-state` events (the backend change the UI asks for); off: as today's backend. */
+  watcherEvents = false;
   /** The folder `pick_folder` returns (null: the user cancelled). */
   pickResult: string | null = '/home/dev/src/demo-backend';
   now = 1_763_900_000;
@@ -215,7 +222,7 @@ export class DoubleBackend {
         (!filter.triage?.length || filter.triage.includes(f.triage)) &&
         (!filter.severity?.length || (f.severity !== null && filter.severity.includes(f.severity))) &&
         (!filter.rules?.length || filter.rules.some((r) => f.rule === r || f.rule.startsWith(r))) &&
-        (!filter.path || f.path === filter.path || f.path.startsWith(filter.path)) &&
+        (!filter.path || pathMatches(f.path, filter.path)) &&
         (!text ||
           [f.rule, f.name, f.path, f.message, f.title ?? '', f.scope, f.note ?? '']
             .join('\n')
@@ -273,6 +280,10 @@ export class DoubleBackend {
 
   triage(ids: number[], status: Triage, note?: string): FindingRow[] {
     if (status === 'suppressed') fail('invalid', 'suppressed comes from source comments');
+    // As the store (src/store/triage.rs): accepted risk needs a justification.
+    note = note?.trim() || undefined;
+    if (status === 'accepted_risk' && !note)
+      fail('invalid', 'accepted_risk needs a justification (--note "why the risk is acceptable")');
     const rows = ids.map((id) => this.row(id));
     for (const r of rows) {
       this.events.get(r.id)!.push({
@@ -329,7 +340,8 @@ export class DoubleBackend {
 
   open(path: string): ProjectInfo {
     const name = path.split('/').filter(Boolean).pop() ?? path;
-    const total = new Set(this.findings.map((f) => f.path)).size + 3;
+    if (this.noPython) this.findings = [];
+    const total = this.noPython ? 0 : new Set(this.findings.map((f) => f.path)).size + 3;
     this.project = {
       root: path,
       name,
@@ -356,10 +368,20 @@ export class DoubleBackend {
       const headline = `${this.findings.length} findings in ${total} files`;
       p.scanning = false;
       p.progress = null;
-      p.watching = this.settings.watcherEnabled;
       p.lastScan = { at: this.now, files: total, headline };
       const fin: ScanFinished = { headline, new: this.findings.length, fixed: 0, regressed: 0, files: total };
-      this.emit('scan-finished', fin);
+      const ready = () => {
+        if (this.project !== p || !this.settings.watcherEnabled) return;
+        p.watching = true;
+        if (this.watcherEvents) this.emit('watcher-state', { watching: true });
+      };
+      if (this.watcherReadyMs) {
+        this.emit('scan-finished', fin);
+        setTimeout(ready, this.watcherReadyMs);
+      } else {
+        ready();
+        this.emit('scan-finished', fin);
+      }
     };
     setTimeout(step, this.scanStepMs);
     return structuredClone(this.project);
@@ -557,6 +579,12 @@ export class DoubleBackend {
         return fail('invalid', `the test double does not implement ${cmd}`);
     }
   }
+}
+
+/** As `Store::findings` (src/store/queries.rs): the file itself, or a folder of it. */
+function pathMatches(path: string, filter: string): boolean {
+  const p = filter.replace(/\\/g, '/').replace(/^\.\//, '');
+  return path === p || path.startsWith(`${p.replace(/\/+$/, '')}/`);
 }
 
 function isActive(d: Detection): boolean {
