@@ -48,6 +48,9 @@ pub struct ModuleIndex {
 pub(crate) struct IndexCache {
     pub(crate) state_writes: std::sync::OnceLock<Vec<crate::python::analyze::StateWrite>>,
     pub(crate) scope_tables: std::sync::OnceLock<crate::python::analyze::ScopeTables>,
+    /// Where a new top-level import goes (`rules::fix::import_point`): asked
+    /// once per fix that adds an import, so once per finding.
+    pub(crate) import_point: std::sync::OnceLock<usize>,
 }
 
 impl ModuleIndex {

@@ -86,10 +86,11 @@ pub fn judge<'a>(
     // anchor is where something is defined (the module body or an
     // `__init__`: the collection, the metric, the client) and a related place
     // is inside another function (where it grows, is labelled, is used).
+    let spans: Vec<Spans> = decoded.iter().map(|(_, s)| Spans::of(s)).collect();
     let place = |path: &str, line: usize| {
         let &fi = file_of.get(path)?;
-        let func = decoded[fi].1.function_at(line)?;
-        (func != 0).then_some((fi, func))
+        let func = spans[fi].innermost(line)?;
+        Some((fi, func))
     };
     let defines = |(fi, func): (usize, usize)| {
         let q = &decoded[fi].1.functions[func].qualname;
@@ -119,4 +120,34 @@ pub fn judge<'a>(
         f.evidence = j.evidence;
     }
     None
+}
+
+/// The functions of one summary by first line, to find the innermost one at
+/// a line without a scan of every function (a generated module can hold
+/// thousands, each with a finding).
+struct Spans(Vec<(usize, usize, usize)>);
+
+impl Spans {
+    fn of(s: &ModuleSummary) -> Spans {
+        let mut v: Vec<(usize, usize, usize)> = s
+            .functions
+            .iter()
+            .enumerate()
+            .skip(1)
+            .map(|(i, f)| (f.line, f.end_line, i))
+            .collect();
+        v.sort();
+        Spans(v)
+    }
+
+    /// The innermost function holding `line` (nested spans: the holder that
+    /// starts last), `None` for module-level code.
+    fn innermost(&self, line: usize) -> Option<usize> {
+        let after = self.0.partition_point(|&(start, _, _)| start <= line);
+        self.0[..after]
+            .iter()
+            .rev()
+            .find(|&&(_, end, _)| end >= line)
+            .map(|&(_, _, i)| i)
+    }
 }

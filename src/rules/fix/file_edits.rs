@@ -96,6 +96,12 @@ pub(crate) fn name_is_free(ix: &ModuleIndex, scope: crate::python::ScopeId, name
 /// Where module-level lines are added: after the last top-level import, else
 /// after the module docstring, else before the first statement.
 pub(crate) fn import_point(ix: &ModuleIndex) -> usize {
+    *ix.cache
+        .import_point
+        .get_or_init(|| compute_import_point(ix))
+}
+
+fn compute_import_point(ix: &ModuleIndex) -> usize {
     let top = |k: &str| {
         ix.stmts
             .iter()
