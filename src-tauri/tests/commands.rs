@@ -353,7 +353,9 @@ fn every_path_argument_is_confined_to_the_project() {
     h.ok("set_settings", json!({ "settings": settings }));
     h.ok("open_in_editor", json!({ "path": "app/db.py", "line": 7 }));
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while !out.exists() && std::time::Instant::now() < deadline {
+    // The shell creates the file before it writes the line: wait for the line.
+    let written = || std::fs::read_to_string(&out).is_ok_and(|t| t.ends_with('\n'));
+    while !written() && std::time::Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(
