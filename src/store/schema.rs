@@ -117,11 +117,16 @@ ALTER TABLE files ADD COLUMN analysis_key TEXT;
 /// Version 4: each finding's confidence and the project model's evidence for
 /// it (JSON steps), and each file's module summary (a compact binary
 /// encoding, `crate::model::summary`), read back only when another file
-/// changed and the project model must be built again.
+/// changed and the project model must be built again. Summaries have their
+/// own table: a scan that skips a file as unchanged updates its `files` row,
+/// and a BLOB in that row would be written again each time.
 const V4: &str = r#"
 ALTER TABLE findings ADD COLUMN confidence TEXT;
 ALTER TABLE findings ADD COLUMN evidence TEXT;
-ALTER TABLE files ADD COLUMN summary BLOB;
+CREATE TABLE summaries (
+    path    TEXT PRIMARY KEY,
+    summary BLOB NOT NULL
+);
 "#;
 
 pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];

@@ -127,9 +127,10 @@ impl Store {
         &self,
         paths: &HashSet<String>,
     ) -> Result<std::collections::HashMap<String, std::sync::Arc<[u8]>>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT path, summary FROM files WHERE deleted = 0 AND summary IS NOT NULL")?;
+        let mut st = self.conn.prepare(
+            "SELECT s.path, s.summary FROM summaries s JOIN files f ON f.path = s.path
+             WHERE f.deleted = 0",
+        )?;
         let rows = st.query_map([], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
         })?;

@@ -20,12 +20,16 @@ pub(super) fn record(
     let project_rules = crate::scan::project_rule_ids();
     let mut upsert_file = tx.prepare_cached(
         "INSERT INTO files (path, hash, lines, analysed, problems, last_scan_id, deleted,
-             facts, analysis_key, summary)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9)
+             facts, analysis_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8)
          ON CONFLICT(path) DO UPDATE SET hash = ?2, lines = ?3, analysed = ?4,
-             problems = ?5, last_scan_id = ?6, deleted = 0, facts = ?7, analysis_key = ?8,
-             summary = CASE WHEN ?10 THEN summary ELSE ?9 END",
+             problems = ?5, last_scan_id = ?6, deleted = 0, facts = ?7, analysis_key = ?8",
     )?;
+    let mut put_summary = tx.prepare_cached(
+        "INSERT INTO summaries (path, summary) VALUES (?1, ?2)
+         ON CONFLICT(path) DO UPDATE SET summary = ?2",
+    )?;
+    let mut drop_summary = tx.prepare_cached("DELETE FROM summaries WHERE path = ?1")?;
     for p in &loaded.covered {
         if let Some(f) = loaded.scanned.get(p.as_str()) {
             let problems: Vec<&Warning> = f.warnings.iter().collect();
@@ -37,16 +41,21 @@ pub(super) fn record(
                 serde_json::to_string(&problems)?,
                 scan_id,
                 serde_json::to_string(&f.facts.clients)?,
-                opts.analysis_key,
-                f.summary.as_deref(),
-                // A file skipped as unchanged keeps the summary stored with it.
-                f.unchanged,
+                opts.analysis_key
             ])?;
+            // A file skipped as unchanged keeps the summary stored with it.
+            if !f.unchanged {
+                match f.summary.as_deref() {
+                    Some(blob) => put_summary.execute(params![p, blob])?,
+                    None => drop_summary.execute(params![p])?,
+                };
+            }
         } else if loaded.deleted.contains(p) {
             tx.execute(
                 "UPDATE files SET deleted = 1, last_scan_id = ?2 WHERE path = ?1",
                 params![p, scan_id],
             )?;
+            drop_summary.execute(params![p])?;
         }
     }
     // Findings kept from unchanged files were seen again where they were.
