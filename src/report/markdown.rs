@@ -333,6 +333,28 @@ fn terse(f: &Item) -> bool {
     f.severity >= Severity::Low && f.recommended_fix.is_some() && f.detection.is_active()
 }
 
+/// The confidence, and the path from an entry point that makes the finding
+/// apply in this project (the project model's evidence), one step a line.
+fn evidence(f: &Item, out: &mut String) {
+    let Some(c) = &f.confidence else {
+        return;
+    };
+    if f.evidence.is_empty() {
+        let _ = writeln!(out, "**Confidence**: {}\n", text(c));
+        return;
+    }
+    let _ = writeln!(out, "**Confidence**: {}, because:\n", text(c));
+    for step in &f.evidence {
+        let _ = writeln!(
+            out,
+            "- {}: {}",
+            code(&format!("{}:{}", step.path, step.line)),
+            text(&step.message)
+        );
+    }
+    out.push('\n');
+}
+
 fn issue(r: &Report, i: &Issue, out: &mut String) {
     let members: Vec<&Item> = r.members(i).collect();
     let f = members[0];
@@ -381,6 +403,7 @@ fn issue(r: &Report, i: &Issue, out: &mut String) {
     if !f.impact.is_empty() {
         let _ = writeln!(out, "**Impact**: {}\n", text(&f.impact));
     }
+    evidence(f, out);
     let lang = lang_of(&f.path);
     let at = if many {
         format!(" ({})", code(&f.location()))

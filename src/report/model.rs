@@ -127,6 +127,14 @@ pub struct Item {
     pub effort_hours: f32,
     /// SARIF `baselineState`: new, unchanged, updated or absent.
     pub baseline_state: String,
+    /// How sure the scan is (`high`, `medium`, `low`); `None` for manual
+    /// findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<String>,
+    /// The project model's path to this place (entry point first): why the
+    /// finding applies in this project.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<crate::finding::Related>,
 }
 
 impl Item {
@@ -681,6 +689,8 @@ pub fn gather(store: &Store, opts: &ReportOptions) -> store::Result<Report> {
                     .unwrap_or(plan::MANUAL_EFFORT_HOURS)
             },
             baseline_state: baseline_state.into(),
+            confidence: r.row.confidence.clone().filter(|_| !manual),
+            evidence: r.row.evidence.clone(),
         };
         if tri == Triage::FalsePositive {
             false_positives.push(item);

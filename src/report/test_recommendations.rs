@@ -317,6 +317,8 @@ mod tests {
             fingerprint: String::new(),
             effort_hours: 1.0,
             baseline_state: "new".into(),
+            confidence: None,
+            evidence: vec![],
         }
     }
 

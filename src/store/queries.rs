@@ -93,6 +93,11 @@ pub struct FindingRow {
     pub first_seen_at: i64,
     pub last_seen_at: i64,
     pub fixed_at: Option<i64>,
+    /// How sure the scan is (`high`, `medium`, `low`; `None` for manual
+    /// findings and those recorded before confidence existed).
+    pub confidence: Option<String>,
+    /// The project model's evidence path (entry point first).
+    pub evidence: Vec<crate::finding::Related>,
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -163,7 +168,7 @@ pub(super) const COLUMNS: &str =
     "id, fingerprint, rule, name, severity, path, line, end_line, scope, message,
     detection, CASE WHEN suppressed = 1 THEN 'suppressed' ELSE triage END, triage_note, triage_by,
     triage_at, suppression, title, description, fix_before, fix_after, after_code, after_line,
-    first_seen_at, last_seen_at, fixed_at";
+    first_seen_at, last_seen_at, fixed_at, confidence, evidence";
 
 /// A [`FindingRow`] from the first columns of a query selecting [`COLUMNS`].
 pub(super) fn row(r: &Row) -> rusqlite::Result<FindingRow> {
@@ -193,6 +198,11 @@ pub(super) fn row(r: &Row) -> rusqlite::Result<FindingRow> {
         first_seen_at: r.get(22)?,
         last_seen_at: r.get(23)?,
         fixed_at: r.get(24)?,
+        confidence: r.get(25)?,
+        evidence: r
+            .get::<_, Option<String>>(26)?
+            .and_then(|e| serde_json::from_str(&e).ok())
+            .unwrap_or_default(),
     })
 }
 

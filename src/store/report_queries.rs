@@ -45,7 +45,7 @@ pub struct FileRecord {
     pub deleted: bool,
 }
 
-/// The list query's columns, then the report's extra ones (from index 25).
+/// The list query's columns, then the report's extra ones (from index 27).
 fn report_columns() -> String {
     format!(
         "{}, kind, first_scan_id, last_scan_id",
@@ -64,9 +64,9 @@ impl Store {
             .query_map([], |r| {
                 Ok(ReportRow {
                     row: super::queries::row(r)?,
-                    kind: r.get(25)?,
-                    first_scan_id: r.get(26)?,
-                    last_scan_id: r.get(27)?,
+                    kind: r.get(27)?,
+                    first_scan_id: r.get(28)?,
+                    last_scan_id: r.get(29)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()
