@@ -166,3 +166,22 @@ fn a_locked_database_is_reported_as_db_locked() {
     assert!(message.contains("locked"), "{message}");
     other.execute_batch("ROLLBACK").unwrap();
 }
+
+/// `watcher-state` says when the watcher is ready for changes and when it
+/// stops, so the window's "watching" indicator follows the real watcher.
+#[test]
+fn the_watcher_state_event_follows_the_watcher() {
+    let b = bench();
+    b.wb.open_project(b.root.to_str().unwrap()).unwrap();
+    let on = b.wait("watcher-state on", 60, |e| {
+        matches!(e, Event::WatcherState(_))
+    });
+    assert_eq!(on.name(), "watcher-state");
+    assert_eq!(on.payload(), serde_json::json!({ "watching": true }));
+    assert!(b.wb.project_info().unwrap().watching);
+    b.wb.close_project();
+    let off = b.wait("watcher-state off", 30, |e| {
+        matches!(e, Event::WatcherState(_))
+    });
+    assert_eq!(off.payload(), serde_json::json!({ "watching": false }));
+}

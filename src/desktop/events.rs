@@ -41,6 +41,14 @@ pub enum Event {
     ScanFinished(ScanFinished),
     FindingsChanged(FindingsChanged),
     ProjectError(ApiError),
+    /// The watcher started (it is ready for changes) or stopped.
+    WatcherState(WatcherState),
+}
+
+/// Payload of `watcher-state`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct WatcherState {
+    pub watching: bool,
 }
 
 impl Event {
@@ -51,6 +59,7 @@ impl Event {
             Event::ScanFinished(_) => "scan-finished",
             Event::FindingsChanged(_) => "findings-changed",
             Event::ProjectError(_) => "project-error",
+            Event::WatcherState(_) => "watcher-state",
         }
     }
 
@@ -60,6 +69,7 @@ impl Event {
             Event::ScanFinished(p) => serde_json::to_value(p),
             Event::FindingsChanged(p) => serde_json::to_value(p),
             Event::ProjectError(p) => serde_json::to_value(p),
+            Event::WatcherState(p) => serde_json::to_value(p),
         };
         v.unwrap_or(serde_json::Value::Null)
     }

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::confine;
 use super::error::{ApiError, ApiResult};
-use super::events::{Event, FindingsChanged, Progress, ScanFinished, Sink};
+use super::events::{Event, FindingsChanged, Progress, ScanFinished, Sink, WatcherState};
 use super::types::{
     report_format, DetailOut, FileMarker, FileText, FilterArgs, ManualInput, ProjectInfo,
     ReportArgs, RuleInfo, ScanInfo, SlaDays,
@@ -415,6 +415,7 @@ impl Worker {
                 st.watching = false;
                 st.error = Some(e.message.clone());
             }
+            (self.sink)(Event::WatcherState(WatcherState { watching: false }));
             (self.sink)(Event::ProjectError(e));
         }
     }
@@ -466,7 +467,11 @@ impl Worker {
             return Ok(());
         }
         let mut missed = false;
-        let ready = || lock(&self.status).watching = true;
+        let watching = |on: bool| {
+            lock(&self.status).watching = on;
+            (self.sink)(Event::WatcherState(WatcherState { watching: on }));
+        };
+        let ready = || watching(true);
         let result = watch_with_ready(
             &mut state,
             &WatchOptions::default(),
@@ -505,7 +510,7 @@ impl Worker {
                 Ok(())
             },
         );
-        lock(&self.status).watching = false;
+        watching(false);
         result.map_err(|e| self.fail(e))
     }
 }
