@@ -267,7 +267,7 @@ fn findings_takes_absolute_paths_and_sorts_its_footer_by_severity() {
     assert_eq!(list[0]["path"], "ctx.py");
     let out = run(&["findings", "--project", s(d.path())]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.ends_with("2 finding(s): 1 medium, 1 low\n"), "{text}");
+    assert!(text.ends_with("2 finding(s): 1 high, 1 medium\n"), "{text}");
 }
 
 #[test]

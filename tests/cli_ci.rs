@@ -148,7 +148,7 @@ fn github_gitlab_junit_and_json_lines_formats() {
         "::warning file=ctx.py,line=2,endLine=2,col=9,endColumn=18,title=RES007 incomplete-context-manager [medium]::`Session` defines"
     ), "{text}");
     assert!(
-        text.contains("::notice file=mem%2C 50%25.py,line=1,"),
+        text.contains("::error file=mem%2C 50%25.py,line=1,"),
         "{text}"
     );
 

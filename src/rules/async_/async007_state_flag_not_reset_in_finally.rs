@@ -39,14 +39,14 @@ A reset in an `except` handler that catches `BaseException` (or a bare `except:`
 also covers cancellation and is accepted; `except Exception:` is not enough.
 
 ## Precision
-Measured on the ecosystem corpus (`scripts/ecosystem`, 20 real projects, test code skipped, 2026-11-23): 0 of 2 (0%) true positives in the labelled sample (`bench/ecosystem/labels.csv`). Below the target (80% for its former `medium` default), so the default severity is `low` (was `medium`): flags that an error path or `reset()` also clears, and flags meant to stay set after a failure; the sample is small.
+Measured on the ecosystem corpus (`scripts/ecosystem`, 20 real projects, test code skipped, 2026-11-23): 0 of 2 (0%) true positives in the labelled sample (`bench/ecosystem/labels.csv`). Below the target (80% for its `medium` severity). The severity stays the catalog's (it says the impact); the figure sets the confidence its findings start from, which the project model raises or lowers at each place (`src/rules/confidence.rs`, with the application sample of `bench/apps/`). Why it fell short: flags that an error path or `reset()` also clears, and flags meant to stay set after a failure; the sample is small.
 "#;
 
 pub static META: RuleMeta = RuleMeta {
     id: "ASYNC007",
     name: "state-flag-not-reset-in-finally",
     kind: Kind::Finding,
-    severity: Severity::Low,
+    severity: Severity::Medium,
     summary: "a flag set before awaited work is reset after it, not in finally: cancellation leaves it stuck",
     category: "asyncio",
     doc: DOC,

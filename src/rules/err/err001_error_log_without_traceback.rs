@@ -36,14 +36,14 @@ next), `logger.exception(...)`, calls with `exc_info=`, and messages that includ
 `traceback.format_exc()`.
 
 ## Precision
-Measured on the ecosystem corpus (`scripts/ecosystem`, 20 real projects, test code skipped, 2026-11-23): 6 of 20 (30%) true positives in the labelled sample (`bench/ecosystem/labels.csv`). Below the target (80% for its former `medium` default), so the default severity is `low` (was `medium`): most handlers that log without a traceback catch an expected operational error (a refused connection, a bind failure, a timeout) whose message is the diagnosis; broad `except Exception` handlers are the real cases.
+Measured on the ecosystem corpus (`scripts/ecosystem`, 20 real projects, test code skipped, 2026-11-23): 6 of 20 (30%) true positives in the labelled sample (`bench/ecosystem/labels.csv`). Below the target (80% for its `medium` severity). The severity stays the catalog's (it says the impact); the figure sets the confidence its findings start from, which the project model raises or lowers at each place (`src/rules/confidence.rs`, with the application sample of `bench/apps/`). Why it fell short: most handlers that log without a traceback catch an expected operational error (a refused connection, a bind failure, a timeout) whose message is the diagnosis; broad `except Exception` handlers are the real cases.
 "#;
 
 pub static META: RuleMeta = RuleMeta {
     id: "ERR001",
     name: "error-log-without-traceback",
     kind: Kind::Finding,
-    severity: Severity::Low,
+    severity: Severity::Medium,
     summary: "logger.error/critical in an except handler without exc_info: the traceback is lost",
     category: "errors",
     doc: DOC,

@@ -48,14 +48,14 @@ A repository that commits and relies on its caller to roll back is reported:
 wrap the commit, or suppress with a reason.
 
 ## Precision
-Measured on the ecosystem corpus (`scripts/ecosystem`, 20 real projects, test code skipped, 2026-11-23): 1 of 9 (11%) true positives in the labelled sample (`bench/ecosystem/labels.csv`). Below the target (90% for its former `high` default), so the default severity is `low` (was `high`): most commits without a local rollback use a session that does not outlive the failure (a request-scoped session closed by its dependency, a script that exits); the harm needs a session that is reused after the failed commit (an attribute or module-level session), which is what the one true positive (kombu's channel session) had.
+Measured on the ecosystem corpus (`scripts/ecosystem`, 20 real projects, test code skipped, 2026-11-23): 1 of 9 (11%) true positives in the labelled sample (`bench/ecosystem/labels.csv`). Below the target (90% for its `high` severity). The severity stays the catalog's (it says the impact); the figure sets the confidence its findings start from, which the project model raises or lowers at each place (`src/rules/confidence.rs`, with the application sample of `bench/apps/`). Why it fell short: most commits without a local rollback use a session that does not outlive the failure (a request-scoped session closed by its dependency, a script that exits); the harm needs a session that is reused after the failed commit (an attribute or module-level session), which is what the one true positive (kombu's channel session) had.
 "#;
 
 pub static META: RuleMeta = RuleMeta {
     id: "ERR003",
     name: "commit-without-rollback",
     kind: Kind::Finding,
-    severity: Severity::Low,
+    severity: Severity::High,
     summary: "session commit outside a try/except that rolls back",
     category: "errors",
     doc: DOC,

@@ -80,7 +80,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "MEM001",
     name: "unbounded-module-collection",
     kind: Kind::Finding,
-    severity: Severity::Low,
+    severity: Severity::High,
     summary: "a module-level dict/list/set grows at runtime and is never evicted",
     category: "memory",
     doc: DOC,

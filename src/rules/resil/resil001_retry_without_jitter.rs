@@ -44,14 +44,14 @@ constants). A delay computed by a helper function is assumed to handle jitter
 itself, so the rule stays silent.
 
 ## Precision
-Measured on the ecosystem corpus (`scripts/ecosystem`, 20 real projects, test code skipped, 2026-11-23): 3 of 4 (75%) true positives in the labelled sample (`bench/ecosystem/labels.csv`). Below the target (90% for its former `high` default), so the default severity is `medium` (was `high`): the false positive polls the local file system (gunicorn `_waitfor`), which has no shared server to overload; the sample is small.
+Measured on the ecosystem corpus (`scripts/ecosystem`, 20 real projects, test code skipped, 2026-11-23): 3 of 4 (75%) true positives in the labelled sample (`bench/ecosystem/labels.csv`). Below the target (90% for its `high` severity). The severity stays the catalog's (it says the impact); the figure sets the confidence its findings start from, which the project model raises or lowers at each place (`src/rules/confidence.rs`, with the application sample of `bench/apps/`). Why it fell short: the false positive polls the local file system (gunicorn `_waitfor`), which has no shared server to overload; the sample is small.
 "#;
 
 pub static META: RuleMeta = RuleMeta {
     id: "RESIL001",
     name: "retry-without-jitter",
     kind: Kind::Finding,
-    severity: Severity::Medium,
+    severity: Severity::High,
     summary: "exponential retry delay without a random component (thundering herd)",
     category: "resilience",
     doc: DOC,
