@@ -59,7 +59,7 @@ pub fn run(path: Option<PathBuf>, db: Option<PathBuf>, no_db: bool) -> Result<i3
         eprintln!(
             "{} initial scan: {} file(s), {}",
             clock(),
-            state.result().files_scanned,
+            state.files_scanned(),
             summary.headline()
         );
         (state, Some(recorder))

@@ -450,7 +450,7 @@ impl Worker {
         let (mut recorder, summary) =
             Recorder::start(store, &mut state, Some(key), Trigger::Watcher)
                 .map_err(|e| self.fail(e))?;
-        let files = state.result().files_scanned;
+        let files = state.files_scanned();
         {
             let mut st = lock(&self.status);
             st.scanning = false;

@@ -349,6 +349,12 @@ impl ProjectState {
             .collect()
     }
 
+    /// How many files are analysed (what [`ProjectState::result`] counts,
+    /// without building the result and its model pass).
+    pub fn files_scanned(&self) -> usize {
+        self.files.values().filter(|f| f.analysed).count()
+    }
+
     pub fn file(&self, rel: &str) -> Option<&FileResult> {
         self.files.get(rel)
     }
