@@ -266,3 +266,45 @@ fn an_unrelated_file_changes_nothing_and_file_order_does_not_matter() {
     files.reverse();
     assert_eq!(forward, all_contexts(&files));
 }
+
+/// Methods reached through attributes: `self.x = Class()`, `self.x = param`
+/// with an annotated parameter (bare, quoted, `Optional[...]`), a class-body
+/// annotation, an attribute assigned in a base class in another module, a
+/// `cls(...)` factory; a memoised function without parameters runs once.
+#[test]
+fn calls_through_attributes_and_factories_resolve() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/projects/services-app");
+    let files = scan_files(&root);
+    let model = model_of(&files);
+    let ctx = |p: &str, q: &str| contexts(&model, &files, p, q);
+    // `notifier = Notifier.from_settings()` at import: the factory's
+    // `cls(...)` builds a Notifier there.
+    assert_eq!(ctx("svc/notifier.py", "Notifier.from_settings"), ["import"]);
+    assert_eq!(ctx("svc/notifier.py", "Notifier.__init__"), ["import"]);
+    assert_eq!(ctx("svc/notifier.py", "Notifier.notify"), ["request"]);
+    // `self.sms = sms` (annotated `"SmsGateway"`) -> SmsGateway.send.
+    assert_eq!(ctx("svc/transport.py", "SmsGateway.send"), ["request"]);
+    // `self.mailer = mailer` (`Optional[Mailer]`) -> Mailer.send, and the
+    // base class's `flush`, whose `self.transport` is set in the base.
+    assert_eq!(ctx("svc/mail.py", "Mailer.send"), ["request"]);
+    assert_eq!(ctx("svc/transport.py", "BaseSender.flush"), ["request"]);
+    assert_eq!(ctx("svc/transport.py", "Transport.deliver"), ["request"]);
+    // `self.pool = make_pool()`: the factory's return type.
+    assert_eq!(ctx("svc/mail.py", "Pool.run"), ["request"]);
+    // Same method names on a class nothing stores: unreached.
+    assert!(ctx("svc/transport.py", "Unrelated.send").is_empty());
+    assert!(ctx("svc/transport.py", "Unrelated.deliver").is_empty());
+    // `@lru_cache def get_settings()` called per request and at import: its
+    // body, and what it builds, run once.
+    assert_eq!(ctx("svc/notifier.py", "get_settings"), ["once"]);
+    assert_eq!(ctx("svc/mail.py", "Settings.__init__"), ["once"]);
+    let f = model
+        .function_at("svc/mail.py", 22)
+        .expect("Settings.__init__");
+    let path = model.path_to(f, Context::Once);
+    assert!(
+        path.iter()
+            .any(|s| s.message.contains("memoised without parameters")),
+        "{path:?}"
+    );
+}

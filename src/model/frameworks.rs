@@ -22,10 +22,13 @@ pub enum Context {
     Script,
     Migration,
     Test,
+    /// The body of a memoised function without parameters (`@lru_cache def
+    /// get_service()`): it runs once, at the first call, whoever calls it.
+    Once,
 }
 
 impl Context {
-    pub const ALL: [Context; 11] = [
+    pub const ALL: [Context; 12] = [
         Context::Request,
         Context::Websocket,
         Context::Task,
@@ -37,6 +40,7 @@ impl Context {
         Context::Script,
         Context::Migration,
         Context::Test,
+        Context::Once,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +56,7 @@ impl Context {
             Context::Script => "script",
             Context::Migration => "migration",
             Context::Test => "test",
+            Context::Once => "once",
         }
     }
 

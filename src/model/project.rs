@@ -144,6 +144,14 @@ pub struct ProjectModel<'a> {
     methods: HashMap<(ClassRef, &'a str), FuncRef>,
 }
 
+/// Decorators that memoise a function's result (see `runs_once`).
+const MEMOISERS: &[&str] = &[
+    "functools.lru_cache",
+    "functools.cache",
+    "async_lru.alru_cache",
+    "cachetools.func.lru_cache",
+];
+
 /// Longest chain of aliases or factory returns followed.
 const MAX_DEPTH: usize = 8;
 
@@ -370,7 +378,13 @@ impl<'a> ProjectModel<'a> {
                 let func = &self.files[ffi].summary.functions[f];
                 func.returns
                     .iter()
-                    .find_map(|r| self.type_of_call_target(ffi, r, depth + 1))
+                    .find_map(|r| match (r.as_str(), func.class) {
+                        // `return cls(...)` in a class method: an instance of its class.
+                        ("cls", Some(ci)) if func.kind == FuncKind::ClassMethod => {
+                            Some(Ty::Class((ffi, ci)))
+                        }
+                        _ => self.type_of_call_target(ffi, r, depth + 1),
+                    })
             }
             Some(_) => None,
             // Not a project name: an outside class or function, by its name.
@@ -396,15 +410,82 @@ impl<'a> ProjectModel<'a> {
                 }
             }
             if let Some(p) = f.params.iter().find(|p| p.name == name) {
-                return p.annotation.iter().find_map(|a| match self.lookup(a, 0) {
-                    Some(Def::Class(c)) => Some(Ty::Class(c)),
-                    Some(_) => None,
-                    None => a.contains('.').then(|| Ty::External(a.clone())),
-                });
+                return self.annotation_type(fi, &p.annotation);
             }
         }
         let def = self.lookup(&format!("{}.{name}", s.module), 0)?;
         self.type_of_def(&def, 0)
+    }
+
+    /// The type an annotation names: a project class first, else an outside
+    /// class by its qualified name; `typing` wrappers (`Optional`, `Union`)
+    /// and builtins (`None`, `list`) say nothing.
+    fn annotation_type(&self, fi: usize, names: &[String]) -> Option<Ty> {
+        let module = &self.files[fi].summary.module;
+        let mut outside = None;
+        for a in names {
+            // A class of the module itself is written bare (`sms: SmsProvider`).
+            let def = self.lookup(a, 0).or_else(|| {
+                (!a.contains('.'))
+                    .then(|| self.lookup(&format!("{module}.{a}"), 0))
+                    .flatten()
+            });
+            match def {
+                Some(Def::Class(c)) => return Some(Ty::Class(c)),
+                Some(_) => {}
+                None => {
+                    let root = a.split('.').next().unwrap_or(a);
+                    let says_nothing = !a.contains('.')
+                        || matches!(
+                            root,
+                            "typing" | "typing_extensions" | "builtins" | "collections"
+                        );
+                    if outside.is_none() && !says_nothing {
+                        outside = Some(Ty::External(a.clone()));
+                    }
+                }
+            }
+        }
+        outside
+    }
+
+    /// The type of attribute `name` of `c`'s instances (assigned in `c` or a
+    /// project base), and whether it is exact: a construction is, an
+    /// annotation is not (a subclass instance may be what is stored).
+    fn attr_type(&self, c: ClassRef, name: &str) -> Option<(Ty, bool)> {
+        for (fi, ci) in self.linearize(c) {
+            let attrs = &self.files[fi].summary.classes[ci].attrs;
+            for a in attrs.iter().filter(|a| a.name == name) {
+                if let Some(t) = a
+                    .constructed
+                    .as_deref()
+                    .and_then(|t| self.type_of_call_target(fi, t, 1))
+                {
+                    return Some((t, true));
+                }
+                if let Some(t) = self.annotation_type(fi, &a.annotation) {
+                    return Some((t, false));
+                }
+            }
+        }
+        None
+    }
+
+    /// The type of a call's receiver as written, seen from function `func`:
+    /// a name, or an attribute of `self`/`cls`. The flag says whether
+    /// overrides in subclasses may run instead (`self`, annotated attributes).
+    fn type_of_receiver(&self, fi: usize, func: usize, recv: &str) -> Option<(Ty, bool)> {
+        if !recv.contains('.') {
+            let open = recv == "self" || recv == "cls";
+            return self.type_of_name(fi, func, recv).map(|t| (t, open));
+        }
+        let attr = match recv.split_once('.') {
+            Some(("self" | "cls", attr)) if !attr.contains('.') => attr,
+            _ => return None,
+        };
+        let class = self.files[fi].summary.functions[func].class?;
+        self.attr_type((fi, class), attr)
+            .map(|(t, exact)| (t, !exact))
     }
 
     /// What a call site calls: the project functions, and the callee's
@@ -435,12 +516,12 @@ impl<'a> ProjectModel<'a> {
             }
         }
         if let Some(recv) = c.receiver {
-            if !recv.contains('.') {
-                match self.type_of_name(fi, c.caller, recv) {
-                    Some(Ty::Class(k)) => {
+            {
+                match self.type_of_receiver(fi, c.caller, recv) {
+                    Some((Ty::Class(k), open)) => {
                         let mut out: Vec<FuncRef> =
                             self.method_in_mro(k, c.method).into_iter().collect();
-                        if recv == "self" || recv == "cls" {
+                        if open {
                             // An override in a subclass may be what runs.
                             for d in self.descendants(k) {
                                 if let Some(m) = self.own_method(d, c.method) {
@@ -459,7 +540,7 @@ impl<'a> ProjectModel<'a> {
                             .flatten();
                         return (out, None, external);
                     }
-                    Some(Ty::External(e)) => {
+                    Some((Ty::External(e), _)) => {
                         return (vec![], None, Some(format!("{e}.{}", c.method)))
                     }
                     None => {}
@@ -467,8 +548,21 @@ impl<'a> ProjectModel<'a> {
             }
         }
         let target = c.target;
+        if target == "cls" && func.kind == FuncKind::ClassMethod {
+            if let Some(ci) = func.class {
+                let k = (fi, ci);
+                return (
+                    self.method_in_mro(k, "__init__").into_iter().collect(),
+                    Some(k),
+                    None,
+                );
+            }
+        }
         let def = if target.contains('.') {
+            // Qualified through imports, or a name of this module as written
+            // (`Service.from_settings` where `Service` is defined here).
             self.lookup(target, 0)
+                .or_else(|| self.lookup(&format!("{}.{target}", s.module), 0))
         } else {
             // A nested function of the caller, then a module-level name.
             let mut found = None;
@@ -560,6 +654,18 @@ impl<'a> ProjectModel<'a> {
         vec![]
     }
 
+    /// A memoised function without parameters (`@functools.cache`,
+    /// `@lru_cache(maxsize=None)`): its body runs once, at the first call.
+    fn runs_once(&self, (fi, i): FuncRef) -> bool {
+        let func = &self.files[fi].summary.functions[i];
+        func.class.is_none()
+            && func.params.is_empty()
+            && func
+                .decorators
+                .iter()
+                .any(|d| MEMOISERS.contains(&d.target.as_str()))
+    }
+
     fn gid(&self, f: FuncRef) -> u32 {
         self.offsets[f.0] + f.1 as u32
     }
@@ -615,6 +721,8 @@ impl<'a> ProjectModel<'a> {
                 for t in &targets {
                     let kind = if class.is_some() {
                         EdgeKind::Construct
+                    } else if self.runs_once(*t) {
+                        EdgeKind::Switch(Context::Once)
                     } else if c.caller == 0 && c.in_main {
                         EdgeKind::Switch(Context::Script)
                     } else {
@@ -967,6 +1075,9 @@ impl ProjectModel<'_> {
                         EdgeKind::Switch(Context::Script) if call.in_main => {
                             format!("`if __name__ == \"__main__\":` calls `{callee}`")
                         }
+                        EdgeKind::Switch(Context::Once) => format!(
+                            "calls `{callee}`, memoised without parameters: its body runs once"
+                        ),
                         EdgeKind::Switch(k) => {
                             format!("runs `{callee}` in {} (`{}`)", k.as_str(), call.target)
                         }

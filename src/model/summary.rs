@@ -100,6 +100,22 @@ pub struct ClassSum {
     pub bases: Vec<String>,
     pub line: usize,
     pub end_line: usize,
+    /// What its instances' attributes hold, as far as assignments say.
+    pub attrs: Vec<AttrSum>,
+}
+
+/// An attribute of a class's instances and what it holds: `self.client =
+/// httpx.Client()` or `self.sms = sms` (from an annotated parameter) in a
+/// method, `client: httpx.Client` or `pool = Pool()` in the class body.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttrSum {
+    pub name: String,
+    /// The callee of the call that builds the value (as in [`GlobalSum`]).
+    pub constructed: Option<String>,
+    /// Qualified names in its annotation, or in the annotation of the
+    /// parameter whose value it is assigned.
+    pub annotation: Vec<String>,
+    pub line: usize,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -223,6 +239,7 @@ pub fn summarize(ix: &ModuleIndex, is_package: bool) -> ModuleSummary {
                         .collect(),
                     line: sc.span.line,
                     end_line: sc.span.end_line,
+                    attrs: vec![],
                 });
                 func_of_scope[sid] = func_of_scope[parent];
             }
@@ -399,6 +416,7 @@ pub fn summarize(ix: &ModuleIndex, is_package: bool) -> ModuleSummary {
             s.functions[f].returns.push(target_of(c));
         }
     }
+    summarize_attrs(ix, &class_of_scope, &mut s, &target_of);
     for a in ix.assignments.iter().filter(|a| a.scope == 0) {
         for t in &a.targets {
             if let crate::python::Target::Name(n) = t {
@@ -415,6 +433,82 @@ pub fn summarize(ix: &ModuleIndex, is_package: bool) -> ModuleSummary {
         }
     }
     s
+}
+
+/// Most attributes recorded per class: the model needs the few a class's
+/// methods call through, and a generated class must not grow a summary.
+const MAX_ATTRS: usize = 64;
+
+/// The attributes of each class's instances (see [`AttrSum`]): assignments to
+/// `self.<name>` in the class's methods and to names in the class body,
+/// whose value is a call or an annotated parameter, or which carry an
+/// annotation. The first assignment of a name that says something wins.
+fn summarize_attrs(
+    ix: &ModuleIndex,
+    class_of_scope: &[Option<usize>],
+    s: &mut ModuleSummary,
+    target_of: &dyn Fn(&crate::python::Call) -> String,
+) {
+    for a in &ix.assignments {
+        let scope = &ix.scopes[a.scope];
+        // In the class body, or in a method (a function directly in a class).
+        let (class, in_body) = match scope.kind {
+            ScopeKind::Class => (class_of_scope[a.scope], true),
+            ScopeKind::Function => match scope.parent {
+                Some(p) if ix.scopes[p].kind == ScopeKind::Class => (class_of_scope[p], false),
+                _ => (None, false),
+            },
+            _ => (None, false),
+        };
+        let Some(class) = class else { continue };
+        for t in &a.targets {
+            let name = match t {
+                crate::python::Target::Name(n) if in_body => n.as_str(),
+                crate::python::Target::Attr(path) if !in_body => match path.split_once('.') {
+                    Some(("self" | "cls", attr)) if !attr.contains('.') => attr,
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            let constructed = a
+                .value
+                .as_ref()
+                .and_then(|v| ix.call_value(v))
+                .map(target_of);
+            let mut annotation = a
+                .annotation
+                .as_deref()
+                .map(|text| annotation_names(ix, text, a.scope))
+                .unwrap_or_default();
+            if let (Some(Value::Name(n)), false) = (&a.value, in_body) {
+                if let Some(p) = scope.params.iter().find(|p| &p.name == n) {
+                    annotation.extend(p.annotation_qualified.iter().cloned());
+                }
+            }
+            if constructed.is_none() && annotation.is_empty() {
+                continue;
+            }
+            let attrs = &mut s.classes[class].attrs;
+            if attrs.len() < MAX_ATTRS && !attrs.iter().any(|x| x.name == name) {
+                attrs.push(AttrSum {
+                    name: name.to_string(),
+                    constructed,
+                    annotation,
+                    line: a.span.line,
+                });
+            }
+        }
+    }
+}
+
+/// The dotted names of an annotation as written (`Optional["httpx.Client"]`,
+/// `Client | None`), each resolved through the module's imports.
+fn annotation_names(ix: &ModuleIndex, text: &str, scope: usize) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+        .filter(|w| w.starts_with(|c: char| c.is_alphabetic() || c == '_'))
+        .take(8)
+        .map(|w| ix.resolve(w, scope).unwrap_or_else(|| w.to_string()))
+        .collect()
 }
 
 /// Standard-library modules whose calls never matter to the project pass
@@ -684,7 +778,7 @@ impl Interner {
 
 /// The format version of [`encode`]: a summary written by another version is
 /// not read (the file is analysed again instead).
-const FORMAT: u8 = 1;
+const FORMAT: u8 = 2;
 
 /// A summary's compact binary form (postcard: varints, no field names), as
 /// the scan keeps it in memory and the database stores it.

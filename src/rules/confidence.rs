@@ -125,13 +125,14 @@ const SERVING: [Context; 4] = [
     Context::Background,
 ];
 /// Places where code runs once, or once at a time.
-const ONE_SHOT: [Context; 6] = [
+const ONE_SHOT: [Context; 7] = [
     Context::Startup,
     Context::Shutdown,
     Context::Import,
     Context::Script,
     Context::Migration,
     Context::Test,
+    Context::Once,
 ];
 
 /// The judgement of one finding: its confidence and the evidence for it.
