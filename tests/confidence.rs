@@ -258,3 +258,51 @@ fn sarif_carries_rank_precision_and_the_code_flow() {
         .unwrap();
     assert_eq!(rule["properties"]["precision"], "high");
 }
+
+/// Test code is out of the model (`scan::model_pass`): a helper that only a
+/// test calls keeps its rule's base instead of being called one-shot by its
+/// tests (a library's public API is often called only there), and a finding
+/// in test code itself is low, with the reason.
+#[test]
+fn test_code_is_judged_by_its_path_and_does_not_judge_the_code_it_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "pyproject.toml", "[tool.auditbench]\ninclude-tests = true\n");
+    write(root, "lib/__init__.py", "");
+    write(root, "lib/clients.py", HELPER);
+    write(
+        root,
+        "tests/test_clients.py",
+        "from lib.clients import fetch\n\n\ndef test_fetch():\n    assert fetch(\"https://rates.example\")\n",
+    );
+    // A grow-only module cache in a test helper (RES002 itself stays silent
+    // in test code; MEM001 does not).
+    write(
+        root,
+        "tests/fakes.py",
+        "SEEN = {}\n\n\ndef remember(key, value):\n    SEEN[key] = value\n",
+    );
+    let result = auditbench::scan(auditbench::ScanOptions {
+        root: root.to_path_buf(),
+        config: auditbench::Config::load(root).unwrap(),
+        progress: None,
+    })
+    .unwrap();
+    let lib = res002(&result.findings, "lib/clients.py");
+    assert_eq!(
+        lib.confidence,
+        auditbench::rules::confidence::base("RES002", lib.kind),
+        "{lib:#?}"
+    );
+    assert!(lib.evidence.is_empty(), "{lib:#?}");
+    let in_test = result
+        .findings
+        .iter()
+        .find(|f| f.rule == "MEM001" && f.path == "tests/fakes.py")
+        .unwrap_or_else(|| panic!("no MEM001 in tests/fakes.py: {:#?}", result.findings));
+    assert_eq!(in_test.confidence, Confidence::Low, "{in_test:#?}");
+    assert!(
+        in_test.evidence.iter().any(|e| e.message.contains("test code")),
+        "{in_test:#?}"
+    );
+}

@@ -168,6 +168,27 @@ pub fn judge(model: &ProjectModel, id: &str, base: Confidence, f: FuncRef) -> Ju
     }
 }
 
+/// Judges a finding of rule `id` in test code (the project model leaves test
+/// files out, `scan::model_pass`): a hazard that needs repeats, concurrency or
+/// many instances is unlikely to matter where the code runs once per test;
+/// a pattern keeps its base.
+pub fn judge_in_tests(id: &str, base: Confidence, path: &str, line: usize) -> Judgement {
+    match premise_and_measure(id).0 {
+        Premise::Pattern => Judgement {
+            confidence: base,
+            evidence: vec![],
+        },
+        _ => Judgement {
+            confidence: Confidence::Low,
+            evidence: vec![Related {
+                path: path.to_string(),
+                line,
+                message: "test code: it runs in the test suite".into(),
+            }],
+        },
+    }
+}
+
 /// Raises `base` when `f` runs in one of `wanted` (with the path that shows
 /// it), lowers it when every place `f` is known to run is one-shot.
 fn by_contexts(

@@ -24,23 +24,40 @@ use crate::rules::confidence;
 /// summary), from the database.
 pub type StoredSummaries = HashMap<String, Arc<[u8]>>;
 
-/// The largest project (in lines) the model is built for. Memory grows with
-/// the summaries and the model (about 110 MB a million lines today, on top of
-/// the scan's own): past this, findings keep their rules' base confidence and
+/// The largest project (in lines of non-test code) the model is built for.
+/// Memory grows with the summaries and the model (about 100 MB a million
+/// lines, on top of the scan's own): past this, findings keep their rules' base confidence and
 /// the scan says so (docs/project-model.md, "Budget").
 pub const MODEL_MAX_LINES: usize = 1_500_000;
+
+/// The budget in lines: [`MODEL_MAX_LINES`], or `AUDITBENCH_MODEL_MAX_LINES`
+/// (for `bench/perf`, which measures the model past the budget).
+fn model_budget() -> usize {
+    std::env::var("AUDITBENCH_MODEL_MAX_LINES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(MODEL_MAX_LINES)
+}
 
 /// Judges `findings` against the model of `files` (their own summaries, else
 /// the one in `stored`). Files with no summary anywhere are left out of the
 /// model; a finding there keeps its rule's base confidence. Returns a warning
 /// when the project is over [`MODEL_MAX_LINES`] and no model was built.
+///
+/// Test code is not in the model: what a test calls says nothing about
+/// where the project's code runs for its users (a library's public function
+/// is often called only by its tests), and a project's tests can outweigh
+/// its code (1.6 M of the perf corpus's 2.5 M lines). A finding in test code
+/// is judged by its path: it runs in tests ([`confidence::judge_in_tests`]).
 pub fn judge<'a>(
     findings: &mut [Finding],
     files: impl Iterator<Item = &'a FileResult> + Clone,
     stored: &StoredSummaries,
 ) -> Option<Warning> {
+    let files = files.filter(|f| !discover::is_test_path(Path::new(&f.path)));
     let lines: usize = files.clone().map(|f| f.lines).sum();
-    if lines > MODEL_MAX_LINES {
+    let budget = model_budget();
+    if lines > budget {
         for f in findings.iter_mut() {
             f.confidence = confidence::base(&f.rule, f.kind);
             f.evidence.clear();
@@ -50,7 +67,7 @@ pub fn judge<'a>(
             kind: "model-budget".into(),
             message: format!(
                 "the project model was not built: {lines} lines is over its budget of \
-                 {MODEL_MAX_LINES}; each finding's confidence is its rule's measured precision only"
+                 {budget}; each finding's confidence is its rule's measured precision only"
             ),
         });
     }
@@ -73,7 +90,7 @@ pub fn judge<'a>(
             .map(|(path, summary)| Input {
                 path,
                 summary,
-                is_test: discover::is_test_path(Path::new(path)),
+                is_test: false,
             })
             .collect(),
     );
@@ -98,6 +115,12 @@ pub fn judge<'a>(
     };
     for f in findings.iter_mut().filter(|f| f.kind == Kind::Finding) {
         let base = confidence::base(&f.rule, f.kind);
+        if discover::is_test_path(Path::new(&f.path)) {
+            let j = confidence::judge_in_tests(&f.rule, base, &f.path, f.line);
+            f.confidence = j.confidence;
+            f.evidence = j.evidence;
+            continue;
+        }
         let anchor = place(&f.path, f.line);
         let related = || {
             f.related
@@ -151,3 +174,4 @@ impl Spans {
             .map(|&(_, _, i)| i)
     }
 }
+
