@@ -42,6 +42,9 @@ pub struct FilterArgs {
     pub severity: Vec<Severity>,
     #[serde(default)]
     pub rules: Vec<String>,
+    /// `high`, `medium`, `low`; a finding without a confidence (manual) passes.
+    #[serde(default)]
+    pub confidence: Vec<String>,
     pub path: Option<String>,
     pub text: Option<String>,
     pub sort: Option<String>,
@@ -58,11 +61,21 @@ impl FilterArgs {
             Some("newest") => SortKey::Newest,
             Some(other) => return Err(ApiError::invalid(format!("unknown sort `{other}`"))),
         };
+        if let Some(c) = self
+            .confidence
+            .iter()
+            .find(|c| !matches!(c.as_str(), "high" | "medium" | "low"))
+        {
+            return Err(ApiError::invalid(format!(
+                "unknown confidence `{c}` (high, medium or low)"
+            )));
+        }
         Ok(FindingFilter {
             detection: self.detection.clone(),
             triage: self.triage.clone(),
             severity: self.severity.clone(),
             rules: self.rules.clone(),
+            confidence: self.confidence.clone(),
             path: self.path.clone(),
             text: self.text.clone(),
             sort,
