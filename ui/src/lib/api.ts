@@ -24,8 +24,11 @@ export type Triage =
   | 'wont_fix'
   | 'suppressed';
 export type SortKey = 'severity' | 'path' | 'rule' | 'newest';
+/** How sure the scan is that a finding is real (issue 24's project model). */
+export type Confidence = 'high' | 'medium' | 'low';
 
 export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+export const CONFIDENCES: Confidence[] = ['high', 'medium', 'low'];
 export const DETECTIONS: Detection[] = ['open', 'regressed', 'fixed', 'removed'];
 /** Triage states a person can set (`suppressed` comes from source comments). */
 export const SETTABLE_TRIAGE: Exclude<Triage, 'suppressed'>[] = [
@@ -67,6 +70,10 @@ export interface FindingRow {
   first_seen_at: number;
   last_seen_at: number;
   fixed_at: number | null;
+  /** `null` for manual findings and those recorded before confidence existed. */
+  confidence: Confidence | null;
+  /** The project model's path to the place, entry point first (route -> calls -> the place). */
+  evidence: RelatedLocation[];
 }
 
 export interface FindingList {
@@ -77,6 +84,8 @@ export interface FindingList {
   by_detection: Record<string, number>;
   by_triage: Record<string, number>;
   by_rule: Record<string, number>;
+  /** `none`: findings without a confidence. */
+  by_confidence: Record<string, number>;
 }
 
 export interface HistoryEvent {
@@ -158,6 +167,9 @@ export interface FindingFilter {
   triage?: Triage[];
   severity?: Severity[];
   rules?: string[];
+  /** A finding without a confidence (manual) passes any level. */
+  confidence?: Confidence[];
+  /** Any part of a path (`clients` finds `app/clients/x.py`). */
   path?: string;
   text?: string;
   sort?: SortKey;

@@ -9,6 +9,7 @@
 
 import type {
   ApiError,
+  Confidence,
   Detection,
   FileMarker,
   FindingDetail,
@@ -43,6 +44,8 @@ export interface DemoFinding {
   fix_before: string | null;
   fix_after: string | null;
   related: RelatedLocation[];
+  confidence?: string | null;
+  evidence?: RelatedLocation[];
 }
 
 export interface Call {
@@ -166,6 +169,8 @@ export class DoubleBackend {
       first_seen_at: at,
       last_seen_at: at,
       fixed_at: null,
+      confidence: (f.confidence as Confidence | null | undefined) ?? null,
+      evidence: f.evidence ?? [],
     };
     this.findings.push(row);
     this.events.set(row.id, [
@@ -222,6 +227,7 @@ export class DoubleBackend {
         (!filter.triage?.length || filter.triage.includes(f.triage)) &&
         (!filter.severity?.length || (f.severity !== null && filter.severity.includes(f.severity))) &&
         (!filter.rules?.length || filter.rules.some((r) => f.rule === r || f.rule.startsWith(r))) &&
+        (!filter.confidence?.length || f.confidence === null || filter.confidence.includes(f.confidence)) &&
         (!filter.path || pathMatches(f.path, filter.path)) &&
         (!text ||
           [f.rule, f.name, f.path, f.message, f.title ?? '', f.scope, f.note ?? '']
@@ -246,6 +252,7 @@ export class DoubleBackend {
       by_detection: count(all, (r) => r.detection),
       by_triage: count(all, (r) => r.triage),
       by_rule: count(all, (r) => r.rule),
+      by_confidence: count(all, (r) => r.confidence),
     };
   }
 
@@ -581,10 +588,11 @@ export class DoubleBackend {
   }
 }
 
-/** As `Store::findings` (src/store/queries.rs): the file itself, or a folder of it. */
-function pathMatches(path: string, filter: string): boolean {
-  const p = filter.replace(/\\/g, '/').replace(/^\.\//, '');
-  return path === p || path.startsWith(`${p.replace(/\/+$/, '')}/`);
+/** As `Store::findings` (src/store/queries.rs): any part of the path, case-insensitive
+ * (`\\` read as `/`, a leading `./` dropped); `%` and `_` are plain characters. */
+export function pathMatches(path: string, filter: string): boolean {
+  const p = filter.replace(/\\/g, '/').replace(/^(\.\/)+/, '').toLowerCase();
+  return path.toLowerCase().includes(p);
 }
 
 function isActive(d: Detection): boolean {
