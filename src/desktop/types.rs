@@ -28,6 +28,33 @@ pub struct ProjectInfo {
     pub watching: bool,
     pub last_scan: Option<ScanInfo>,
     pub error: Option<String>,
+    /// Files and folders the last scan could not read or analyse
+    /// (`session::UNREAD_KINDS`).
+    pub unread: usize,
+    /// Every warning of the last scan (the unread ones included).
+    pub warnings: usize,
+}
+
+/// `startup_problem`: the project given on the command line that could not
+/// be opened, and why.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct StartupProblem {
+    pub path: String,
+    pub kind: String,
+    pub message: String,
+}
+
+/// `scan_warnings`: one problem of the last scan.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ScanWarning {
+    /// Relative to the root (`None`: about the whole walk).
+    pub path: Option<String>,
+    pub kind: String,
+    pub message: String,
+    /// The file or folder was not read or not analysed (its findings are unknown).
+    pub unread: bool,
 }
 
 /// `list_findings`' filter; empty or absent lists mean "any".
@@ -242,6 +269,14 @@ pub struct Settings {
     /// `.auditbench/audit.db`); it must stay inside the project folder.
     #[serde(default)]
     pub db_path: String,
+    /// The project's database lives in the app's data folder instead (a
+    /// read-only checkout); `db_path` is then ignored.
+    #[serde(default)]
+    pub db_in_app_data: bool,
+    /// Who signs triage and notes (app-wide; "" = the project's report auditor,
+    /// else the account).
+    #[serde(default)]
+    pub auditor: String,
     pub watcher_enabled: bool,
     /// The project's `exclude` list (gitignore syntax), kept in its
     /// configuration file.
