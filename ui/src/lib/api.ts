@@ -160,6 +160,27 @@ export interface ProjectInfo {
   watching: boolean;
   lastScan: ScanInfo | null;
   error: string | null;
+  /** Files and folders the last scan could not read or analyse. */
+  unread: number;
+  /** Every warning of the last scan (the unread ones included). */
+  warnings: number;
+}
+
+/** `scan_warnings`: one problem of the last scan. */
+export interface ScanWarning {
+  /** Relative to the root; `null`: about the walk as a whole. */
+  path: string | null;
+  kind: string;
+  message: string;
+  /** Not read or not analysed: its findings are unknown. */
+  unread: boolean;
+}
+
+/** `startup_problem`: the project given on the command line that could not be opened. */
+export interface StartupProblem {
+  path: string;
+  kind: string;
+  message: string;
 }
 
 export interface FindingFilter {
@@ -239,6 +260,10 @@ export type ReportFormat = 'markdown' | 'sarif' | 'json';
 export interface Settings {
   editorCommand: string;
   dbPath: string;
+  /** The project's database lives in the app's data folder (a read-only checkout). */
+  dbInAppData: boolean;
+  /** Who signs triage and notes (app-wide; "" = the project's report auditor, else the account). */
+  auditor: string;
   watcherEnabled: boolean;
   excludes: string[];
   slaDays: { critical: number; high: number; medium: number; low: number };
@@ -277,6 +302,7 @@ export interface ApiError {
     | 'io'
     | 'invalid'
     | 'scan_failed'
+    | 'db_unwritable'
     | string;
   message: string;
 }
@@ -316,7 +342,11 @@ const call = <T>(cmd: string, args?: Record<string, unknown>) => transport.invok
 // ---- commands ----
 
 export const api = {
-  openProject: (path: string) => call<ProjectInfo>('open_project', { path }),
+  /** `dbInAppData`: keep the project's database in the app's data folder (a read-only checkout). */
+  openProject: (path: string, dbInAppData?: boolean) =>
+    call<ProjectInfo>('open_project', dbInAppData === undefined ? { path } : { path, dbInAppData }),
+  startupProblem: () => call<StartupProblem | null>('startup_problem'),
+  scanWarnings: () => call<ScanWarning[]>('scan_warnings'),
   closeProject: () => call<null>('close_project'),
   projectInfo: () => call<ProjectInfo | null>('project_info'),
   recentProjects: () => call<string[]>('recent_projects'),
