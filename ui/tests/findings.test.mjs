@@ -454,3 +454,83 @@ test('confidence: a column, a multi-valued filter whose counts stay; every level
   assert.deepEqual(await check(), []);
   await context.close();
 });
+
+test('grouped by cause (the report\'s issues): one row per rule, severity and standing, expandable, triage on a group applies to its findings', async () => {
+  // Ten more findings: copies of the first ten rules' in other files (a cause with two places each).
+  const { page, context, check } = await openApp(s.browser, s.server.url, { query: 'seed=10' });
+  // The causes, counted from the double's open findings (rule, severity, standing; a noted or manual finding alone).
+  const causes = await page.evaluate(() => {
+    const m = new Map();
+    for (const f of window.__double.list({ detection: ['open', 'regressed'] }).items) {
+      const k = f.rule === 'MANUAL' || f.note !== null ? `own${f.id}` : `${f.rule}|${f.severity}|open`;
+      m.set(k, [...(m.get(k) ?? []), f.id]);
+    }
+    return [...m.entries()];
+  });
+  const multi = causes.filter(([, ids]) => ids.length > 1);
+  assert.ok(multi.length >= 1, JSON.stringify(causes));
+  await page.getByTestId('group-toggle').click();
+  assert.equal(await page.getByTestId('group-toggle').getAttribute('aria-pressed'), 'true');
+  const groups = page.getByTestId('group-row');
+  await groups.first().waitFor();
+  assert.equal(await groups.count(), multi.length);
+  // Singles stay rows; every finding is in exactly one entry.
+  assert.equal(await page.getByTestId('finding-row').count(), causes.length - multi.length);
+  const [key, ids] = multi.sort((a, b) => b[1].length - a[1].length)[0];
+  const rule = key.split('|')[0];
+  const group = page.locator(`[data-testid="group-row"][data-key="${key}"]`);
+  assert.equal(await group.getAttribute('data-count'), String(ids.length));
+  assert.equal(await group.getByTestId('group-count').textContent(), String(ids.length));
+  const name = await page.evaluate((id) => window.__double.findings.find((f) => f.id === id).name, ids[0]);
+  assert.match(await group.getByTestId('group-title').textContent(), new RegExp(`in ${ids.length} places$`));
+  assert.ok((await group.getByTestId('group-title').textContent()).toLowerCase().includes(name.split('-')[0]));
+  // Expand: its findings below it, indented; collapse again.
+  await group.getByTestId('group-expand').click();
+  await page.waitForFunction((k) => document.querySelector(`[data-testid="group-row"][data-key="${k}"]`).getAttribute('aria-expanded') === 'true', key);
+  const members = await page.$$eval('[data-testid="finding-row"].member', (els) => els.map((e) => Number(e.dataset.id)));
+  assert.deepEqual([...members].sort((a, b) => a - b), [...ids].sort((a, b) => a - b));
+  assert.ok(members.every((id) => ids.includes(id)));
+  // The keyboard: ← from a member collapses the group and lands on it; Enter opens it.
+  await page.locator(`[data-testid="finding-row"][data-id="${members[1]}"]`).click();
+  await page.locator('[data-testid="findings-table"]').focus();
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction((k) => {
+    const g = document.querySelector(`[data-testid="group-row"][data-key="${k}"]`);
+    return g.getAttribute('aria-expanded') === 'false' && g.classList.contains('cursor');
+  }, key);
+  assert.equal(await page.locator('[data-testid="finding-row"].member').count(), 0);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((k) => document.querySelector(`[data-testid="group-row"][data-key="${k}"]`).getAttribute('aria-expanded') === 'true', key);
+  await page.keyboard.press('Enter');
+  // The detail pane shows the group's first (worst) finding.
+  await page.locator(`[data-testid="finding-detail"][data-id="${ids[0]}"]`).waitFor();
+  // Triage on the group: every finding of it.
+  await page.keyboard.press('c');
+  await page.waitForFunction((ids) => ids.every((id) => window.__double.findings.find((f) => f.id === id).triage === 'confirmed'), ids);
+  assert.equal(await page.getByTestId('notice').textContent(), `${ids.length} findings → confirmed`);
+  const sent = (await calls(page, 'triage')).at(-1).args;
+  assert.deepEqual([...sent.ids].sort((a, b) => a - b), [...ids].sort((a, b) => a - b));
+  await page.waitForFunction((k) => document.querySelector(`[data-testid="group-row"][data-key="${k}"] .c-tri`)?.textContent === 'confirmed', key);
+  // A reasoned decision asks once for the whole group.
+  await page.keyboard.press('w');
+  await page.getByTestId('triage-dialog').waitFor();
+  assert.match(await page.getByTestId('triage-dialog').textContent(), new RegExp(`${ids.length} findings`));
+  await page.getByTestId('triage-reason').fill('a known pattern here, tracked in JIRA-1');
+  await page.getByTestId('triage-apply').click();
+  await page.waitForFunction((ids) => ids.every((id) => window.__double.findings.find((f) => f.id === id).triage === 'wont_fix'), ids);
+  // With a reason each is a finding an auditor wrote about: as in the report, each stands alone.
+  for (const id of ids) await page.locator(`[data-testid="finding-row"][data-id="${id}"]`).waitFor();
+  assert.equal(await page.locator(`[data-testid="group-row"][data-rule="${rule}"]`).count(), 0);
+  // x selects a whole group for bulk triage.
+  const [other, otherIds] = multi[1];
+  await page.locator(`[data-testid="group-row"][data-key="${other}"]`).click();
+  await page.keyboard.press('x');
+  await page.getByTestId('bulk-bar').waitFor();
+  assert.match(await page.getByTestId('bulk-bar').textContent(), new RegExp(`${otherIds.length} selected`));
+  assert.equal(await page.locator(`[data-testid="group-row"][data-key="${other}"] input[type="checkbox"]`).isChecked(), true);
+  // Ungrouped again: every finding is a row.
+  await page.getByTestId('group-toggle').click();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="finding-row"]').length === n && !document.querySelector('[data-testid="group-row"]'), causes.reduce((n, [, v]) => n + v.length, 0));
+  assert.deepEqual(await check(), []);
+  await context.close();
+});
