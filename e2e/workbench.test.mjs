@@ -215,6 +215,31 @@ async function main() {
     log(`finding ${riskId} accepted with its justification`);
     await clear('filter-path');
 
+    // Grouped triage: the two MEM001 findings (the demo's and the probe's) are
+    // one issue; a key on the group triages both.
+    await filter('MEM001');
+    await browser.$(tid('group-toggle')).click();
+    const mem = browser.$(`${tid('group-row')}[data-rule="MEM001"]`);
+    await mem.waitForExist({ timeout: T, timeoutMsg: 'no MEM001 group' });
+    const n = Number(await mem.getAttribute('data-count'));
+    assert.ok(n >= 2, `MEM001 group of ${n}`);
+    await mem.click();
+    await browser.keys(['c']);
+    await browser.waitUntil(async () => (await browser.$(tid('notice')).getText()) === `${n} findings → confirmed`, {
+      timeout: T,
+      timeoutMsg: 'the group was not triaged',
+    });
+    await browser.keys(['Enter']);
+    await browser.waitUntil(
+      async () => {
+        const t = await browser.$$(`${tid('finding-row')}[data-rule="MEM001"]`).map((r) => r.getAttribute('data-triage'));
+        return t.length === n && t.every((x) => x === 'confirmed');
+      },
+      { timeout: T, timeoutMsg: 'the group\'s findings are not all confirmed' },
+    );
+    await browser.$(tid('group-toggle')).click();
+    log(`grouped triage: ${n} MEM001 findings confirmed at once`);
+
     // Repository HTML stays text.
     await filter('xss_probe');
     const probe = await browser.$(`${tid('finding-row')}[data-path="app/xss_probe.py"]`);
