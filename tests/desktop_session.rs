@@ -193,7 +193,10 @@ fn scans(root: &std::path::Path) -> i64 {
 }
 
 fn headline(e: &Event) -> String {
-    e.payload()["headline"].as_str().unwrap_or_default().to_string()
+    e.payload()["headline"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// A rule toggle re-scans the project once (the watcher's re-scan of the
@@ -210,7 +213,10 @@ fn a_rule_toggle_rescans_once_and_the_notice_says_what_it_hid() {
     s.set_rule("MEM001", Some(false), None).unwrap();
     // When the command returns, the findings are hidden already.
     let list = s.list_findings(&FilterArgs::default()).unwrap();
-    assert!(list.items.iter().all(|f| f.detection == "removed"), "{list:?}");
+    assert!(
+        list.items.iter().all(|f| f.detection == "removed"),
+        "{list:?}"
+    );
     let e = b.wait("findings-changed", 30, |e| {
         matches!(e, Event::FindingsChanged(_))
     });
@@ -218,7 +224,10 @@ fn a_rule_toggle_rescans_once_and_the_notice_says_what_it_hid() {
     // No second re-scan follows.
     std::thread::sleep(Duration::from_millis(1500));
     assert_eq!(scans(&b.root), before + 1);
-    assert!(b.events.try_iter().all(|e| !matches!(e, Event::FindingsChanged(_))));
+    assert!(b
+        .events
+        .try_iter()
+        .all(|e| !matches!(e, Event::FindingsChanged(_))));
 
     s.set_rule("MEM001", Some(true), None).unwrap();
     let e = b.wait("findings-changed", 30, |e| {
@@ -229,7 +238,10 @@ fn a_rule_toggle_rescans_once_and_the_notice_says_what_it_hid() {
     let e = b.wait("findings-changed", 30, |e| {
         matches!(e, Event::FindingsChanged(_))
     });
-    assert_eq!(headline(&e), "MEM001 severity critical: no finding hidden or shown");
+    assert_eq!(
+        headline(&e),
+        "MEM001 severity critical: no finding hidden or shown"
+    );
     std::thread::sleep(Duration::from_millis(1500));
     assert_eq!(scans(&b.root), before + 3);
 
@@ -317,7 +329,10 @@ fn triage_is_signed_by_the_configured_auditor() {
     s.add_note(id, "looked at it").unwrap();
     let detail = s.finding_detail(id).unwrap();
     let last = detail.detail.events.last().unwrap();
-    assert_eq!((last.kind.as_str(), last.actor.as_str()), ("note_added", "Dana Auditor"));
+    assert_eq!(
+        (last.kind.as_str(), last.actor.as_str()),
+        ("note_added", "Dana Auditor")
+    );
     // Kept across runs (app-wide), and the next session signs with it.
     b.wb.close_project();
     let again = Workbench::new(b.root.parent().unwrap().join("prefs"), Arc::new(|_| {}));
@@ -345,12 +360,21 @@ fn a_read_only_checkout_keeps_its_database_in_the_app_data_folder() {
     let e = b.wb.open_project(b.root.to_str().unwrap()).unwrap_err();
     assert_eq!(e.kind, "db_unwritable", "{}", e.message);
     assert!(e.message.contains("app's data folder"), "{}", e.message);
-    let info = b
-        .wb
-        .open_project_with(b.root.to_str().unwrap(), Some(true))
+    let info =
+        b.wb.open_project_with(b.root.to_str().unwrap(), Some(true))
+            .unwrap();
+    let data = b
+        .root
+        .parent()
+        .unwrap()
+        .join("prefs/data")
+        .canonicalize()
         .unwrap();
-    let data = b.root.parent().unwrap().join("prefs/data").canonicalize().unwrap();
-    assert!(std::path::Path::new(&info.db_path).starts_with(&data), "{}", info.db_path);
+    assert!(
+        std::path::Path::new(&info.db_path).starts_with(&data),
+        "{}",
+        info.db_path
+    );
     b.wait("scan-finished", 60, |e| matches!(e, Event::ScanFinished(_)));
     let s = b.wb.session().unwrap();
     assert_eq!(s.list_findings(&FilterArgs::default()).unwrap().total, 1);
@@ -378,7 +402,11 @@ fn a_start_up_project_that_cannot_be_opened_is_explained() {
     std::fs::write(b.root.join(".auditbench"), "not a folder").unwrap();
     b.wb.open_startup_project(&b.root);
     let p = b.wb.startup_problem().unwrap();
-    assert_eq!((p.kind.as_str(), p.path.as_str()), ("db_unwritable", b.root.to_str().unwrap()));
-    b.wb.open_project_with(b.root.to_str().unwrap(), Some(true)).unwrap();
+    assert_eq!(
+        (p.kind.as_str(), p.path.as_str()),
+        ("db_unwritable", b.root.to_str().unwrap())
+    );
+    b.wb.open_project_with(b.root.to_str().unwrap(), Some(true))
+        .unwrap();
     assert!(b.wb.startup_problem().is_none());
 }

@@ -30,6 +30,28 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// One command through the real IPC of the mock runtime.
+fn invoke(
+    app: &App<MockRuntime>,
+    window: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    args: Value,
+) -> Result<Value, Value> {
+    get_ipc_response(
+        window,
+        tauri::webview::InvokeRequest {
+            cmd: cmd.into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: tauri::ipc::InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: app.invoke_key().to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().unwrap())
+}
+
 struct Harness {
     _dir: tempfile::TempDir,
     root: PathBuf,
@@ -99,19 +121,7 @@ fn start() -> Harness {
 
 impl Harness {
     fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            tauri::webview::InvokeRequest {
-                cmd: cmd.into(),
-                callback: tauri::ipc::CallbackFn(0),
-                error: tauri::ipc::CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: tauri::ipc::InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: self.app.invoke_key().to_string(),
-            },
-        )
-        .map(|b| b.deserialize::<Value>().unwrap())
+        invoke(&self.app, &self.window, cmd, args)
     }
 
     fn ok(&self, cmd: &str, args: Value) -> Value {
@@ -438,9 +448,14 @@ fn dashboard_rules_and_report() {
     assert!(open_err002 > 0);
     h.ok("set_rule", json!({ "id": "ERR002", "enabled": false }));
     let err002 = h.findings(json!({ "rules": ["ERR002"] }));
-    assert!(err002.iter().all(|f| f["detection"] == "removed"), "{err002:?}");
+    assert!(
+        err002.iter().all(|f| f["detection"] == "removed"),
+        "{err002:?}"
+    );
     let notice = h.wait_for("findings-changed", |p| {
-        p["headline"].as_str().is_some_and(|t| t.starts_with("ERR002 disabled"))
+        p["headline"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("ERR002 disabled"))
     });
     assert_eq!(
         notice["headline"],
@@ -541,7 +556,11 @@ fn start_up_problems_the_app_data_database_and_scan_warnings() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("ro-project");
     std::fs::create_dir_all(&root).unwrap();
-    std::fs::write(root.join("app.py"), "_cache = {}\n\n\ndef put(k, v):\n    _cache[k] = v\n").unwrap();
+    std::fs::write(
+        root.join("app.py"),
+        "_cache = {}\n\n\ndef put(k, v):\n    _cache[k] = v\n",
+    )
+    .unwrap();
     std::fs::write(root.join("blob.py"), b"\0\x01binary\0").unwrap();
     // As root no permission makes a folder read-only: a file where the
     // database folder goes fails the same way.
@@ -555,33 +574,21 @@ fn start_up_problems_the_app_data_database_and_scan_warnings() {
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .unwrap();
-    let call = |cmd: &str, args: Value| -> Result<Value, Value> {
-        get_ipc_response(
-            &window,
-            tauri::webview::InvokeRequest {
-                cmd: cmd.into(),
-                callback: tauri::ipc::CallbackFn(0),
-                error: tauri::ipc::CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: tauri::ipc::InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: app.invoke_key().to_string(),
-            },
-        )
-        .map(|b| b.deserialize::<Value>().unwrap())
-    };
+    let call = |cmd: &str, args: Value| invoke(&app, &window, cmd, args);
     assert_eq!(call("project_info", json!({})).unwrap(), Value::Null);
     let problem = call("startup_problem", json!({})).unwrap();
     assert_eq!(problem["kind"], "db_unwritable", "{problem}");
     assert_eq!(problem["path"], root.to_string_lossy().as_ref());
-    assert!(problem["message"].as_str().unwrap().contains("app's data folder"));
-    assert_eq!(call("scan_warnings", json!({})).unwrap_err()["kind"], "no_project");
+    assert!(problem["message"]
+        .as_str()
+        .unwrap()
+        .contains("app's data folder"));
+    assert_eq!(
+        call("scan_warnings", json!({})).unwrap_err()["kind"],
+        "no_project"
+    );
 
-    let info = call(
-        "open_project",
-        json!({ "path": root, "dbInAppData": true }),
-    )
-    .unwrap();
+    let info = call("open_project", json!({ "path": root, "dbInAppData": true })).unwrap();
     let data = prefs.join("data").canonicalize().unwrap();
     assert!(
         Path::new(info["dbPath"].as_str().unwrap()).starts_with(&data),
@@ -597,7 +604,11 @@ fn start_up_problems_the_app_data_database_and_scan_warnings() {
         assert!(std::time::Instant::now() < deadline, "{info}");
         std::thread::sleep(Duration::from_millis(50));
     };
-    assert_eq!((info["unread"].as_u64(), info["warnings"].as_u64()), (Some(1), Some(1)), "{info}");
+    assert_eq!(
+        (info["unread"].as_u64(), info["warnings"].as_u64()),
+        (Some(1), Some(1)),
+        "{info}"
+    );
     let warnings = call("scan_warnings", json!({})).unwrap();
     assert_eq!(
         warnings,

@@ -79,7 +79,10 @@ pub fn resolve_new(root: &Path, given: &str) -> ApiResult<PathBuf> {
 pub fn app_db_path(data_dir: &Path, root: &Path) -> ApiResult<PathBuf> {
     use sha2::{Digest, Sha256};
     std::fs::create_dir_all(data_dir).map_err(|e| {
-        ApiError::io(format!("cannot create the app's data folder {}: {e}", data_dir.display()))
+        ApiError::io(format!(
+            "cannot create the app's data folder {}: {e}",
+            data_dir.display()
+        ))
     })?;
     let data = data_dir
         .canonicalize()
@@ -89,7 +92,13 @@ pub fn app_db_path(data_dir: &Path, root: &Path) -> ApiResult<PathBuf> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(40)
         .collect();
     let name = name.trim_start_matches('.');
@@ -130,8 +139,17 @@ mod tests {
         let data_c = data.canonicalize().unwrap();
         assert!(a.starts_with(data_c.join("projects")), "{}", a.display());
         assert!(a.ends_with("audit.db"));
-        let folder = a.parent().unwrap().file_name().unwrap().to_string_lossy().into_owned();
-        assert!(folder.starts_with("my_proj-") && folder.len() == "my_proj-".len() + 16, "{folder}");
+        let folder = a
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            folder.starts_with("my_proj-") && folder.len() == "my_proj-".len() + 16,
+            "{folder}"
+        );
         // Stable, and one folder per project.
         assert_eq!(app_db_path(&data, Path::new("/src/my proj")).unwrap(), a);
         assert_ne!(app_db_path(&data, Path::new("/other/my proj")).unwrap(), a);
@@ -145,7 +163,9 @@ mod tests {
             std::fs::create_dir_all(&outside).unwrap();
             std::os::unix::fs::symlink(&outside, data.join("projects")).unwrap();
             assert_eq!(
-                app_db_path(&data, Path::new("/src/my proj")).unwrap_err().kind,
+                app_db_path(&data, Path::new("/src/my proj"))
+                    .unwrap_err()
+                    .kind,
                 "outside_root"
             );
         }

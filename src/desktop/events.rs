@@ -167,7 +167,11 @@ fn by_rule(refs: &[crate::store::FindingRef]) -> String {
 
 impl FindingsChanged {
     pub fn new(summary: &SyncSummary, paths: Vec<String>, config_changed: bool) -> Self {
-        Self::with_headline(summary, paths.clone(), notice(summary, &paths, config_changed))
+        Self::with_headline(
+            summary,
+            paths.clone(),
+            notice(summary, &paths, config_changed),
+        )
     }
 
     pub fn with_headline(summary: &SyncSummary, paths: Vec<String>, headline: String) -> Self {

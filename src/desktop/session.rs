@@ -299,9 +299,7 @@ impl Session {
     }
 
     pub fn add_note(&self, id: i64, note: &str) -> ApiResult<()> {
-        Ok(self
-            .store()
-            .add_note(id, &self.actor(), note, None)?)
+        Ok(self.store().add_note(id, &self.actor(), note, None)?)
     }
 
     pub fn add_manual(&self, input: &ManualInput) -> ApiResult<i64> {
