@@ -112,9 +112,14 @@ async function main() {
     };
     // Empties a field as a person does (select all, delete): an input event.
     const clear = async (id) => {
-      await browser.$(tid(id)).click();
-      await browser.keys(['Control', 'a']);
-      await browser.keys(['Backspace']);
+      const field = browser.$(tid(id));
+      for (let i = 0; i < 5 && (await field.getValue()) !== ''; i++) {
+        await field.click();
+        await browser.keys(['Control', 'a']);
+        await browser.keys(['Backspace']);
+        await browser.waitUntil(async () => (await field.getValue()) === '', { timeout: 2000 }).catch(() => {});
+      }
+      assert.equal(await field.getValue(), '', `${id} not cleared`);
     };
     await filter('MEM004');
     const rowSel = `${tid('finding-row')}[data-rule="MEM004"]`;
@@ -218,6 +223,11 @@ async function main() {
     // Grouped triage: the two MEM001 findings (the demo's and the probe's) are
     // one issue; a key on the group triages both.
     await filter('MEM001');
+    // Both listed (the path filter is cleared and the list reloaded) before grouping.
+    await browser.waitUntil(async () => (await browser.$$(`${tid('finding-row')}[data-rule="MEM001"]`).length) >= 2, {
+      timeout: T,
+      timeoutMsg: `MEM001 findings not listed (path filter "${await browser.$(tid('filter-path')).getValue()}")`,
+    });
     await browser.$(tid('group-toggle')).click();
     const mem = browser.$(`${tid('group-row')}[data-rule="MEM001"]`);
     await mem.waitForExist({ timeout: T, timeoutMsg: 'no MEM001 group' });
@@ -242,8 +252,15 @@ async function main() {
 
     // Repository HTML stays text.
     await filter('xss_probe');
+    // The list reloaded under the new filter (the grouped MEM001 list held the probe's row too).
+    await browser.waitUntil(
+      async () => {
+        const paths = await browser.$$(tid('finding-row')).map((r) => r.getAttribute('data-path'));
+        return paths.length > 0 && paths.every((p) => p === 'app/xss_probe.py') && !(await browser.$(tid('group-row')).isExisting());
+      },
+      { timeout: T, timeoutMsg: 'the probe file has no finding' },
+    );
     const probe = await browser.$(`${tid('finding-row')}[data-path="app/xss_probe.py"]`);
-    await probe.waitForExist({ timeout: T, timeoutMsg: 'the probe file has no finding' });
     await probe.click();
     await browser.waitUntil(
       async () => (await browser.$(tid('finding-detail')).getAttribute('data-id')) === (await probe.getAttribute('data-id')),
