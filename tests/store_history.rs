@@ -256,3 +256,120 @@ fn accepted_risk_needs_a_justification() {
     assert!(err.to_string().contains("999"));
     assert_eq!(store.finding(id).unwrap().triage, "needs_review");
 }
+
+/// The path filter matches any part of a path (`clients` finds
+/// `app/clients/x.py`), and `%`, `_` and `\` in it match only themselves.
+#[test]
+fn the_path_filter_matches_any_part_of_a_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for p in [
+        "app/clients/pay.py",
+        "app/cache.py",
+        "app/a_b.py",
+        "app/axb.py",
+        "app/100%.py",
+        "app/1000.py",
+    ] {
+        write(root, p, RES007);
+    }
+    let mut store = Store::open(db_path(root)).unwrap();
+    rescan(&mut store, root, T0);
+    let paths = |p: &str| -> Vec<String> {
+        let mut v: Vec<String> = store
+            .findings(&FindingFilter {
+                path: Some(p.into()),
+                ..Default::default()
+            })
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|f| f.path)
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(paths("clients"), ["app/clients/pay.py"]);
+    assert_eq!(paths("lients/p"), ["app/clients/pay.py"]);
+    // A file and a folder still match as before; case does not matter.
+    assert_eq!(paths("app/cache.py"), ["app/cache.py"]);
+    assert_eq!(paths("./app/clients/"), ["app/clients/pay.py"]);
+    assert_eq!(paths("CLIENTS"), ["app/clients/pay.py"]);
+    assert_eq!(paths("app/").len(), 6);
+    // LIKE's wildcards are literal.
+    assert_eq!(paths("a_b"), ["app/a_b.py"]);
+    assert_eq!(paths("100%"), ["app/100%.py"]);
+    assert_eq!(paths("%"), ["app/100%.py"]);
+    // A backslash is read as a separator (a path typed the Windows way).
+    assert_eq!(paths("app\\clients"), ["app/clients/pay.py"]);
+    assert!(paths("nowhere").is_empty());
+}
+
+/// The confidence filter takes several levels; a finding without a
+/// confidence (a manual one) passes any; the counts are per level.
+#[test]
+fn the_confidence_filter_takes_several_levels() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for p in ["h.py", "m.py", "l.py"] {
+        write(root, p, RES007);
+    }
+    let mut store = Store::open(db_path(root)).unwrap();
+    rescan(&mut store, root, T0);
+    for (p, c) in [("h.py", "high"), ("m.py", "medium"), ("l.py", "low")] {
+        store
+            .connection()
+            .execute(
+                "UPDATE findings SET confidence = ?1 WHERE path = ?2",
+                [c, p],
+            )
+            .unwrap();
+    }
+    store
+        .add_manual(
+            &ManualFinding {
+                path: "h.py".into(),
+                line: 1,
+                severity: Severity::High,
+                title: "by hand".into(),
+                description: String::new(),
+                fix: None,
+            },
+            "class A:",
+            "alice",
+            Some(T0),
+        )
+        .unwrap();
+    let list = |levels: &[&str]| {
+        store
+            .findings(&FindingFilter {
+                confidence: levels.iter().map(|s| s.to_string()).collect(),
+                sort: SortKey::Path,
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    let rows = |levels: &[&str]| -> Vec<(String, Option<String>)> {
+        list(levels)
+            .items
+            .into_iter()
+            .map(|f| (f.path, f.confidence))
+            .collect()
+    };
+    let s = |v: &str| Some(v.to_string());
+    assert_eq!(
+        rows(&["high", "medium"]),
+        [
+            // The manual finding on line 1, before the class's.
+            ("h.py".to_string(), None),
+            ("h.py".to_string(), s("high")),
+            ("m.py".to_string(), s("medium")),
+        ]
+    );
+    assert_eq!(rows(&["low"]).len(), 2);
+    let all = list(&[]);
+    assert_eq!(all.total, 4);
+    assert_eq!(all.by_confidence.get("high"), Some(&1));
+    assert_eq!(all.by_confidence.get("low"), Some(&1));
+    assert_eq!(all.by_confidence.get("none"), Some(&1));
+}

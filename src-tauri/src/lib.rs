@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use auditbench::desktop::dashboard::Dashboard;
 use auditbench::desktop::types::{
-    DetailOut, FileText, FilterArgs, ManualInput, ProjectInfo, ReportArgs, RuleInfo, Settings,
+    DetailOut, FileText, FilterArgs, ManualInput, ProjectInfo, ReportArgs, RuleInfo, ScanWarning,
+    Settings, StartupProblem,
 };
 use auditbench::desktop::{ApiError, ApiResult, Event, Workbench};
 use auditbench::store::{FileCount, FindingList, FindingRow};
@@ -23,9 +24,27 @@ pub const PROJECT_ENV: &str = "AUDITBENCH_PROJECT";
 
 type Wb<'a> = State<'a, Workbench>;
 
+/// `dbInAppData`: keep this project's database in the app's data folder (a
+/// read-only checkout) or, `false`, in the project again; absent: as before.
 #[tauri::command]
-async fn open_project(wb: Wb<'_>, path: String) -> ApiResult<ProjectInfo> {
-    wb.open_project(&path)
+async fn open_project(
+    wb: Wb<'_>,
+    path: String,
+    db_in_app_data: Option<bool>,
+) -> ApiResult<ProjectInfo> {
+    wb.open_project_with(&path, db_in_app_data)
+}
+
+/// The project given on the command line that could not be opened, and why.
+#[tauri::command]
+async fn startup_problem(wb: Wb<'_>) -> ApiResult<Option<StartupProblem>> {
+    Ok(wb.startup_problem())
+}
+
+/// The last scan's warnings (files and folders not read first).
+#[tauri::command]
+async fn scan_warnings(wb: Wb<'_>) -> ApiResult<Vec<ScanWarning>> {
+    Ok(wb.session()?.warnings())
 }
 
 #[tauri::command]
@@ -181,11 +200,13 @@ pub fn builder<R: Runtime>(
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(tauri::generate_handler![
             open_project,
+            startup_problem,
             close_project,
             project_info,
             recent_projects,
             pick_folder,
             list_findings,
+            scan_warnings,
             finding_detail,
             read_file,
             triage,
@@ -202,25 +223,36 @@ pub fn builder<R: Runtime>(
             set_settings,
         ])
         .setup(move |app| {
-            let dir = match prefs_dir {
-                Some(d) => d,
-                None => app.path().app_config_dir()?,
+            let (dir, data) = match prefs_dir {
+                Some(d) => (d.clone(), d.join("data")),
+                None => (app.path().app_config_dir()?, app.path().app_data_dir()?),
             };
-            init(app.handle(), dir, project);
+            init_with(app.handle(), dir, data, project);
             Ok(())
         })
 }
 
-/// Creates the workbench state (preferences in `prefs_dir`), opens the start-up
-/// project if any, and hands the state to Tauri. Called from the app's setup; the
-/// mock-runtime tests call it after `build()`, since setup only runs in the event loop.
+/// Creates the workbench state (preferences in `prefs_dir`, the app's data in
+/// `prefs_dir/data`), opens the start-up project if any, and hands the state to
+/// Tauri. The mock-runtime tests call it after `build()`, since setup only runs
+/// in the event loop.
 pub fn init<R: Runtime>(app: &AppHandle<R>, prefs_dir: PathBuf, project: Option<PathBuf>) {
-    let wb = Workbench::new(prefs_dir, event_sink(app.clone()));
+    let data = prefs_dir.join("data");
+    init_with(app, prefs_dir, data, project);
+}
+
+/// [`init`] with the app's data folder (databases of read-only checkouts).
+/// A start-up project that cannot be opened leaves its reason for the start
+/// screen (`startup_problem`).
+pub fn init_with<R: Runtime>(
+    app: &AppHandle<R>,
+    prefs_dir: PathBuf,
+    data_dir: PathBuf,
+    project: Option<PathBuf>,
+) {
+    let wb = Workbench::with_data_dir(prefs_dir, data_dir, event_sink(app.clone()));
     if let Some(p) = &project {
-        wb.allow_folder(p);
-        if let Err(e) = wb.open_project(&p.to_string_lossy()) {
-            tracing::error!("cannot open {}: {}", p.display(), e.message);
-        }
+        wb.open_startup_project(p);
     }
     app.manage(wb);
 }

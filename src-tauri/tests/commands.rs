@@ -10,7 +10,7 @@ use auditbench::report::{self, ReportFormat, ReportOptions};
 use auditbench::store::{self, Store};
 use serde_json::{json, Value};
 use tauri::test::{get_ipc_response, mock_context, noop_assets, MockRuntime};
-use tauri::{App, Listener, WebviewWindow};
+use tauri::{App, Listener, Manager, WebviewWindow};
 
 const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/demo-backend");
 
@@ -28,6 +28,28 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(e.path(), to.join(&name)).unwrap();
         }
     }
+}
+
+/// One command through the real IPC of the mock runtime.
+fn invoke(
+    app: &App<MockRuntime>,
+    window: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    args: Value,
+) -> Result<Value, Value> {
+    get_ipc_response(
+        window,
+        tauri::webview::InvokeRequest {
+            cmd: cmd.into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: tauri::ipc::InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: app.invoke_key().to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().unwrap())
 }
 
 struct Harness {
@@ -99,19 +121,7 @@ fn start() -> Harness {
 
 impl Harness {
     fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            tauri::webview::InvokeRequest {
-                cmd: cmd.into(),
-                callback: tauri::ipc::CallbackFn(0),
-                error: tauri::ipc::CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: tauri::ipc::InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: self.app.invoke_key().to_string(),
-            },
-        )
-        .map(|b| b.deserialize::<Value>().unwrap())
+        invoke(&self.app, &self.window, cmd, args)
     }
 
     fn ok(&self, cmd: &str, args: Value) -> Value {
@@ -429,22 +439,31 @@ fn dashboard_rules_and_report() {
         dash["openBySeverity"]["critical"].as_u64().unwrap() + 1
     );
     assert!(after["health"]["now"].as_f64().unwrap() < health);
-    // Disabling a rule removes its findings (not "fixed").
+    // Disabling a rule removes its findings (not "fixed"): the toggle returns
+    // once the watcher's one re-scan of the configuration it wrote is
+    // recorded, and the notice says what it hid.
+    let open_err002 = h
+        .findings(json!({ "rules": ["ERR002"], "detection": ["open", "regressed"] }))
+        .len();
+    assert!(open_err002 > 0);
     h.ok("set_rule", json!({ "id": "ERR002", "enabled": false }));
-    // The rule toggle re-scans, and so does the watcher on the configuration
-    // file it wrote: a watcher batch begun under the previous configuration
-    // can commit after the toggle's own re-scan and is corrected by the next
-    // one (two re-scans per toggle: the workbench issue). Wait for the state
-    // the last configuration gives.
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let err002 = h.findings(json!({ "rules": ["ERR002"] }));
-        if err002.iter().all(|f| f["detection"] == "removed") {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "{err002:?}");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    let err002 = h.findings(json!({ "rules": ["ERR002"] }));
+    assert!(
+        err002.iter().all(|f| f["detection"] == "removed"),
+        "{err002:?}"
+    );
+    let notice = h.wait_for("findings-changed", |p| {
+        p["headline"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("ERR002 disabled"))
+    });
+    assert_eq!(
+        notice["headline"],
+        format!(
+            "ERR002 disabled: {open_err002} finding{} of ERR002 hidden",
+            if open_err002 == 1 { "" } else { "s" }
+        )
+    );
     assert_eq!(
         h.err_kind("set_rule", json!({ "id": "NOPE001", "enabled": true })),
         "not_found"
@@ -526,4 +545,86 @@ fn dashboard_rules_and_report() {
         );
         std::thread::sleep(Duration::from_millis(300));
     }
+}
+
+/// The start-up project that cannot be opened is explained (`startup_problem`),
+/// a read-only one opens with its database in the app's data folder
+/// (`open_project` with `dbInAppData`), and `scan_warnings` lists what the scan
+/// could not read.
+#[test]
+fn start_up_problems_the_app_data_database_and_scan_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("ro-project");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(
+        root.join("app.py"),
+        "_cache = {}\n\n\ndef put(k, v):\n    _cache[k] = v\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("blob.py"), b"\0\x01binary\0").unwrap();
+    // As root no permission makes a folder read-only: a file where the
+    // database folder goes fails the same way.
+    std::fs::write(root.join(".auditbench"), "not a folder").unwrap();
+    let root = root.canonicalize().unwrap();
+    let app = auditbench_desktop::builder::<MockRuntime>(None, None)
+        .build(mock_context(noop_assets()))
+        .expect("app builds");
+    let prefs = dir.path().join("prefs");
+    auditbench_desktop::init(app.handle(), prefs.clone(), Some(root.clone()));
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    let call = |cmd: &str, args: Value| invoke(&app, &window, cmd, args);
+    assert_eq!(call("project_info", json!({})).unwrap(), Value::Null);
+    let problem = call("startup_problem", json!({})).unwrap();
+    assert_eq!(problem["kind"], "db_unwritable", "{problem}");
+    assert_eq!(problem["path"], root.to_string_lossy().as_ref());
+    assert!(problem["message"]
+        .as_str()
+        .unwrap()
+        .contains("app's data folder"));
+    assert_eq!(
+        call("scan_warnings", json!({})).unwrap_err()["kind"],
+        "no_project"
+    );
+
+    let info = call("open_project", json!({ "path": root, "dbInAppData": true })).unwrap();
+    let data = prefs.join("data").canonicalize().unwrap();
+    assert!(
+        Path::new(info["dbPath"].as_str().unwrap()).starts_with(&data),
+        "{info}"
+    );
+    assert_eq!(call("startup_problem", json!({})).unwrap(), Value::Null);
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let info = loop {
+        let info = call("project_info", json!({})).unwrap();
+        if info["lastScan"].is_object() {
+            break info;
+        }
+        assert!(std::time::Instant::now() < deadline, "{info}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(
+        (info["unread"].as_u64(), info["warnings"].as_u64()),
+        (Some(1), Some(1)),
+        "{info}"
+    );
+    let warnings = call("scan_warnings", json!({})).unwrap();
+    assert_eq!(
+        warnings,
+        json!([{ "path": "blob.py", "kind": "binary", "message": warnings[0]["message"], "unread": true }])
+    );
+    let settings = call("get_settings", json!({})).unwrap();
+    assert_eq!(settings["dbInAppData"], true);
+    assert_eq!(settings["auditor"], "");
+    // A folder that does not exist: the reason, not a blank start screen.
+    let app2 = auditbench_desktop::builder::<MockRuntime>(None, None)
+        .build(mock_context(noop_assets()))
+        .expect("app builds");
+    let missing = dir.path().join("gone");
+    auditbench_desktop::init(app2.handle(), dir.path().join("prefs2"), Some(missing));
+    let wb = app2.state::<auditbench::desktop::Workbench>();
+    let p = wb.startup_problem().unwrap();
+    assert_eq!(p.kind, "not_found");
+    assert!(p.message.contains("gone"), "{}", p.message);
 }

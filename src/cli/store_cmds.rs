@@ -72,7 +72,7 @@ pub enum StoreCommand {
         /// Rule ids or family prefixes (RES, MEM007, MANUAL).
         #[arg(long, value_delimiter = ',')]
         rule: Vec<String>,
-        /// A file or folder.
+        /// A file, a folder, or any part of a path (`clients` finds `app/clients/x.py`).
         #[arg(long)]
         path: Option<String>,
         #[arg(long, value_enum, default_value = "severity")]

@@ -71,6 +71,42 @@ pub fn resolve_new(root: &Path, given: &str) -> ApiResult<PathBuf> {
     Ok(canon.join(rest))
 }
 
+/// Where the database of the project at `root` lives when it is kept in the
+/// app's data folder (a read-only checkout): `projects/<name>-<hash>/audit.db`
+/// under `data_dir`, named by the backend from the canonical root (never by the
+/// web view), and confined to `data_dir` as a project path is to its root (a
+/// symlink there leading out is refused).
+pub fn app_db_path(data_dir: &Path, root: &Path) -> ApiResult<PathBuf> {
+    use sha2::{Digest, Sha256};
+    std::fs::create_dir_all(data_dir).map_err(|e| {
+        ApiError::io(format!(
+            "cannot create the app's data folder {}: {e}",
+            data_dir.display()
+        ))
+    })?;
+    let data = data_dir
+        .canonicalize()
+        .map_err(|e| ApiError::io(format!("cannot resolve {}: {e}", data_dir.display())))?;
+    let name: String = root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(40)
+        .collect();
+    let name = name.trim_start_matches('.');
+    let hash = Sha256::digest(root.as_os_str().as_encoded_bytes());
+    let hex: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
+    resolve_new(&data, &format!("projects/{name}-{hex}/audit.db"))
+}
+
 /// The purely lexical checks: not empty, no NUL, relative, no `..`.
 fn check_relative(given: &str) -> ApiResult<&Path> {
     if given.trim().is_empty() {
@@ -94,6 +130,46 @@ fn check_relative(given: &str) -> ApiResult<&Path> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_app_data_database_is_named_by_the_root_and_stays_in_the_data_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let a = app_db_path(&data, Path::new("/src/my proj")).unwrap();
+        let data_c = data.canonicalize().unwrap();
+        assert!(a.starts_with(data_c.join("projects")), "{}", a.display());
+        assert!(a.ends_with("audit.db"));
+        let folder = a
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            folder.starts_with("my_proj-") && folder.len() == "my_proj-".len() + 16,
+            "{folder}"
+        );
+        // Stable, and one folder per project.
+        assert_eq!(app_db_path(&data, Path::new("/src/my proj")).unwrap(), a);
+        assert_ne!(app_db_path(&data, Path::new("/other/my proj")).unwrap(), a);
+        // A name made of dots cannot climb out.
+        let dots = app_db_path(&data, Path::new("/x/..")).unwrap();
+        assert!(dots.starts_with(&data_c));
+        // A symlink in the data folder leading out is refused.
+        #[cfg(unix)]
+        {
+            let outside = dir.path().join("outside");
+            std::fs::create_dir_all(&outside).unwrap();
+            std::os::unix::fs::symlink(&outside, data.join("projects")).unwrap();
+            assert_eq!(
+                app_db_path(&data, Path::new("/src/my proj"))
+                    .unwrap_err()
+                    .kind,
+                "outside_root"
+            );
+        }
+    }
 
     fn project() -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();

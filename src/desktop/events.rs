@@ -83,8 +83,12 @@ pub fn null_sink() -> Sink {
 }
 
 /// The notice shown after a batch: "2 fixed, 1 new in cache.py", "no change in
-/// db.py", "configuration changed: 3 removed".
+/// db.py"; after a configuration change, what it hid and showed, by rule:
+/// "configuration changed: 211 findings of RES005 hidden".
 pub fn notice(summary: &SyncSummary, paths: &[String], config_changed: bool) -> String {
+    if config_changed {
+        return config_notice(summary, "configuration changed");
+    }
     let mut parts = vec![];
     for (n, word) in [
         (summary.fixed.len(), "fixed"),
@@ -101,9 +105,6 @@ pub fn notice(summary: &SyncSummary, paths: &[String], config_changed: bool) -> 
     } else {
         parts.join(", ")
     };
-    if config_changed {
-        return format!("configuration changed: {changes}");
-    }
     let names: Vec<&str> = paths
         .iter()
         .map(|p| p.rsplit('/').next().unwrap_or(p))
@@ -116,10 +117,66 @@ pub fn notice(summary: &SyncSummary, paths: &[String], config_changed: bool) -> 
     }
 }
 
+/// A re-scan after a configuration change (a rule switched, new excludes):
+/// `what` ("RES005 disabled") then the findings it hid (removed) and showed
+/// (new or back), by rule, and any fixed or regressed.
+pub fn config_notice(summary: &SyncSummary, what: &str) -> String {
+    let mut parts = vec![];
+    if !summary.removed.is_empty() {
+        parts.push(format!("{} hidden", by_rule(&summary.removed)));
+    }
+    if !summary.new.is_empty() {
+        parts.push(format!("{} shown", by_rule(&summary.new)));
+    }
+    for (n, word) in [
+        (summary.fixed.len(), "fixed"),
+        (summary.regressed.len(), "regressed"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {word}"));
+        }
+    }
+    if parts.is_empty() {
+        format!("{what}: no finding hidden or shown")
+    } else {
+        format!("{what}: {}", parts.join(", "))
+    }
+}
+
+/// "211 findings of RES005", "1 finding of RES005", "240 findings (211 RES005,
+/// 29 ERR002)" (the three largest rules, then "...").
+fn by_rule(refs: &[crate::store::FindingRef]) -> String {
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for r in refs {
+        *counts.entry(r.rule.as_str()).or_default() += 1;
+    }
+    let n = refs.len();
+    let noun = if n == 1 { "finding" } else { "findings" };
+    if counts.len() == 1 {
+        let rule = counts.keys().next().copied().unwrap_or_default();
+        return format!("{n} {noun} of {rule}");
+    }
+    let mut v: Vec<(&str, usize)> = counts.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut shown: Vec<String> = v.iter().take(3).map(|(r, c)| format!("{c} {r}")).collect();
+    if v.len() > 3 {
+        shown.push("...".into());
+    }
+    format!("{n} {noun} ({})", shown.join(", "))
+}
+
 impl FindingsChanged {
     pub fn new(summary: &SyncSummary, paths: Vec<String>, config_changed: bool) -> Self {
+        Self::with_headline(
+            summary,
+            paths.clone(),
+            notice(summary, &paths, config_changed),
+        )
+    }
+
+    pub fn with_headline(summary: &SyncSummary, paths: Vec<String>, headline: String) -> Self {
         FindingsChanged {
-            headline: notice(summary, &paths, config_changed),
+            headline,
             paths,
             new: summary.new.len(),
             fixed: summary.fixed.len(),
@@ -165,7 +222,36 @@ mod tests {
         );
         assert_eq!(
             notice(&s, &["a.py".into(), "b.py".into(), "c.py".into()], true),
-            "configuration changed: 2 fixed, 1 new"
+            "configuration changed: 1 finding of MEM001 shown, 2 fixed"
+        );
+        // A rule switched off: what it hid, by rule, not "no change".
+        let of = |rule: &str, n: usize| {
+            (0..n)
+                .map(|_| FindingRef {
+                    rule: rule.into(),
+                    ..r()
+                })
+                .collect::<Vec<_>>()
+        };
+        let off = SyncSummary {
+            removed: of("RES005", 211),
+            ..Default::default()
+        };
+        assert_eq!(
+            config_notice(&off, "RES005 disabled"),
+            "RES005 disabled: 211 findings of RES005 hidden"
+        );
+        let mixed = SyncSummary {
+            removed: [of("RES005", 3), of("ERR002", 5), of("A1", 1), of("B1", 1)].concat(),
+            ..Default::default()
+        };
+        assert_eq!(
+            notice(&mixed, &[], true),
+            "configuration changed: 10 findings (5 ERR002, 3 RES005, 1 A1, ...) hidden"
+        );
+        assert_eq!(
+            config_notice(&SyncSummary::default(), "RES005 severity high"),
+            "RES005 severity high: no finding hidden or shown"
         );
         assert_eq!(
             notice(&s, &["a.py".into(), "b.py".into(), "c.py".into()], false),

@@ -3,7 +3,7 @@
 //! locations. One JSON file in the app's config folder; a missing or unreadable
 //! file gives the defaults (and a warning), never a failure to start.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -26,6 +26,12 @@ pub struct Prefs {
     pub sla_days: SlaDays,
     /// Project root -> database path relative to it (absent = default).
     pub db_paths: BTreeMap<String, String>,
+    /// Project roots whose database lives in the app's data folder (a
+    /// read-only checkout), not in the project.
+    pub app_db: BTreeSet<String>,
+    /// Who signs triage and notes in the app ("" = the project's report
+    /// auditor, else the account).
+    pub auditor: String,
 }
 
 impl Default for Prefs {
@@ -36,6 +42,8 @@ impl Default for Prefs {
             watcher_enabled: true,
             sla_days: SlaDays::default(),
             db_paths: BTreeMap::new(),
+            app_db: BTreeSet::new(),
+            auditor: String::new(),
         }
     }
 }

@@ -6,14 +6,17 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use super::confine;
 use super::error::{ApiError, ApiResult};
-use super::events::{Event, FindingsChanged, Progress, ScanFinished, Sink, WatcherState};
+use super::events::{
+    config_notice, Event, FindingsChanged, Progress, ScanFinished, Sink, WatcherState,
+};
 use super::types::{
     report_format, DetailOut, FileMarker, FileText, FilterArgs, ManualInput, ProjectInfo,
-    ReportArgs, RuleInfo, ScanInfo, SlaDays,
+    ReportArgs, RuleInfo, ScanInfo, ScanWarning, SlaDays,
 };
 use super::{dashboard, editor, rules_config};
 use crate::config::Config;
@@ -22,7 +25,7 @@ use crate::project::live::{self, Recorder};
 use crate::project::{record, Project};
 use crate::report;
 use crate::rules::{self, RuleMeta};
-use crate::scan::{self, ScanOptions};
+use crate::scan::{self, ScanOptions, Warning};
 use crate::store::{
     self, FileCount, FindingFilter, FindingList, FindingRow, ManualFinding, Store, SyncSummary,
     TriageChange, Trigger, MANUAL_RULE,
@@ -36,6 +39,34 @@ struct Status {
     watching: bool,
     last_scan: Option<ScanInfo>,
     error: Option<String>,
+    /// The last scan's problems (files and folders not read, syntax errors...).
+    warnings: Vec<Warning>,
+}
+
+/// Warning kinds of a file or folder the scan could not read or analyse (the
+/// others, such as `syntax-error` or `not-utf8`, were analysed anyway).
+pub const UNREAD_KINDS: &[&str] = &[
+    "unreadable",
+    "walk",
+    "binary",
+    "too-large",
+    "too-deep",
+    "timed-out",
+    "outside-root",
+];
+
+/// How long a rule toggle waits for the watcher's re-scan of the configuration
+/// it wrote before re-scanning itself.
+const CONFIG_BATCH_WAIT: Duration = Duration::from_secs(180);
+
+/// Between the commands and the watcher: the configuration re-scans the watcher
+/// recorded (a rule toggle waits for the next one rather than scanning again),
+/// and what the next one is about ("RES005 disabled"), for its notice.
+#[derive(Default)]
+struct ConfigBatches {
+    count: Mutex<u64>,
+    done: Condvar,
+    what: Mutex<Option<String>>,
 }
 
 pub struct Session {
@@ -46,6 +77,9 @@ pub struct Session {
     status: Arc<Mutex<Status>>,
     stop: Arc<AtomicBool>,
     sink: Sink,
+    config_batches: Arc<ConfigBatches>,
+    /// The auditor name of the app's settings (who signs triage and notes).
+    auditor: Mutex<String>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -88,6 +122,8 @@ impl Session {
             stop: Arc::new(AtomicBool::new(false)),
             sink,
             root,
+            config_batches: Arc::new(ConfigBatches::default()),
+            auditor: Mutex::new(String::new()),
         });
         let worker = Worker {
             root: session.root.clone(),
@@ -96,6 +132,7 @@ impl Session {
             status: session.status.clone(),
             stop: session.stop.clone(),
             sink: session.sink.clone(),
+            config_batches: session.config_batches.clone(),
         };
         std::thread::Builder::new()
             .name("auditbench-project".into())
@@ -121,7 +158,51 @@ impl Session {
             watching: st.watching,
             last_scan: st.last_scan,
             error: st.error,
+            unread: st
+                .warnings
+                .iter()
+                .filter(|w| UNREAD_KINDS.contains(&w.kind.as_str()))
+                .count(),
+            warnings: st.warnings.len(),
         }
+    }
+
+    /// The last scan's warnings: first the files and folders it could not read
+    /// or analyse, then the others, each by path.
+    pub fn warnings(&self) -> Vec<ScanWarning> {
+        let mut v: Vec<ScanWarning> = lock(&self.status)
+            .warnings
+            .iter()
+            .map(|w| ScanWarning {
+                path: w.path.clone(),
+                kind: w.kind.clone(),
+                message: w.message.clone(),
+                unread: UNREAD_KINDS.contains(&w.kind.as_str()),
+            })
+            .collect();
+        v.sort_by(|a, b| b.unread.cmp(&a.unread).then(a.path.cmp(&b.path)));
+        v
+    }
+
+    /// Sets the app's auditor name ("" = none): it signs triage and notes.
+    pub fn set_auditor(&self, name: &str) {
+        *lock(&self.auditor) = name.trim().to_string();
+    }
+
+    /// Who signs triage and notes: the auditor name of the app's settings, else
+    /// the project's `[tool.auditbench.report] auditor`, else the account
+    /// (`AUDITBENCH_USER`, `USER`).
+    pub fn actor(&self) -> String {
+        let app = lock(&self.auditor).clone();
+        if !app.is_empty() {
+            return app;
+        }
+        self.config()
+            .ok()
+            .and_then(|c| c.report.auditor)
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty())
+            .unwrap_or_else(store::default_actor)
     }
 
     fn store(&self) -> MutexGuard<'_, Store> {
@@ -206,7 +287,7 @@ impl Session {
         let change = TriageChange {
             status: status.parse()?,
             note: note.filter(|n| !n.trim().is_empty()),
-            actor: store::default_actor(),
+            actor: self.actor(),
             at: None,
         };
         let mut store = self.store();
@@ -218,9 +299,7 @@ impl Session {
     }
 
     pub fn add_note(&self, id: i64, note: &str) -> ApiResult<()> {
-        Ok(self
-            .store()
-            .add_note(id, &store::default_actor(), note, None)?)
+        Ok(self.store().add_note(id, &self.actor(), note, None)?)
     }
 
     pub fn add_manual(&self, input: &ManualInput) -> ApiResult<i64> {
@@ -246,7 +325,7 @@ impl Session {
             &mut self.store(),
             &self.root,
             &m,
-            &store::default_actor(),
+            &self.actor(),
             None,
         )?)
     }
@@ -278,9 +357,10 @@ impl Session {
             .collect())
     }
 
-    /// Writes the change to the project's configuration file, re-scans the
-    /// project and records the result (the watcher, when on, sees the file change
-    /// too and finds nothing more to record).
+    /// Writes the change to the project's configuration file and has the
+    /// project re-scanned once: by the watcher, which sees the file change (the
+    /// command waits for its batch), or here when no watcher runs. The notice
+    /// (`findings-changed`) says what the change hid and showed, by rule.
     pub fn set_rule(
         &self,
         id: &str,
@@ -290,20 +370,71 @@ impl Session {
         let severity = severity
             .map(|s| s.parse::<Severity>().map_err(ApiError::invalid))
             .transpose()?;
-        rules_config::set_rule(&self.root, id, enabled, severity)?;
-        self.rescan()?;
+        let mut what = vec![];
+        if let Some(on) = enabled {
+            what.push(if on { "enabled" } else { "disabled" }.to_string());
+        }
+        if let Some(s) = severity {
+            what.push(format!("severity {}", s.as_str()));
+        }
+        let what = format!("{} {}", id.to_ascii_uppercase(), what.join(", "));
+        self.config_change(&what, || {
+            rules_config::set_rule(&self.root, id, enabled, severity).map(|_| ())
+        })?;
         self.list_rules()
+    }
+
+    /// Writes a configuration change and re-scans once (see [`Session::set_rule`]).
+    fn config_change(&self, what: &str, write: impl FnOnce() -> ApiResult<()>) -> ApiResult<()> {
+        let batches = &self.config_batches;
+        let watching = lock(&self.status).watching;
+        let before = *lock(&batches.count);
+        if watching {
+            *lock(&batches.what) = Some(what.to_string());
+        }
+        if let Err(e) = write() {
+            *lock(&batches.what) = None;
+            return Err(e);
+        }
+        if watching && self.wait_config_batch(before) {
+            return Ok(());
+        }
+        // No watcher (or it stopped meanwhile): re-scan here.
+        *lock(&batches.what) = None;
+        self.rescan_as(Some(what)).map(|_| ())
+    }
+
+    /// Waits for the watcher to record a configuration re-scan after `before`;
+    /// false when it stopped or took too long.
+    fn wait_config_batch(&self, before: u64) -> bool {
+        let batches = &self.config_batches;
+        let deadline = Instant::now() + CONFIG_BATCH_WAIT;
+        let mut count = lock(&batches.count);
+        while *count == before {
+            let now = Instant::now();
+            if now >= deadline || !lock(&self.status).watching {
+                return false;
+            }
+            let wait = (deadline - now).min(Duration::from_millis(200));
+            count = batches
+                .done
+                .wait_timeout(count, wait)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+        true
     }
 
     pub fn excludes(&self) -> ApiResult<Vec<String>> {
         Ok(self.config()?.exclude)
     }
 
-    /// Replaces the `exclude` list and re-scans, when it changed.
+    /// Replaces the `exclude` list and re-scans once, when it changed.
     pub fn set_excludes(&self, excludes: &[String]) -> ApiResult<()> {
         if self.excludes()? != excludes {
-            rules_config::set_excludes(&self.root, excludes)?;
-            self.rescan()?;
+            self.config_change("excludes changed", || {
+                rules_config::set_excludes(&self.root, excludes).map(|_| ())
+            })?;
         }
         Ok(())
     }
@@ -311,6 +442,11 @@ impl Session {
     /// A full scan with the configuration on disk, recorded now (unchanged
     /// files skipped, as `scan` does).
     pub fn rescan(&self) -> ApiResult<SyncSummary> {
+        self.rescan_as(None)
+    }
+
+    /// [`Session::rescan`] after a configuration change `what` (its notice).
+    fn rescan_as(&self, what: Option<&str>) -> ApiResult<SyncSummary> {
         let config = self.config()?;
         let opts = ScanOptions {
             root: self.root.clone(),
@@ -319,11 +455,16 @@ impl Session {
         };
         let (result, summary) = record::scan_and_record(&mut self.store(), opts, Trigger::App)
             .map_err(|e| ApiError::scan_failed(format!("{e:#}")))?;
-        lock(&self.status).last_scan = Some(scan_info(&summary, result.files_scanned));
-        (self.sink)(Event::FindingsChanged(FindingsChanged::new(
+        {
+            let mut st = lock(&self.status);
+            st.last_scan = Some(scan_info(&summary, result.files_scanned));
+            st.warnings = read_warnings(result.warnings);
+        }
+        let headline = config_notice(&summary, what.unwrap_or("configuration changed"));
+        (self.sink)(Event::FindingsChanged(FindingsChanged::with_headline(
             &summary,
             vec![],
-            true,
+            headline,
         )));
         Ok(summary)
     }
@@ -380,6 +521,13 @@ fn manual_rule_info(f: &FindingRow) -> RuleInfo {
     }
 }
 
+/// A scan's warnings without the model pass's (`model-budget`: about
+/// confidence, not about reading the project).
+fn read_warnings(mut v: Vec<Warning>) -> Vec<Warning> {
+    v.retain(|w| !w.kind.starts_with("model"));
+    v
+}
+
 fn scan_info(summary: &SyncSummary, files: usize) -> ScanInfo {
     ScanInfo {
         at: store::now(),
@@ -396,9 +544,17 @@ struct Worker {
     status: Arc<Mutex<Status>>,
     stop: Arc<AtomicBool>,
     sink: Sink,
+    config_batches: Arc<ConfigBatches>,
 }
 
 impl Worker {
+    /// A configuration re-scan was recorded (or failed): a waiting rule toggle
+    /// goes on.
+    fn config_batch_done(&self) {
+        *lock(&self.config_batches.count) += 1;
+        self.config_batches.done.notify_all();
+    }
+
     fn run(self) {
         if let Err(e) = self.run_inner() {
             let e = if !self.root.exists() {
@@ -455,6 +611,7 @@ impl Worker {
             let mut st = lock(&self.status);
             st.scanning = false;
             st.last_scan = Some(scan_info(&summary, files));
+            st.warnings = state.warnings();
         }
         (self.sink)(Event::ScanFinished(ScanFinished {
             headline: summary.headline(),
@@ -489,16 +646,30 @@ impl Worker {
                 } else {
                     recorder.record(st, update)
                 };
+                // A configuration re-scan a command asked for says what it was.
+                let what = if update.full_rescan {
+                    lock(&self.config_batches.what).take()
+                } else {
+                    None
+                };
                 match recorded {
                     Ok(summary) => {
                         missed = false;
-                        // The file count of the first scan: counting again would copy
-                        // every file's result on each batch.
-                        lock(&self.status).last_scan = Some(scan_info(&summary, files));
-                        (self.sink)(Event::FindingsChanged(FindingsChanged::new(
-                            &summary,
-                            update.covered(),
-                            update.full_rescan,
+                        let warnings = st.warnings();
+                        {
+                            let mut status = lock(&self.status);
+                            // The file count of the first scan: counting again would
+                            // copy every file's result on each batch.
+                            status.last_scan = Some(scan_info(&summary, files));
+                            status.warnings = warnings;
+                        }
+                        let paths = update.covered();
+                        let headline = match &what {
+                            Some(w) => config_notice(&summary, w),
+                            None => super::events::notice(&summary, &paths, update.full_rescan),
+                        };
+                        (self.sink)(Event::FindingsChanged(FindingsChanged::with_headline(
+                            &summary, paths, headline,
                         )));
                     }
                     Err(e) => {
@@ -506,6 +677,9 @@ impl Worker {
                         missed = true;
                         (self.sink)(Event::ProjectError(self.fail(e)));
                     }
+                }
+                if update.full_rescan {
+                    self.config_batch_done();
                 }
                 Ok(())
             },

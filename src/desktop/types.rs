@@ -28,6 +28,33 @@ pub struct ProjectInfo {
     pub watching: bool,
     pub last_scan: Option<ScanInfo>,
     pub error: Option<String>,
+    /// Files and folders the last scan could not read or analyse
+    /// (`session::UNREAD_KINDS`).
+    pub unread: usize,
+    /// Every warning of the last scan (the unread ones included).
+    pub warnings: usize,
+}
+
+/// `startup_problem`: the project given on the command line that could not
+/// be opened, and why.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct StartupProblem {
+    pub path: String,
+    pub kind: String,
+    pub message: String,
+}
+
+/// `scan_warnings`: one problem of the last scan.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ScanWarning {
+    /// Relative to the root (`None`: about the whole walk).
+    pub path: Option<String>,
+    pub kind: String,
+    pub message: String,
+    /// The file or folder was not read or not analysed (its findings are unknown).
+    pub unread: bool,
 }
 
 /// `list_findings`' filter; empty or absent lists mean "any".
@@ -42,6 +69,9 @@ pub struct FilterArgs {
     pub severity: Vec<Severity>,
     #[serde(default)]
     pub rules: Vec<String>,
+    /// `high`, `medium`, `low`; a finding without a confidence (manual) passes.
+    #[serde(default)]
+    pub confidence: Vec<String>,
     pub path: Option<String>,
     pub text: Option<String>,
     pub sort: Option<String>,
@@ -58,11 +88,21 @@ impl FilterArgs {
             Some("newest") => SortKey::Newest,
             Some(other) => return Err(ApiError::invalid(format!("unknown sort `{other}`"))),
         };
+        if let Some(c) = self
+            .confidence
+            .iter()
+            .find(|c| !matches!(c.as_str(), "high" | "medium" | "low"))
+        {
+            return Err(ApiError::invalid(format!(
+                "unknown confidence `{c}` (high, medium or low)"
+            )));
+        }
         Ok(FindingFilter {
             detection: self.detection.clone(),
             triage: self.triage.clone(),
             severity: self.severity.clone(),
             rules: self.rules.clone(),
+            confidence: self.confidence.clone(),
             path: self.path.clone(),
             text: self.text.clone(),
             sort,
@@ -229,6 +269,14 @@ pub struct Settings {
     /// `.auditbench/audit.db`); it must stay inside the project folder.
     #[serde(default)]
     pub db_path: String,
+    /// The project's database lives in the app's data folder instead (a
+    /// read-only checkout); `db_path` is then ignored.
+    #[serde(default)]
+    pub db_in_app_data: bool,
+    /// Who signs triage and notes (app-wide; "" = the project's report auditor,
+    /// else the account).
+    #[serde(default)]
+    pub auditor: String,
     pub watcher_enabled: bool,
     /// The project's `exclude` list (gitignore syntax), kept in its
     /// configuration file.

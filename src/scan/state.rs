@@ -358,4 +358,13 @@ impl ProjectState {
     pub fn file(&self, rel: &str) -> Option<&FileResult> {
         self.files.get(rel)
     }
+
+    /// The problems of the last scan: folders the walk could not read, then each
+    /// file's (unreadable, binary, too large, syntax errors...), without the
+    /// model pass [`ProjectState::result`] runs.
+    pub fn warnings(&self) -> Vec<scan::Warning> {
+        let mut v = self.walk_warnings.clone();
+        v.extend(self.files.values().flat_map(|f| f.warnings.iter().cloned()));
+        v
+    }
 }

@@ -41,8 +41,13 @@ pub struct FindingFilter {
     pub severity: Vec<Severity>,
     /// Rule ids, or family prefixes (`RES`).
     pub rules: Vec<String>,
-    /// A path or folder prefix (`app/` or `app/db.py`).
+    /// Any part of a path, case-insensitive (`app/db.py`, `app/`, `clients`
+    /// finds `app/clients/x.py`); `%` and `_` match themselves, `\` is read
+    /// as `/`.
     pub path: Option<String>,
+    /// Confidence levels (`high`, `medium`, `low`); a finding without one
+    /// (manual, or recorded before confidence existed) passes any.
+    pub confidence: Vec<String>,
     pub sort: SortKey,
     pub limit: Option<usize>,
     pub offset: usize,
@@ -110,6 +115,8 @@ pub struct FindingList {
     pub by_detection: BTreeMap<String, usize>,
     pub by_triage: BTreeMap<String, usize>,
     pub by_rule: BTreeMap<String, usize>,
+    /// `none` counts the findings without a confidence.
+    pub by_confidence: BTreeMap<String, usize>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -217,6 +224,13 @@ fn in_list(col: &str, values: Vec<String>, args: &mut Vec<Value>) -> String {
     format!("{col} IN ({})", marks.join(", "))
 }
 
+/// `s` as a LIKE pattern that matches itself (with `ESCAPE '\\'`).
+fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
 const SEVERITY_RANK: &str = "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 WHEN 'info' THEN 4 ELSE 5 END";
 
 impl Store {
@@ -262,12 +276,17 @@ impl Store {
             }
             conds.push(format!("({})", ors.join(" OR ")));
         }
+        if !filter.confidence.is_empty() {
+            let v = filter.confidence.iter().map(|c| c.to_lowercase()).collect();
+            let cond = in_list("confidence", v, &mut args);
+            conds.push(format!("(confidence IS NULL OR {cond})"));
+        }
         if let Some(p) = filter.path.as_deref().filter(|p| !p.is_empty()) {
-            let p = p.replace('\\', "/").trim_start_matches("./").to_string();
-            args.push(Value::Text(p.clone()));
-            let n = args.len();
-            args.push(Value::Text(format!("{}/%", p.trim_end_matches('/'))));
-            conds.push(format!("(path = ?{n} OR path LIKE ?{})", n + 1));
+            // Any part of the path: a file, a folder, or a name inside one.
+            let p = p.replace('\\', "/");
+            let p = p.trim_start_matches("./");
+            args.push(Value::Text(format!("%{}%", like_escape(p))));
+            conds.push(format!("path LIKE ?{} ESCAPE '\\'", args.len()));
         }
         if let Some(t) = filter
             .text
@@ -276,11 +295,7 @@ impl Store {
             .filter(|t| !t.is_empty())
         {
             // LIKE with an escape character, so that `%` and `_` match themselves.
-            let pattern = t
-                .to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
+            let pattern = like_escape(&t.to_lowercase());
             args.push(Value::Text(format!("%{pattern}%")));
             let n = args.len();
             let cols = ["rule", "name", "path", "message", "coalesce(title, '')"];
@@ -315,6 +330,10 @@ impl Store {
             *list.by_detection.entry(f.detection.clone()).or_default() += 1;
             *list.by_triage.entry(f.triage.clone()).or_default() += 1;
             *list.by_rule.entry(f.rule.clone()).or_default() += 1;
+            *list
+                .by_confidence
+                .entry(f.confidence.clone().unwrap_or_else(|| "none".into()))
+                .or_default() += 1;
         }
         list.items = all
             .into_iter()

@@ -19,7 +19,7 @@ const run = (...args) => {
   }
 };
 
-const scan = JSON.parse(run('scan', path.join(repo, 'fixtures/demo-backend'), '--format', 'json'));
+const scan = JSON.parse(run('scan', path.join(repo, 'fixtures/demo-backend'), '--format', 'json', '--confidence', 'low', '--no-db'));
 const rules = run('rules')
   .split('\n')
   .slice(1)
@@ -45,6 +45,8 @@ const findings = scan.findings
     fix_before: f.fix?.before ?? null,
     fix_after: f.fix?.after ?? null,
     related: f.related ?? [],
+    confidence: f.confidence ?? null,
+    evidence: f.evidence ?? [],
   }));
 writeFileSync(
   path.join(here, '../src/lib/testing/demo-data.json'),

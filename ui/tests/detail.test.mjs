@@ -176,3 +176,43 @@ test('the before/after of a fixed finding marks only the changed lines, not the 
   assert.deepEqual(await check(), []);
   await context.close();
 });
+
+test('the code flow: the evidence path from the entry point to the finding, each step shown in the viewer; the confidence', async () => {
+  const { page, context, check } = await openApp(s.browser, s.server.url, { width: 1024, height: 700 });
+  const f = await finding(page, 'ASYNC001', 'app/clients/payments.py');
+  assert.ok(f.evidence.length >= 3, JSON.stringify(f.evidence));
+  await select(page, f.id);
+  assert.equal(await page.getByTestId('detail-confidence').textContent(), `${f.confidence} confidence`);
+  const steps = page.getByTestId('flow-step');
+  // Every evidence step in order, then the finding itself.
+  assert.equal(await steps.count(), f.evidence.length + 1);
+  const locs = await page.getByTestId('flow-location').allTextContents();
+  assert.deepEqual(locs, [...f.evidence.map((e) => `${e.path}:${e.line}`), `${f.path}:${f.line}`]);
+  // Messages: `code` spans as <code>, never markup.
+  assert.equal(await steps.first().locator('code').count() > 0, /`/.test(f.evidence[0].message));
+  assert.doesNotMatch(await page.getByTestId('code-flow').textContent(), /`/);
+  // The entry point: its file in the viewer, its line highlighted and in view.
+  const entry = f.evidence[0];
+  const entryLine = await page.evaluate(([p, l]) => window.__double.files.get(p).split('\n')[l - 1], [entry.path, entry.line]);
+  await page.getByTestId('flow-location').first().click();
+  await page.waitForFunction((t) => [...document.querySelectorAll('.cm-finding-line')].some((e) => e.textContent === t), entryLine);
+  assert.equal(await page.locator('.d-toolbar .muted').first().textContent(), entry.path);
+  assert.equal(await steps.first().evaluate((e) => e.classList.contains('on')), true);
+  await page.waitForFunction(() => {
+    const line = document.querySelector('.cm-finding-line');
+    const r = line?.getBoundingClientRect();
+    const b = document.querySelector('.code-viewer .cm-scroller')?.getBoundingClientRect();
+    return r && b && r.top >= b.top && r.bottom <= b.bottom;
+  });
+  // The last step goes back to the finding.
+  await page.getByTestId('flow-location').last().click();
+  await page.waitForFunction((p) => document.querySelector('.d-toolbar .muted')?.textContent === p, f.path);
+  await page.locator('.cm-finding-line').first().waitFor();
+  // A finding without evidence has no code flow.
+  const plain = await page.evaluate(() => window.__double.findings.find((x) => !x.evidence.length && x.path !== 'app/clients/payments.py'));
+  await page.getByTestId('filter-path').fill(plain.path);
+  await select(page, plain.id);
+  assert.equal(await page.getByTestId('code-flow').count(), 0);
+  assert.deepEqual(await check(), []);
+  await context.close();
+});

@@ -318,7 +318,7 @@ test('rule and triage filters take several values; a filter\'s counts stay when 
   await context.close();
 });
 
-test('at 1024x700 the triage column and severity badges are not clipped; titles show `code` as code elements', async () => {
+test('at 1024x700 the triage column, severity and confidence badges are not clipped; titles show `code` as code elements', async () => {
   const { page, context, check } = await openApp(s.browser, s.server.url, { width: 1024, height: 700 });
   // Every triage state shown once, the longest labels included.
   const r = await rows(page);
@@ -335,10 +335,10 @@ test('at 1024x700 the triage column and severity badges are not clipped; titles 
     for (const row of els) {
       const rr = row.getBoundingClientRect();
       if (rr.bottom > pane.bottom || rr.top < pane.top) continue;
-      for (const sel of ['.sev', '.c-tri', '.c-det', '.c-rule']) {
+      for (const sel of ['.sev', '.conf', '.c-tri', '.c-det', '.c-rule']) {
         const e = row.querySelector(sel);
         const b = e.getBoundingClientRect();
-        const cell = (sel === '.sev' ? e.parentElement : e).getBoundingClientRect();
+        const cell = (sel === '.sev' || sel === '.conf' ? e.parentElement : e).getBoundingClientRect();
         if (e.scrollWidth > e.clientWidth + 1 || b.right > pane.right + 0.5 || b.right > cell.right + 0.5)
           out.push(`${row.dataset.id} ${sel} "${e.textContent}" ${e.scrollWidth}>${e.clientWidth} right ${b.right} pane ${pane.right}`);
       }
@@ -361,35 +361,176 @@ test('at 1024x700 the triage column and severity badges are not clipped; titles 
   await context.close();
 });
 
-test('the path filter: a file or folder from the root (as the backend), suggestions for a part of a path', async () => {
+test('the path filter matches any part of a path (as the store), case-insensitive; suggestions when the other filters hide a path', async () => {
   const { page, context, check } = await openApp(s.browser, s.server.url);
-  const inClients = await page.evaluate(() => window.__double.findings.filter((f) => f.path.startsWith('app/clients/') && f.detection === 'open').length);
+  const inClients = await page.evaluate(() => window.__double.findings.filter((f) => f.path.includes('clients/') && f.detection === 'open').length);
   assert.ok(inClients > 1);
   // The field offers the project's folders and files.
   const options = await page.$$eval('#path-options option', (els) => els.map((e) => e.value));
   assert.ok(options.includes('app/clients/') && options.includes('app/clients/fx.py'), options.join());
-  // A folder's name alone names nothing from the root: the view says what it is, and offers the paths holding it.
+  // A folder's name alone finds what is under it (app/clients/...), wherever it is.
   await page.getByTestId('filter-path').fill('clients');
   await settled(page, (f) => f.path === 'clients');
-  const sugg = page.getByTestId('path-suggestion');
-  await sugg.first().waitFor();
-  const offered = await sugg.allTextContents();
-  assert.equal(offered[0], 'app/clients/');
-  assert.ok(offered.every((p) => p.includes('clients')), offered.join());
-  await sugg.first().click();
-  await settled(page, (f) => f.path === 'app/clients/');
-  assert.equal(await page.getByTestId('filter-path').inputValue(), 'app/clients/');
-  const shown = await rows(page);
+  let shown = await rows(page);
   assert.equal(shown.length, inClients);
   assert.ok(shown.every((r) => r.path.startsWith('app/clients/')));
-  // A folder without its slash is a folder too; a part of a name is not (as in src/store/queries.rs).
-  await page.getByTestId('filter-path').fill('app/clients');
-  await settled(page, (f) => f.path === 'app/clients');
-  assert.equal((await rows(page)).length, inClients);
-  await page.getByTestId('filter-path').fill('app/cli');
-  await settled(page, (f) => f.path === 'app/cli');
+  // A part of a name, another case, a folder from the root with or without its slash.
+  for (const p of ['app/cli', 'CLIENTS/', 'app/clients', './app/clients/']) {
+    await page.getByTestId('filter-path').fill(p);
+    await settled(page, (f) => f.path === p);
+    assert.equal((await rows(page)).length, inClients, p);
+  }
+  await page.getByTestId('filter-path').fill('ients/fx.p');
+  await settled(page, (f) => f.path === 'ients/fx.p');
+  shown = await rows(page);
+  assert.ok(shown.length >= 1 && shown.every((r) => r.path === 'app/clients/fx.py'));
+  // `_` and `%` are plain characters, not LIKE wildcards.
+  for (const p of ['app_clients', 'app%clients', 'ap_/', '%']) {
+    await page.getByTestId('filter-path').fill(p);
+    await settled(page, (f) => f.path === p);
+    assert.equal(await total(page), '0 findings', p);
+  }
+  // A path whose findings another filter hides is offered (one click to it).
+  await page.getByTestId('filter-path').fill('fx.py');
+  await settled(page, (f) => f.path === 'fx.py');
+  await page.getByTestId('filter-detection').selectOption('fixed');
+  await settled(page, (f) => f.path === 'fx.py' && f.detection?.[0] === 'fixed');
   assert.equal(await total(page), '0 findings');
+  const sugg = page.getByTestId('path-suggestion');
   await sugg.first().waitFor();
+  assert.deepEqual(await sugg.allTextContents(), ['app/clients/fx.py']);
+  assert.deepEqual(await check(), []);
+  await context.close();
+});
+
+test('confidence: a column, a multi-valued filter whose counts stay; every level shown by default; manual findings pass', async () => {
+  const { page, context, check } = await openApp(s.browser, s.server.url);
+  const active = await page.evaluate(() => window.__double.list({ detection: ['open', 'regressed'] }));
+  // Default: every level (the dashboard, Files and the report count them all).
+  assert.equal(await total(page), `${active.total} findings`);
+  const byLevel = active.by_confidence;
+  assert.ok(byLevel.high > 0 && byLevel.medium > 0 && byLevel.low > 0, JSON.stringify(byLevel));
+  for (const c of ['high', 'medium', 'low']) assert.equal(await page.getByTestId(`count-confidence-${c}`).textContent(), String(byLevel[c]));
+  // Each row shows its finding's confidence.
+  const badges = await page.$$eval('[data-testid="finding-row"]', (els) =>
+    els.map((e) => [Number(e.dataset.id), e.querySelector('[data-testid="row-confidence"]').textContent.trim()]),
+  );
+  const want = await page.evaluate(() => Object.fromEntries(window.__double.findings.map((f) => [f.id, f.confidence])));
+  const SHORT = { high: 'high', medium: 'med', low: 'low' };
+  assert.ok(badges.length > 10);
+  for (const [id, text] of badges) assert.equal(text, SHORT[want[id]], `row ${id}`);
+
+  await page.getByTestId('filter-confidence-high').click();
+  await settled(page, (f) => f.confidence?.join() === 'high');
+  assert.equal(await total(page), `${byLevel.high} findings`);
+  assert.ok((await page.$$eval('[data-testid="row-confidence"]', (els) => els.map((e) => e.textContent.trim()))).every((t) => t === 'high'));
+  await page.getByTestId('filter-confidence-medium').click();
+  await settled(page, (f) => f.confidence?.join() === 'high,medium');
+  assert.equal(await total(page), `${byLevel.high + byLevel.medium} findings`);
+  assert.equal(await page.getByTestId('filter-confidence-medium').getAttribute('aria-pressed'), 'true');
+  // The level not ticked keeps its count; the severity counts follow the confidence filter.
+  assert.equal(await page.getByTestId('count-confidence-low').textContent(), String(byLevel.low));
+  const hm = await page.evaluate(() => window.__double.list({ detection: ['open', 'regressed'], confidence: ['high', 'medium'] }));
+  assert.equal(await page.getByTestId('count-high').textContent(), String(hm.by_severity.high ?? 0));
+
+  // A manual finding has no confidence: it passes any level, shown as "–".
+  const manual = await page.evaluate(() => {
+    const d = window.__double;
+    const id = d.addManual({ path: 'app/cache.py', line: 3, severity: 'high', title: 'by hand zqxmanual', description: '' });
+    d.watcherBatch([], [], {});
+    return id;
+  });
+  await page.getByTestId('filter-text').fill('zqxmanual');
+  await settled(page, (f) => f.text === 'zqxmanual' && f.confidence?.length === 2);
+  const m = page.locator(`[data-testid="finding-row"][data-id="${manual}"]`);
+  await m.waitFor();
+  assert.equal((await m.locator('[data-testid="row-confidence"]').textContent()).trim(), '–');
+  // Unticking every level shows every level again.
+  await page.getByTestId('filter-text').fill('');
+  await page.getByTestId('filter-confidence-high').click();
+  await page.getByTestId('filter-confidence-medium').click();
+  await settled(page, (f) => !f.confidence && !f.text);
+  assert.equal(await total(page), `${active.total + 1} findings`);
+  assert.deepEqual(await check(), []);
+  await context.close();
+});
+
+test('grouped by cause (the report\'s issues): one row per rule, severity and standing, expandable, triage on a group applies to its findings', async () => {
+  // Ten more findings: copies of the first ten rules' in other files (a cause with two places each).
+  const { page, context, check } = await openApp(s.browser, s.server.url, { query: 'seed=10' });
+  // The causes, counted from the double's open findings (rule, severity, standing; a noted or manual finding alone).
+  const causes = await page.evaluate(() => {
+    const m = new Map();
+    for (const f of window.__double.list({ detection: ['open', 'regressed'] }).items) {
+      const k = f.rule === 'MANUAL' || f.note !== null ? `own${f.id}` : `${f.rule}|${f.severity}|open`;
+      m.set(k, [...(m.get(k) ?? []), f.id]);
+    }
+    return [...m.entries()];
+  });
+  const multi = causes.filter(([, ids]) => ids.length > 1);
+  assert.ok(multi.length >= 1, JSON.stringify(causes));
+  await page.getByTestId('group-toggle').click();
+  assert.equal(await page.getByTestId('group-toggle').getAttribute('aria-pressed'), 'true');
+  const groups = page.getByTestId('group-row');
+  await groups.first().waitFor();
+  assert.equal(await groups.count(), multi.length);
+  // Singles stay rows; every finding is in exactly one entry.
+  assert.equal(await page.getByTestId('finding-row').count(), causes.length - multi.length);
+  const [key, ids] = multi.sort((a, b) => b[1].length - a[1].length)[0];
+  const rule = key.split('|')[0];
+  const group = page.locator(`[data-testid="group-row"][data-key="${key}"]`);
+  assert.equal(await group.getAttribute('data-count'), String(ids.length));
+  assert.equal(await group.getByTestId('group-count').textContent(), String(ids.length));
+  const name = await page.evaluate((id) => window.__double.findings.find((f) => f.id === id).name, ids[0]);
+  assert.match(await group.getByTestId('group-title').textContent(), new RegExp(`in ${ids.length} places$`));
+  assert.ok((await group.getByTestId('group-title').textContent()).toLowerCase().includes(name.split('-')[0]));
+  // Expand: its findings below it, indented; collapse again.
+  await group.getByTestId('group-expand').click();
+  await page.waitForFunction((k) => document.querySelector(`[data-testid="group-row"][data-key="${k}"]`).getAttribute('aria-expanded') === 'true', key);
+  const members = await page.$$eval('[data-testid="finding-row"].member', (els) => els.map((e) => Number(e.dataset.id)));
+  assert.deepEqual([...members].sort((a, b) => a - b), [...ids].sort((a, b) => a - b));
+  assert.ok(members.every((id) => ids.includes(id)));
+  // The keyboard: ← from a member collapses the group and lands on it; Enter opens it.
+  await page.locator(`[data-testid="finding-row"][data-id="${members[1]}"]`).click();
+  await page.locator('[data-testid="findings-table"]').focus();
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction((k) => {
+    const g = document.querySelector(`[data-testid="group-row"][data-key="${k}"]`);
+    return g.getAttribute('aria-expanded') === 'false' && g.classList.contains('cursor');
+  }, key);
+  assert.equal(await page.locator('[data-testid="finding-row"].member').count(), 0);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((k) => document.querySelector(`[data-testid="group-row"][data-key="${k}"]`).getAttribute('aria-expanded') === 'true', key);
+  await page.keyboard.press('Enter');
+  // The detail pane shows the group's first (worst) finding.
+  await page.locator(`[data-testid="finding-detail"][data-id="${ids[0]}"]`).waitFor();
+  // Triage on the group: every finding of it.
+  await page.keyboard.press('c');
+  await page.waitForFunction((ids) => ids.every((id) => window.__double.findings.find((f) => f.id === id).triage === 'confirmed'), ids);
+  assert.equal(await page.getByTestId('notice').textContent(), `${ids.length} findings → confirmed`);
+  const sent = (await calls(page, 'triage')).at(-1).args;
+  assert.deepEqual([...sent.ids].sort((a, b) => a - b), [...ids].sort((a, b) => a - b));
+  await page.waitForFunction((k) => document.querySelector(`[data-testid="group-row"][data-key="${k}"] .c-tri`)?.textContent === 'confirmed', key);
+  // A reasoned decision asks once for the whole group.
+  await page.keyboard.press('w');
+  await page.getByTestId('triage-dialog').waitFor();
+  assert.match(await page.getByTestId('triage-dialog').textContent(), new RegExp(`${ids.length} findings`));
+  await page.getByTestId('triage-reason').fill('a known pattern here, tracked in JIRA-1');
+  await page.getByTestId('triage-apply').click();
+  await page.waitForFunction((ids) => ids.every((id) => window.__double.findings.find((f) => f.id === id).triage === 'wont_fix'), ids);
+  // With a reason each is a finding an auditor wrote about: as in the report, each stands alone.
+  for (const id of ids) await page.locator(`[data-testid="finding-row"][data-id="${id}"]`).waitFor();
+  assert.equal(await page.locator(`[data-testid="group-row"][data-rule="${rule}"]`).count(), 0);
+  // x selects a whole group for bulk triage.
+  const [other, otherIds] = multi[1];
+  await page.locator(`[data-testid="group-row"][data-key="${other}"]`).click();
+  await page.keyboard.press('x');
+  await page.getByTestId('bulk-bar').waitFor();
+  assert.match(await page.getByTestId('bulk-bar').textContent(), new RegExp(`${otherIds.length} selected`));
+  assert.equal(await page.locator(`[data-testid="group-row"][data-key="${other}"] input[type="checkbox"]`).isChecked(), true);
+  // Ungrouped again: every finding is a row.
+  await page.getByTestId('group-toggle').click();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="finding-row"]').length === n && !document.querySelector('[data-testid="group-row"]'), causes.reduce((n, [, v]) => n + v.length, 0));
   assert.deepEqual(await check(), []);
   await context.close();
 });

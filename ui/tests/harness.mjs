@@ -56,7 +56,7 @@ export async function launch() {
  * A fresh page on the app (new context: fresh test double). Collects page errors,
  * console errors and CSP violations in `problems`; tests assert it stays empty.
  */
-export async function openApp(browser, base, { query = '', width = 1440, height = 900, project = true, colorScheme = 'light' } = {}) {
+export async function openApp(browser, base, { query = '', width = 1440, height = 900, project = true, colorScheme = 'light', init = null } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, colorScheme });
   const page = await context.newPage();
   const problems = [];
@@ -71,6 +71,8 @@ export async function openApp(browser, base, { query = '', width = 1440, height 
       window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`),
     );
   });
+  // The test double's set-up before the app starts (`DoubleBackend.configure`).
+  if (init) await page.addInitScript((i) => (window.__doubleInit = i), init);
   await page.goto(`${base}${query ? `?${query}` : ''}`);
   await page.waitForFunction(() => !!window.__double);
   if (project) {

@@ -35,7 +35,7 @@ test('rules: a severity override calls set_rule, refreshes the list and re-scans
   await page.waitForFunction(() => document.querySelector('[data-testid="rule-row"][data-id="RES001"]').dataset.severity === 'low');
   const set = await calls(page, 'set_rule');
   assert.deepEqual(set.map((c) => c.args), [{ id: 'RES001', severity: 'low' }]);
-  // The re-scan's scan-finished reloads the list.
+  // The re-scan's findings-changed reloads the list.
   await page.waitForFunction((n) => window.__double.calls.filter((c) => c.cmd === 'list_rules').length > n, listed);
   assert.match(await page.evaluate(() => window.__double.config), /RES001 = "low"/);
   // The findings of that rule now carry the override.
@@ -55,10 +55,17 @@ test('rules: disabling a rule removes its findings; enabling brings them back', 
   await row.getByTestId('rule-enabled').uncheck();
   await page.waitForFunction(() => document.querySelector('[data-testid="rule-row"][data-id="CONC001"]').dataset.enabled === 'false');
   assert.equal(await row.getByTestId('rule-open').textContent(), '0');
+  // The notice tells the truth (what the one re-scan hid), and stays.
+  const hidden = `CONC001 disabled: ${before} finding${before === 1 ? '' : 's'} of CONC001 hidden`;
+  await page.waitForFunction((t) => document.querySelector('[data-testid="notice"]')?.textContent === t, hidden);
+  await page.waitForTimeout(300);
+  assert.equal(await page.getByTestId('notice').textContent(), hidden);
+  assert.equal(await page.evaluate(() => window.__double.rescans), 1);
   assert.match(await page.evaluate(() => window.__double.config), /ignore = \["CONC001"\]/);
   await row.getByTestId('rule-enabled').check();
   await page.waitForFunction(() => document.querySelector('[data-testid="rule-row"][data-id="CONC001"]').dataset.enabled === 'true');
   assert.equal(Number(await row.getByTestId('rule-open').textContent()), before);
+  await page.waitForFunction((n) => document.querySelector('[data-testid="notice"]')?.textContent === `CONC001 enabled: ${n} finding${n === 1 ? '' : 's'} of CONC001 shown`, before);
   assert.deepEqual((await calls(page, 'set_rule')).map((c) => c.args), [
     { id: 'CONC001', enabled: false },
     { id: 'CONC001', enabled: true },

@@ -33,6 +33,8 @@ test('HTML and script in messages, paths, code, fixes and related locations rend
             fix_before: `x = "${SCRIPT}"\n`,
             fix_after: `x = "${IMG}"\n`,
             related: [{ path, line: 4, message: SVG }],
+            confidence: 'high',
+            evidence: [{ path, line: 4, message: `${IMG} calls \`${SCRIPT}\`` }],
           },
         ],
         { [path]: code },
@@ -67,6 +69,10 @@ test('HTML and script in messages, paths, code, fixes and related locations rend
   await page.getByTestId('diff-unified').click();
   await page.locator('[data-testid="diff-view"] .cm-deletedChunk').waitFor();
   await page.locator('[data-testid="related"] button').click();
+  // The code flow's steps: text, and a `code` span is a <code> element holding the markup as text.
+  assert.equal((await page.getByTestId('flow-step').first().textContent()).replace(/\s+/g, ' '), `${path}:4 ${IMG} calls ${SCRIPT}`);
+  assert.deepEqual(await page.getByTestId('flow-step').first().locator('code').allTextContents(), [SCRIPT]);
+  await page.getByTestId('flow-location').first().click();
 
   // No element was created from the text and nothing ran.
   const dom = await page.evaluate(() => ({

@@ -21,6 +21,8 @@ test('settings: edits round-trip through set_settings and survive a reload', asy
   const want = {
     editorCommand: 'subl {path}:{line}',
     dbPath: '/var/lib/audits/demo.db',
+    dbInAppData: false,
+    auditor: '',
     watcherEnabled: false,
     excludes: ['tests/', '**/migrations/'],
     slaDays: { critical: 7, high: 30, medium: 60, low: 120 },
@@ -66,9 +68,9 @@ test('settings: the app-wide options are not labelled "for this project"; the pr
   assert.match(await app.locator('legend').textContent(), /every project/);
   assert.match(await project.locator('legend').textContent(), /This project\s*demo-backend/);
   const inside = async (group, id) => (await group.getByTestId(id).count()) === 1;
-  for (const id of ['settings-editor', 'settings-watcher', 'settings-sla-critical', 'settings-sla-low'])
+  for (const id of ['settings-editor', 'settings-watcher', 'settings-sla-critical', 'settings-sla-low', 'settings-auditor'])
     assert.ok((await inside(app, id)) && !(await inside(project, id)), id);
-  for (const id of ['settings-db', 'settings-excludes'])
+  for (const id of ['settings-db', 'settings-db-project', 'settings-db-app', 'settings-excludes'])
     assert.ok((await inside(project, id)) && !(await inside(app, id)), id);
   assert.doesNotMatch(await page.getByTestId('settings').textContent(), /for this project/);
   assert.deepEqual(problems, []);

@@ -24,8 +24,11 @@ export type Triage =
   | 'wont_fix'
   | 'suppressed';
 export type SortKey = 'severity' | 'path' | 'rule' | 'newest';
+/** How sure the scan is that a finding is real (issue 24's project model). */
+export type Confidence = 'high' | 'medium' | 'low';
 
 export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+export const CONFIDENCES: Confidence[] = ['high', 'medium', 'low'];
 export const DETECTIONS: Detection[] = ['open', 'regressed', 'fixed', 'removed'];
 /** Triage states a person can set (`suppressed` comes from source comments). */
 export const SETTABLE_TRIAGE: Exclude<Triage, 'suppressed'>[] = [
@@ -67,6 +70,10 @@ export interface FindingRow {
   first_seen_at: number;
   last_seen_at: number;
   fixed_at: number | null;
+  /** `null` for manual findings and those recorded before confidence existed. */
+  confidence: Confidence | null;
+  /** The project model's path to the place, entry point first (route -> calls -> the place). */
+  evidence: RelatedLocation[];
 }
 
 export interface FindingList {
@@ -77,6 +84,8 @@ export interface FindingList {
   by_detection: Record<string, number>;
   by_triage: Record<string, number>;
   by_rule: Record<string, number>;
+  /** `none`: findings without a confidence. */
+  by_confidence: Record<string, number>;
 }
 
 export interface HistoryEvent {
@@ -151,6 +160,27 @@ export interface ProjectInfo {
   watching: boolean;
   lastScan: ScanInfo | null;
   error: string | null;
+  /** Files and folders the last scan could not read or analyse. */
+  unread: number;
+  /** Every warning of the last scan (the unread ones included). */
+  warnings: number;
+}
+
+/** `scan_warnings`: one problem of the last scan. */
+export interface ScanWarning {
+  /** Relative to the root; `null`: about the walk as a whole. */
+  path: string | null;
+  kind: string;
+  message: string;
+  /** Not read or not analysed: its findings are unknown. */
+  unread: boolean;
+}
+
+/** `startup_problem`: the project given on the command line that could not be opened. */
+export interface StartupProblem {
+  path: string;
+  kind: string;
+  message: string;
 }
 
 export interface FindingFilter {
@@ -158,6 +188,9 @@ export interface FindingFilter {
   triage?: Triage[];
   severity?: Severity[];
   rules?: string[];
+  /** A finding without a confidence (manual) passes any level. */
+  confidence?: Confidence[];
+  /** Any part of a path (`clients` finds `app/clients/x.py`). */
   path?: string;
   text?: string;
   sort?: SortKey;
@@ -227,6 +260,10 @@ export type ReportFormat = 'markdown' | 'sarif' | 'json';
 export interface Settings {
   editorCommand: string;
   dbPath: string;
+  /** The project's database lives in the app's data folder (a read-only checkout). */
+  dbInAppData: boolean;
+  /** Who signs triage and notes (app-wide; "" = the project's report auditor, else the account). */
+  auditor: string;
   watcherEnabled: boolean;
   excludes: string[];
   slaDays: { critical: number; high: number; medium: number; low: number };
@@ -265,6 +302,7 @@ export interface ApiError {
     | 'io'
     | 'invalid'
     | 'scan_failed'
+    | 'db_unwritable'
     | string;
   message: string;
 }
@@ -304,7 +342,11 @@ const call = <T>(cmd: string, args?: Record<string, unknown>) => transport.invok
 // ---- commands ----
 
 export const api = {
-  openProject: (path: string) => call<ProjectInfo>('open_project', { path }),
+  /** `dbInAppData`: keep the project's database in the app's data folder (a read-only checkout). */
+  openProject: (path: string, dbInAppData?: boolean) =>
+    call<ProjectInfo>('open_project', dbInAppData === undefined ? { path } : { path, dbInAppData }),
+  startupProblem: () => call<StartupProblem | null>('startup_problem'),
+  scanWarnings: () => call<ScanWarning[]>('scan_warnings'),
   closeProject: () => call<null>('close_project'),
   projectInfo: () => call<ProjectInfo | null>('project_info'),
   recentProjects: () => call<string[]>('recent_projects'),

@@ -9,6 +9,7 @@
 
 import type {
   ApiError,
+  Confidence,
   Detection,
   FileMarker,
   FindingDetail,
@@ -23,6 +24,8 @@ import type {
   RelatedLocation,
   RuleInfo,
   ScanFinished,
+  ScanWarning,
+  StartupProblem,
   Severity,
   Settings,
   Triage,
@@ -43,6 +46,8 @@ export interface DemoFinding {
   fix_before: string | null;
   fix_after: string | null;
   related: RelatedLocation[];
+  confidence?: string | null;
+  evidence?: RelatedLocation[];
 }
 
 export interface Call {
@@ -81,6 +86,8 @@ export class DoubleBackend {
   settings: Settings = {
     editorCommand: 'code -g {path}:{line}',
     dbPath: '.auditbench/audit.db',
+    dbInAppData: false,
+    auditor: '',
     watcherEnabled: true,
     excludes: ['tests/'],
     slaDays: { critical: 7, high: 30, medium: 90, low: 120 },
@@ -106,6 +113,16 @@ export class DoubleBackend {
   /** Part 2: where `export_report` "saved" (the backend's save dialog; null: cancelled). */
   exportPath: string | null = '/home/dev/reports/demo-backend-audit.md';
   exports: { path: string; text: string }[] = [];
+  /** Re-scans run for configuration changes (`set_rule`): one per change. */
+  rescans = 0;
+  /** The scan's warnings (files it could not read...), as `scan_warnings` lists them. */
+  warnings: ScanWarning[] = [];
+  /** The project given on the command line that could not be opened. */
+  startupProblem: StartupProblem | null = null;
+  /** Roots whose database cannot be created in the project (read-only checkouts). */
+  readOnly = new Set<string>();
+  /** Roots whose database lives in the app's data folder. */
+  appDb = new Set<string>();
 
   /** Emits a backend event (tests: `project-error`, extra progress). */
   emit: Emit;
@@ -138,6 +155,14 @@ export class DoubleBackend {
     demo.findings.forEach((f, i) => this.insert(f as DemoFinding, this.now - (30 - i) * DAY));
   }
 
+  /** Set-up before the app starts (tests: `openApp(..., { init })`): the
+   * start-up problem, read-only roots, the scan's warnings. */
+  configure(init: { startupProblem?: StartupProblem; readOnly?: string[]; warnings?: ScanWarning[] }): void {
+    if (init.startupProblem) this.startupProblem = init.startupProblem;
+    for (const r of init.readOnly ?? []) this.readOnly.add(r);
+    if (init.warnings) this.warnings = init.warnings;
+  }
+
   /** Adds a detected finding with its history (first detection). */
   insert(f: DemoFinding, at: number, detection: Detection = 'open'): FindingRow {
     const row: FindingRow = {
@@ -166,6 +191,8 @@ export class DoubleBackend {
       first_seen_at: at,
       last_seen_at: at,
       fixed_at: null,
+      confidence: (f.confidence as Confidence | null | undefined) ?? null,
+      evidence: f.evidence ?? [],
     };
     this.findings.push(row);
     this.events.set(row.id, [
@@ -222,6 +249,7 @@ export class DoubleBackend {
         (!filter.triage?.length || filter.triage.includes(f.triage)) &&
         (!filter.severity?.length || (f.severity !== null && filter.severity.includes(f.severity))) &&
         (!filter.rules?.length || filter.rules.some((r) => f.rule === r || f.rule.startsWith(r))) &&
+        (!filter.confidence?.length || f.confidence === null || filter.confidence.includes(f.confidence)) &&
         (!filter.path || pathMatches(f.path, filter.path)) &&
         (!text ||
           [f.rule, f.name, f.path, f.message, f.title ?? '', f.scope, f.note ?? '']
@@ -246,6 +274,7 @@ export class DoubleBackend {
       by_detection: count(all, (r) => r.detection),
       by_triage: count(all, (r) => r.triage),
       by_rule: count(all, (r) => r.rule),
+      by_confidence: count(all, (r) => r.confidence),
     };
   }
 
@@ -288,7 +317,7 @@ export class DoubleBackend {
     for (const r of rows) {
       this.events.get(r.id)!.push({
         at: this.now,
-        actor: 'dev',
+        actor: this.actor(),
         kind: 'triage_changed',
         from: r.triage,
         to: status,
@@ -296,11 +325,16 @@ export class DoubleBackend {
         scan_id: null,
       });
       r.triage = status;
-      r.triage_by = 'dev';
+      r.triage_by = this.actor();
       r.triage_at = this.now;
       if (note) r.note = note;
     }
     return structuredClone(rows);
+  }
+
+  /** As the desktop backend: the auditor of the settings, else the account. */
+  actor(): string {
+    return this.settings.auditor.trim() || 'dev';
   }
 
   addManual(m: ManualFindingInput): number {
@@ -328,7 +362,7 @@ export class DoubleBackend {
     row.description = m.description;
     this.events.get(row.id)![0] = {
       at: this.now,
-      actor: 'dev',
+      actor: this.actor(),
       kind: 'detected',
       from: null,
       to: 'open',
@@ -338,19 +372,31 @@ export class DoubleBackend {
     return row.id;
   }
 
-  open(path: string): ProjectInfo {
+  open(path: string, dbInAppData?: boolean): ProjectInfo {
     const name = path.split('/').filter(Boolean).pop() ?? path;
+    const inApp = dbInAppData ?? this.appDb.has(path);
+    if (!inApp && this.readOnly.has(path))
+      fail(
+        'db_unwritable',
+        `cannot create the project database ${path}/.auditbench/audit.db: Read-only file system (os error 30). Is the folder read-only? The database can live in the app's data folder instead.`,
+      );
+    if (inApp) this.appDb.add(path);
+    else this.appDb.delete(path);
+    this.settings.dbInAppData = inApp;
+    this.startupProblem = null;
     if (this.noPython) this.findings = [];
     const total = this.noPython ? 0 : new Set(this.findings.map((f) => f.path)).size + 3;
     this.project = {
       root: path,
       name,
-      dbPath: `${path}/.auditbench/audit.db`,
+      dbPath: inApp ? `/home/dev/.local/share/auditbench/projects/${name}-0123456789abcdef/audit.db` : `${path}/.auditbench/audit.db`,
       scanning: true,
       progress: { done: 0, total },
       watching: false,
       lastScan: null,
       error: null,
+      unread: 0,
+      warnings: 0,
     };
     this.recent = [path, ...this.recent.filter((p) => p !== path)];
     // The first scan runs in the background: progress events, then scan-finished.
@@ -369,6 +415,8 @@ export class DoubleBackend {
       p.scanning = false;
       p.progress = null;
       p.lastScan = { at: this.now, files: total, headline };
+      p.unread = this.warnings.filter((w) => w.unread).length;
+      p.warnings = this.warnings.length;
       const fin: ScanFinished = { headline, new: this.findings.length, fixed: 0, regressed: 0, files: total };
       const ready = () => {
         if (this.project !== p || !this.settings.watcherEnabled) return;
@@ -482,7 +530,9 @@ export class DoubleBackend {
     return { project: this.needProject().name, findings: this.findings, rules: this.rules, files: this.files, now: this.now };
   }
 
-  /** `set_rule`: writes the configuration and re-scans (findings of a disabled rule go away). */
+  /** `set_rule`: writes the configuration and re-scans once, as the desktop
+   * backend: the re-scan is recorded (one `findings-changed` saying what it hid
+   * and showed, by rule) before the command answers. */
   setRule(id: string, enabled?: boolean, severity?: string): unknown {
     this.needProject();
     const rule = this.rule(id);
@@ -490,15 +540,31 @@ export class DoubleBackend {
     if (enabled !== undefined) rule.enabled = enabled;
     if (severity !== undefined) rule.severity = severity;
     this.config = aggregates.configToml(this.rules);
+    let hidden = 0;
+    let shown = 0;
     for (const f of this.findings.filter((f) => f.rule === id)) {
       f.severity = rule.severity as Severity;
-      if (!rule.enabled && aggregates.isActive(f)) f.detection = 'removed';
-      else if (rule.enabled && f.detection === 'removed') f.detection = 'open';
+      if (!rule.enabled && aggregates.isActive(f)) {
+        f.detection = 'removed';
+        hidden++;
+      } else if (rule.enabled && f.detection === 'removed') {
+        f.detection = 'open';
+        shown++;
+      }
     }
-    setTimeout(() => {
-      const open = this.findings.filter(aggregates.isActive).length;
-      this.emit('scan-finished', { headline: `${open} open findings after the rule change`, new: 0, fixed: 0, regressed: 0, files: this.files.size });
-    }, 30);
+    const what = [enabled === undefined ? '' : enabled ? 'enabled' : 'disabled', severity === undefined ? '' : `severity ${severity}`]
+      .filter(Boolean)
+      .join(', ');
+    const of = (n: number) => `${n} finding${n === 1 ? '' : 's'} of ${id}`;
+    const parts = [hidden ? `${of(hidden)} hidden` : '', shown ? `${of(shown)} shown` : ''].filter(Boolean);
+    this.rescans++;
+    this.emit('findings-changed', {
+      headline: `${id} ${what}: ${parts.join(', ') || 'no finding hidden or shown'}`,
+      paths: [],
+      new: shown,
+      fixed: 0,
+      regressed: 0,
+    } satisfies FindingsChanged);
     return this.handle('list_rules', {});
   }
 
@@ -512,7 +578,12 @@ export class DoubleBackend {
     const a = args as Record<string, never>;
     switch (cmd) {
       case 'open_project':
-        return this.open(a.path);
+        return this.open(a.path, a.dbInAppData);
+      case 'startup_problem':
+        return this.startupProblem ? structuredClone(this.startupProblem) : null;
+      case 'scan_warnings':
+        this.needProject();
+        return [...this.warnings].sort((x, y) => Number(y.unread) - Number(x.unread) || (x.path ?? '').localeCompare(y.path ?? ''));
       case 'close_project':
         this.project = null;
         return null;
@@ -536,7 +607,7 @@ export class DoubleBackend {
         r.note = a.note;
         this.events.get(r.id)!.push({
           at: this.now,
-          actor: 'dev',
+          actor: this.actor(),
           kind: 'note_added',
           from: null,
           to: null,
@@ -557,9 +628,20 @@ export class DoubleBackend {
         }));
       case 'get_settings':
         return structuredClone(this.settings);
-      case 'set_settings':
-        this.settings = structuredClone(a.settings);
+      case 'set_settings': {
+        const next = structuredClone(a.settings) as Settings;
+        next.auditor = next.auditor.trim();
+        const moved = this.project && next.dbInAppData !== this.settings.dbInAppData;
+        this.settings = next;
+        if (moved && this.project) {
+          if (next.dbInAppData) this.appDb.add(this.project.root);
+          else this.appDb.delete(this.project.root);
+          this.project.dbPath = next.dbInAppData
+            ? `/home/dev/.local/share/auditbench/projects/${this.project.name}-0123456789abcdef/audit.db`
+            : `${this.project.root}/.auditbench/audit.db`;
+        }
         return structuredClone(this.settings);
+      }
       case 'dashboard':
         this.needProject();
         return aggregates.dashboard(this.findings, this.rules, this.settings, this.sourceLines(), this.now, a.weeks ?? 12);
@@ -581,10 +663,11 @@ export class DoubleBackend {
   }
 }
 
-/** As `Store::findings` (src/store/queries.rs): the file itself, or a folder of it. */
-function pathMatches(path: string, filter: string): boolean {
-  const p = filter.replace(/\\/g, '/').replace(/^\.\//, '');
-  return path === p || path.startsWith(`${p.replace(/\/+$/, '')}/`);
+/** As `Store::findings` (src/store/queries.rs): any part of the path, case-insensitive
+ * (`\\` read as `/`, a leading `./` dropped); `%` and `_` are plain characters. */
+export function pathMatches(path: string, filter: string): boolean {
+  const p = filter.replace(/\\/g, '/').replace(/^(\.\/)+/, '').toLowerCase();
+  return path.toLowerCase().includes(p);
 }
 
 function isActive(d: Detection): boolean {
