@@ -104,7 +104,32 @@ fn title_block(r: &Report, out: &mut String) {
         m.lines_analysed,
         plural(m.rules.len(), "rule", "rules"),
     );
+    let _ = writeln!(out, "**Confidence**: {}  ", confidence_scope(r));
     let _ = writeln!(out, "**Status**: {}\n\n---\n", status_line(r));
+}
+
+/// What the confidence threshold let in and what it left out.
+fn confidence_scope(r: &Report) -> String {
+    let m = &r.meta;
+    let b = &m.below_confidence;
+    let shown = match m.confidence.as_str() {
+        "low" => return "every finding, whatever the scan's confidence in it".into(),
+        "high" => "findings of high confidence".to_string(),
+        c => format!("findings of {c} confidence or higher"),
+    };
+    if b.total == 0 {
+        return format!("{shown}; no finding of lower confidence was left out");
+    }
+    let open = if b.open == b.total {
+        String::new()
+    } else {
+        format!(" ({} open)", b.open)
+    };
+    format!(
+        "{shown}, and those a person triaged. {}{open} of lower confidence {} left out of this report and of all its counts; `auditbench report --confidence low` lists them",
+        plural(b.total, "finding", "findings"),
+        if b.total == 1 { "is" } else { "are" },
+    )
 }
 
 fn summary(r: &Report, out: &mut String) {
@@ -180,7 +205,15 @@ fn summary(r: &Report, out: &mut String) {
             if r.patterns.len() == 1 { "was" } else { "were" }
         );
     }
-    let (weeks, ongoing) = (r.plan.scheduled_hours(), r.plan.ongoing_hours());
+    // The weeks' figures as their headings print them (one decimal), so that
+    // the total is their sum as a reader adds them up.
+    let weeks: f32 = r
+        .plan
+        .weeks
+        .iter()
+        .map(|w| (w.hours * 10.0).round() / 10.0)
+        .sum();
+    let ongoing = r.plan.ongoing_hours();
     if weeks > 0.0 {
         let _ = write!(
             out,
@@ -241,6 +274,16 @@ fn summary(r: &Report, out: &mut String) {
         );
     }
     out.push('\n');
+    let b = &r.meta.below_confidence;
+    if b.total > 0 {
+        let _ = writeln!(
+            out,
+            "These counts, the score and the plan cover the findings of this report: {} of lower confidence than {} {} left out (see the scope above).\n",
+            plural(b.total, "finding", "findings"),
+            r.meta.confidence,
+            if b.total == 1 { "is" } else { "are" }
+        );
+    }
     let _ = writeln!(out, "### Fixes Implemented\n");
     let fixed: Vec<&Issue> = r.issues_in(|s| s == Standing::Fixed).collect();
     if fixed.is_empty() {
@@ -759,13 +802,15 @@ fn methodology(r: &Report, out: &mut String) {
     let _ = writeln!(out, "## Appendix B: Methodology\n");
     let _ = writeln!(
         out,
-        "auditbench parsed every Python file of {} with tree-sitter, built a semantic index per module (scopes, resolved imports and calls, assignments, `with` blocks, exception handlers, lock regions, awaits) and ran the rules below over it. Each scan is recorded in the project database; findings keep their identity across scans (fingerprint, then anchor-line content), so a finding that disappears is recorded as fixed with the code that replaced it. Triage decisions, notes and accepted risks are made by people and kept across scans. This report covers {} recorded {}, minimum severity {}, triage states: {}.\n",
+        "auditbench parsed every Python file of {} with tree-sitter, built a semantic index per module (scopes, resolved imports and calls, assignments, `with` blocks, exception handlers, lock regions, awaits) and ran the rules below over it. Each scan is recorded in the project database; findings keep their identity across scans (fingerprint, then anchor-line content), so a finding that disappears is recorded as fixed with the code that replaced it. Triage decisions, notes and accepted risks are made by people and kept across scans. This report covers {} recorded {}, minimum severity {}, minimum confidence {}, triage states: {}.\n",
         code(&m.project),
         m.scans,
         if m.scans == 1 { "scan" } else { "scans" },
         m.min_severity,
+        m.confidence,
         m.statuses.join(", ")
     );
+    out.push_str("Each finding carries a **confidence**: how likely it is a real hazard in this project. It starts from the rule's precision measured on labelled real applications (high from 80 % real, medium from 40 %, low below), and the project model raises it one level when it finds the path that makes the hazard real here (a route, a task or a loop reaching the place, shown under the finding) or lowers it to low when the code only runs once (start-up, a script, a migration). Severity says the impact if the finding is real; confidence says how likely that is. Findings below the report's threshold are left out unless a person triaged them.\n\n");
     out.push_str("### Rules\n\n| Rule | Name | Default severity | What it flags |\n|------|------|------------------|---------------|\n");
     for id in &m.rules {
         if let Some(meta) = rules::find_meta(id) {

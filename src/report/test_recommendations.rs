@@ -384,6 +384,8 @@ mod tests {
                 rules: vec![],
                 min_severity: String::new(),
                 statuses: vec![],
+                confidence: "low".into(),
+                below_confidence: Default::default(),
                 include_code: true,
                 include_strengths: true,
                 date_ts: 0,
