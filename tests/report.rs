@@ -1086,3 +1086,41 @@ fn the_confidence_threshold_comes_from_the_option_then_the_configuration() {
     check(&report(&[]), "medium", high + medium + 1, low - 1);
     bin().args(["report", ".", "--confidence", "sure"]).assert().code(2);
 }
+
+/// The Impact paragraph says what happens in this code: the route, task or
+/// owner the project model found, and the calls on the way, before the rule's
+/// rationale; the route text comes from the repository and stays escaped.
+#[test]
+fn impact_names_the_path_of_this_code_and_stays_escaped() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("proj");
+    fs::create_dir_all(root.join("app")).unwrap();
+    fs::write(
+        root.join("app/hooks.py"),
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n_seen = {}\n\n\n@router.post(\"/x`](javascript:alert(1)) <script>alert(1)</script> | ## h\")\ndef hook(event_id: str):\n    remember(event_id)\n\n\ndef remember(event_id):\n    _seen[event_id] = True\n\n\n@router.post(\"/orders/{order_id}/paid\")\ndef paid(order_id: str):\n    remember(order_id)\n",
+    )
+    .unwrap();
+    let mut store = Store::open(d.path().join("audit.db")).unwrap();
+    record(&mut store, &root, T0);
+    let opts = ReportOptions {
+        date: Some(DATE.into()),
+        confidence: Confidence::Low,
+        ..Default::default()
+    };
+    let md = report::render(&store, &opts, ReportFormat::Markdown).unwrap();
+    check_structure(&md);
+    check_html_tags(&report::render(&store, &opts, ReportFormat::Html).unwrap());
+    let impact = md
+        .lines()
+        .find(|l| l.starts_with("**Impact**: In this project"))
+        .unwrap_or_else(|| panic!("no specific impact:\n{md}"));
+    assert!(impact.contains("runs on every "), "{impact}");
+    assert!(impact.contains("`app/hooks.py:"), "{impact}");
+    assert!(impact.contains("→ `remember()`"), "{impact}");
+    assert!(
+        impact.contains("A module-level collection lives as long as the process"),
+        "the rule's rationale follows: {impact}"
+    );
+    assert!(!impact.contains("<script>"), "{impact}");
+    assert!(!impact.contains("](javascript"), "{impact}");
+}

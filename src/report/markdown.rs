@@ -443,8 +443,20 @@ fn issue(r: &Report, i: &Issue, out: &mut String) {
     } else {
         let _ = writeln!(out, "**Risk**: {}\n", text(&f.message));
     }
-    if !f.impact.is_empty() {
-        let _ = writeln!(out, "**Impact**: {}\n", text(&f.impact));
+    // What happens in this code (the model's evidence) leads; the rule's
+    // general rationale says why it matters.
+    let here = super::impact::here(&members);
+    match (here, f.impact.is_empty()) {
+        (Some(h), true) => {
+            let _ = writeln!(out, "**Impact**: {h}\n");
+        }
+        (Some(h), false) => {
+            let _ = writeln!(out, "**Impact**: {h} {}\n", text(&f.impact));
+        }
+        (None, false) => {
+            let _ = writeln!(out, "**Impact**: {}\n", text(&f.impact));
+        }
+        (None, true) => {}
     }
     evidence(f, out);
     let lang = lang_of(&f.path);

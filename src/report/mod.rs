@@ -16,6 +16,7 @@ pub mod escape;
 pub mod grouping;
 pub mod health;
 pub mod html;
+pub mod impact;
 pub mod json;
 pub mod markdown;
 pub mod model;
