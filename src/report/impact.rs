@@ -13,7 +13,7 @@ use super::model::Item;
 use crate::finding::Related;
 
 /// Entry points listed for a grouped issue before "and N more".
-const SHOWN_ENTRIES: usize = 3;
+const SHOWN_ENTRIES: usize = 2;
 /// Calls shown between the entry point and the place; longer chains keep
 /// their first and last steps around an ellipsis.
 const SHOWN_CALLS: usize = 4;
@@ -230,9 +230,8 @@ pub fn here(members: &[&Item]) -> Option<String> {
     let more = distinct.len().saturating_sub(SHOWN_ENTRIES);
     if more > 0 {
         s.push_str(&format!(
-            "; {more} other path{} {} the other places",
-            if more == 1 { "" } else { "s" },
-            if more == 1 { "reaches" } else { "reach" }
+            "; {more} other path{} too",
+            if more == 1 { "" } else { "s" }
         ));
     }
     let unproved = members.len() - with.len();
@@ -367,8 +366,7 @@ mod tests {
             here(&members).unwrap(),
             "In this project, `Sms.send` runs on every `GET /a` request (`h10`, `app/api.py:10`) → `send()`; \
              `Mail.send` runs on every `GET /b` request (`h20`, `app/api.py:20`) → `send()`; \
-             at `Cache.put`, `app.Cache` is built once (`app/main.py:5`) and lives as long as the process \
-             (for 1 of the 5 places the model found no path)."
+             1 other path too (for 1 of the 5 places the model found no path)."
         );
         assert_eq!(here(&[&none]), None);
         assert_eq!(

@@ -371,6 +371,9 @@ fn places(members: &[&Item]) -> String {
     s
 }
 
+/// Current code longer than this many lines is not printed beside its fix.
+const LONG_SNIPPET: usize = 20;
+
 /// A low or info finding that is still open and has a recommended fix.
 fn terse(f: &Item) -> bool {
     f.severity >= Severity::Low && f.recommended_fix.is_some() && f.detection.is_active()
@@ -484,6 +487,20 @@ fn issue(r: &Report, i: &Issue, out: &mut String) {
         // Low-priority issues show the fix alone (it holds the code, changed),
         // as the seeds keep their minor issues short.
         (Some(_), None) if terse(f) => recommended_fix(f, many, lang, out),
+        // A long block is shown once, changed, in the fix: printing it twice
+        // doubles the section for no information (the fix holds every line).
+        (Some(before), None)
+            if before.lines().count() > LONG_SNIPPET
+                && f.recommended_fix.is_some()
+                && f.detection.is_active() =>
+        {
+            let _ = writeln!(
+                out,
+                "**Current code**{at}: {} lines, shown with the change in the fix below.\n",
+                before.lines().count()
+            );
+            recommended_fix(f, many, lang, out);
+        }
         (Some(before), None) => {
             let _ = writeln!(out, "**Current code**{at}:\n");
             out.push_str(&fence(before, lang));
