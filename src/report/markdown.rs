@@ -760,8 +760,10 @@ fn testing_section(r: &Report, out: &mut String) {
     for rec in recs {
         let _ = writeln!(out, "### {}\n", rec.heading);
         let _ = writeln!(out, "{} Covers {}.\n", rec.intro, rec.covers.join(", "));
-        out.push_str(&fence(&rec.code, "python"));
-        out.push('\n');
+        if !rec.code.is_empty() {
+            out.push_str(&fence(&rec.code, "python"));
+            out.push('\n');
+        }
     }
     out.push_str("### Regression Guard\n\n");
     out.push_str("Keep the findings of this audit as a baseline, and let CI fail only on a finding that is not in it, so that the build stays green while the plan above is worked through and turns red on a new hazard.\n\n");
