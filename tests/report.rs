@@ -772,12 +772,22 @@ fn check_numbers(store: &Store, db: &Path, date: &str, confidence: Confidence) {
         .sum();
     assert!((r.plan.total_hours - open_hours).abs() < 1e-3);
     assert!((r.plan.scheduled_hours() + r.plan.ongoing_hours() - open_hours).abs() < 1e-3);
+    // "### Week 3 (High, 6.0 h)", or a run "### Weeks 2-10 (High, 15.0 h a week)".
     let week_hours: f32 = md
         .lines()
-        .filter(|l| l.starts_with("### Week "))
+        .filter(|l| l.starts_with("### Week"))
         .map(|l| {
-            let h = l.rsplit(", ").next().unwrap().trim_end_matches(" h)");
-            h.parse::<f32>().unwrap()
+            let h = l.rsplit(", ").next().unwrap();
+            let weeks = match l.strip_prefix("### Weeks ") {
+                Some(rest) => {
+                    let range = rest.split(' ').next().unwrap();
+                    let (a, b) = range.split_once('-').unwrap();
+                    b.parse::<f32>().unwrap() - a.parse::<f32>().unwrap() + 1.0
+                }
+                None => 1.0,
+            };
+            let h = h.trim_end_matches(" h a week)").trim_end_matches(" h)");
+            h.parse::<f32>().unwrap() * weeks
         })
         .sum();
     if r.plan.scheduled_hours() > 0.0 {
@@ -899,7 +909,7 @@ fn repeated_instances_are_grouped_into_one_issue() {
         md.contains(&format!("### {}: Client per call in 9 places\n", i.number)),
         "{md}"
     );
-    assert!(md.contains("(+3 similar)"));
+    assert!(md.contains("(+5 similar)"), "{md}");
     assert!(md.contains("**Fix** (the same change at every place):"));
     let sections = md
         .lines()

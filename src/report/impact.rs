@@ -13,7 +13,7 @@ use super::model::Item;
 use crate::finding::Related;
 
 /// Entry points listed for a grouped issue before "and N more".
-const SHOWN_ENTRIES: usize = 2;
+const SHOWN_ENTRIES: usize = 1;
 /// Calls shown between the entry point and the place; longer chains keep
 /// their first and last steps around an ellipsis.
 const SHOWN_CALLS: usize = 4;
@@ -365,8 +365,7 @@ mod tests {
         assert_eq!(
             here(&members).unwrap(),
             "In this project, `Sms.send` runs on every `GET /a` request (`h10`, `app/api.py:10`) → `send()`; \
-             `Mail.send` runs on every `GET /b` request (`h20`, `app/api.py:20`) → `send()`; \
-             1 other path too (for 1 of the 5 places the model found no path)."
+             2 other paths too (for 1 of the 5 places the model found no path)."
         );
         assert_eq!(here(&[&none]), None);
         assert_eq!(

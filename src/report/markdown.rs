@@ -380,8 +380,9 @@ fn terse(f: &Item) -> bool {
 }
 
 /// The confidence, and the path from an entry point that makes the finding
-/// apply in this project (the project model's evidence), one step a line.
-fn evidence(f: &Item, out: &mut String) {
+/// apply in this project (the project model's evidence): one step a line, or,
+/// when the Impact paragraph `told` the path already, where its steps are.
+fn evidence(f: &Item, told: bool, out: &mut String) {
     let Some(c) = &f.confidence else {
         return;
     };
@@ -389,14 +390,26 @@ fn evidence(f: &Item, out: &mut String) {
         let _ = writeln!(out, "**Confidence**: {}\n", text(c));
         return;
     }
-    let _ = writeln!(out, "**Confidence**: {}, because:\n", text(c));
-    for step in &f.evidence {
+    let at = |step: &crate::finding::Related| {
+        if step.path.is_empty() {
+            "…".to_string()
+        } else {
+            code(&format!("{}:{}", step.path, step.line))
+        }
+    };
+    if told {
+        let steps: Vec<String> = f.evidence.iter().map(at).collect();
         let _ = writeln!(
             out,
-            "- {}: {}",
-            code(&format!("{}:{}", step.path, step.line)),
-            text(&step.message)
+            "**Confidence**: {}, from the path in the impact: {}\n",
+            text(c),
+            steps.join(" → ")
         );
+        return;
+    }
+    let _ = writeln!(out, "**Confidence**: {}, because:\n", text(c));
+    for step in &f.evidence {
+        let _ = writeln!(out, "- {}: {}", at(step), text(&step.message));
     }
     out.push('\n');
 }
@@ -449,6 +462,9 @@ fn issue(r: &Report, i: &Issue, out: &mut String) {
     // What happens in this code (the model's evidence) leads; the rule's
     // general rationale says why it matters.
     let here = super::impact::here(&members);
+    // The Impact sentence tells the worst place's path when it has one: the
+    // confidence then only adds where each step is.
+    let told = here.is_some() && !f.evidence.is_empty();
     match (here, f.impact.is_empty()) {
         (Some(h), true) => {
             let _ = writeln!(out, "**Impact**: {h}\n");
@@ -461,7 +477,7 @@ fn issue(r: &Report, i: &Issue, out: &mut String) {
         }
         (None, true) => {}
     }
-    evidence(f, out);
+    evidence(f, told, out);
     let lang = lang_of(&f.path);
     let at = if many {
         format!(" ({})", code(&f.location()))
@@ -637,7 +653,44 @@ fn plan(r: &Report, out: &mut String) {
         );
     }
     let mut k = 0;
-    for w in &p.weeks {
+    let mut i = 0;
+    while i < p.weeks.len() {
+        let w = &p.weeks[i];
+        // Weeks that each give the same hours to one issue (a large grouped
+        // issue worked through) read as one run of weeks.
+        let same = |v: &super::plan::Week| {
+            v.tasks.len() == 1
+                && w.tasks.len() == 1
+                && v.tasks[0].number == w.tasks[0].number
+                && v.tasks[0].places == w.tasks[0].places
+                && (v.hours - w.hours).abs() < 0.05
+        };
+        let run = p.weeks[i..].iter().take_while(|v| same(v)).count().max(1);
+        if run > 1 {
+            let t = &w.tasks[0];
+            let last = &p.weeks[i + run - 1];
+            k += 1;
+            let _ = writeln!(
+                out,
+                "### Weeks {}-{} ({}, {} a week)\n",
+                w.week,
+                last.week,
+                week_label(&w.tasks),
+                hours(w.hours)
+            );
+            let _ = writeln!(
+                out,
+                "{k}. **{}**: {} ({} of {} places a week, {} in all)\n",
+                t.number,
+                text(&t.title),
+                t.places,
+                t.of,
+                hours(w.hours * run as f32)
+            );
+            i += run;
+            continue;
+        }
+        i += 1;
         let _ = writeln!(
             out,
             "### Week {} ({}, {})\n",
@@ -772,7 +825,7 @@ fn testing_section(r: &Report, out: &mut String) {
 }
 
 /// Files listed in Appendix A on a large project.
-const MAX_FILES: usize = 40;
+const MAX_FILES: usize = 25;
 
 fn files(r: &Report, out: &mut String) {
     let _ = writeln!(out, "## Appendix A: Files Analysed\n");
@@ -842,8 +895,32 @@ fn methodology(r: &Report, out: &mut String) {
         m.statuses.join(", ")
     );
     out.push_str("Each finding carries a **confidence**: how likely it is a real hazard in this project. It starts from the rule's precision measured on labelled real applications (high from 80 % real, medium from 40 %, low below), and the project model raises it one level when it finds the path that makes the hazard real here (a route, a task or a loop reaching the place, shown under the finding) or lowers it to low when the code only runs once (start-up, a script, a migration). Severity says the impact if the finding is real; confidence says how likely that is. Findings below the report's threshold are left out unless a person triaged them.\n\n");
-    out.push_str("### Rules\n\n| Rule | Name | Default severity | What it flags |\n|------|------|------------------|---------------|\n");
+    // The rules that found something here, one line each; the others by id
+    // (`auditbench rule ID` documents each).
+    let mut hit: std::collections::BTreeSet<&str> =
+        r.findings.iter().map(|f| f.rule.as_str()).collect();
+    hit.extend(r.strengths.iter().map(|s| s.rule.as_str()));
+    hit.extend(r.false_positives.iter().map(|f| f.rule.as_str()));
+    let quiet: Vec<&str> = m
+        .rules
+        .iter()
+        .map(String::as_str)
+        .filter(|id| !hit.contains(id))
+        .collect();
+    out.push_str("### Rules\n\n");
+    if !quiet.is_empty() && quiet.len() < m.rules.len() {
+        let _ = writeln!(
+            out,
+            "The rules that found something in this report; the {} other enabled rules found nothing: {}. `auditbench rule ID` documents each.\n",
+            quiet.len(),
+            quiet.iter().map(|q| format!("`{q}`")).collect::<Vec<_>>().join(", ")
+        );
+    }
+    out.push_str("| Rule | Name | Default severity | What it flags |\n|------|------|------------------|---------------|\n");
     for id in &m.rules {
+        if !quiet.is_empty() && quiet.len() < m.rules.len() && quiet.contains(&id.as_str()) {
+            continue;
+        }
         if let Some(meta) = rules::find_meta(id) {
             let sev = if meta.kind == crate::finding::Kind::Strength {
                 "strength"

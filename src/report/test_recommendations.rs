@@ -49,10 +49,9 @@ fn snake(s: &str) -> String {
     out.trim_matches('_').to_string()
 }
 
-/// The helpers the runnable tests share: stand-in arguments, a slowed-down
-/// constructor, threads released together, memory kept per new key,
-/// constructions counted, tasks nobody keeps.
-const HELPERS: &str = r#"import asyncio
+/// The helpers the runnable tests share: the imports, stand-in arguments
+/// and a builder; then, per rule, the helpers its tests use.
+const PRELUDE: &str = r#"import asyncio
 import collections
 import gc
 import importlib
@@ -90,7 +89,9 @@ def build(cls):
     return cls(*args, **kwargs)
 
 
-def slow_down(monkeypatch, owner, name, delay=0.05):
+"#;
+/// CONC001: a slowed-down constructor, threads released together.
+const CONC_HELPERS: &str = r#"def slow_down(monkeypatch, owner, name, delay=0.05):
     """Makes `owner.name` as slow as a real constructor (a TLS handshake, a pool
     warm-up): the window in which a second thread passes an unlocked check."""
     real = getattr(owner, name)
@@ -115,7 +116,9 @@ def at_once(func, threads=8):
         return list(pool.map(call, range(threads), timeout=30))
 
 
-def growth_per_key(collection, warm=30_000, more=30_000):
+"#;
+/// MEM001, MEM002: memory kept per new key.
+const MEM_HELPERS: &str = r#"def growth_per_key(collection, warm=30_000, more=30_000):
     """Bytes `collection` keeps per new distinct key once warm: about 0 when it
     is bounded (TTLCache, LRUCache, deque(maxlen=...)), tens when it keeps
     every key."""
@@ -142,7 +145,9 @@ def growth_per_key(collection, warm=30_000, more=30_000):
     return (after - before) / more
 
 
-def count_constructions(monkeypatch, qualified, *modules):
+"#;
+/// RES002: constructions counted over repeated calls.
+const RES_HELPERS: &str = r#"def count_constructions(monkeypatch, qualified, *modules):
     """Counts the constructions of `qualified` (`httpx.AsyncClient`), wherever
     the modules name it; an httpx client gets an offline transport."""
     lib, _, name = qualified.rpartition(".")
@@ -184,7 +189,9 @@ def call_repeatedly(func, times=20):
                 pass
 
 
-def unkept_tasks(monkeypatch, func):
+"#;
+/// ASYNC002: tasks nobody keeps.
+const TASK_HELPERS: &str = r#"def unkept_tasks(monkeypatch, func):
     """Calls `func` and counts the tasks it started with `asyncio.create_task`
     that nothing references once it returned: the event loop holds tasks only
     weakly, so such a task can be collected mid-flight. The tasks are then
@@ -218,6 +225,7 @@ def unkept_tasks(monkeypatch, func):
 
     return asyncio.run(main())
 "#;
+
 
 /// The backticked parts of a message.
 fn ticks(message: &str) -> Vec<&str> {
@@ -324,8 +332,8 @@ fn runnable_test(f: &Item) -> Option<(String, String)> {
 /// Rules [`runnable_test`] writes a test for.
 pub const RUNNABLE_RULES: &[&str] = &["CONC001", "MEM001", "MEM002", "RES002", "ASYNC002"];
 
-/// Runnable tests per rule, at most.
-const PER_RULE: usize = 2;
+/// Runnable tests per rule, at most (one shows the way; the others are alike).
+const PER_RULE: usize = 1;
 
 /// One pytest module with a test per open finding the generator knows (at
 /// most [`PER_RULE`] a rule): each fails on the code as it is and passes once
@@ -349,7 +357,20 @@ pub fn runnable(report: &Report) -> Option<Recommendation> {
     let mut modules: Vec<&str> = tests.iter().map(|(_, m, _)| m.as_str()).collect();
     modules.sort();
     modules.dedup();
-    let mut code = String::from(HELPERS);
+    let mut code = PRELUDE.trim_end().to_string();
+    code.push('\n');
+    for (rules, helpers) in [
+        (&["CONC001"][..], CONC_HELPERS),
+        (&["MEM001", "MEM002"][..], MEM_HELPERS),
+        (&["RES002"][..], RES_HELPERS),
+        (&["ASYNC002"][..], TASK_HELPERS),
+    ] {
+        if tests.iter().any(|(f, _, _)| rules.contains(&f.rule.as_str())) {
+            code.push_str("\n\n");
+            code.push_str(helpers.trim_end());
+            code.push('\n');
+        }
+    }
     code.push('\n');
     for m in &modules {
         code.push_str(&format!("import {m} as {}\n", alias(m)));
