@@ -45,7 +45,12 @@ fn run(secs: u32, program: &Path, args: &[&str], cwd: &Path) -> (bool, String) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_ne!(out.status.code(), Some(124), "{} timed out after {secs} s:\n{text}", program.display());
+    assert_ne!(
+        out.status.code(),
+        Some(124),
+        "{} timed out after {secs} s:\n{text}",
+        program.display()
+    );
     (out.status.success(), text)
 }
 
@@ -73,14 +78,29 @@ fn venv() -> PathBuf {
         return python;
     }
     let _ = fs::remove_dir_all(&dir);
-    let (ok, out) = run(120, Path::new("python3"), &["-m", "venv", dir.to_str().unwrap()], &repo());
-    assert!(ok, "python3 -m venv failed (scripts/install-deps installs python3-venv):\n{out}");
+    let (ok, out) = run(
+        120,
+        Path::new("python3"),
+        &["-m", "venv", dir.to_str().unwrap()],
+        &repo(),
+    );
+    assert!(
+        ok,
+        "python3 -m venv failed (scripts/install-deps installs python3-venv):\n{out}"
+    );
     let tmp_reqs = dir.join("requirements.in");
     fs::write(&tmp_reqs, &reqs).unwrap();
     let (ok, out) = run(
         600,
         &python,
-        &["-m", "pip", "install", "--quiet", "-r", tmp_reqs.to_str().unwrap()],
+        &[
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "-r",
+            tmp_reqs.to_str().unwrap(),
+        ],
         &repo(),
     );
     assert!(ok, "pip install of the demo's dependencies failed:\n{out}");
@@ -93,7 +113,14 @@ fn pytest(python: &Path, root: &Path) -> (BTreeMap<String, String>, String) {
     let (_, out) = run(
         180,
         python,
-        &["-m", "pytest", "-rA", "-p", "no:cacheprovider", "tests/test_audit_hazards.py"],
+        &[
+            "-m",
+            "pytest",
+            "-rA",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_audit_hazards.py",
+        ],
         root,
     );
     let mut outcomes = BTreeMap::new();
@@ -160,7 +187,10 @@ fn generated_tests_fail_on_the_hazards_and_pass_once_fixed() {
     eprintln!("on the hazardous code: {before:?}");
     assert!(before.len() >= RUNNABLE_RULES.len(), "{out}");
     for (name, outcome) in &before {
-        assert_eq!(outcome, "FAILED", "{name} must fail on the hazardous code:\n{out}");
+        assert_eq!(
+            outcome, "FAILED",
+            "{name} must fail on the hazardous code:\n{out}"
+        );
     }
     assert!(!out.contains("ERROR "), "{out}");
 
@@ -169,12 +199,20 @@ fn generated_tests_fail_on_the_hazards_and_pass_once_fixed() {
         if f.rule == "ASYNC002" {
             continue;
         }
-        let (before_code, after_code) = (f.code.as_ref().unwrap(), f.recommended_fix.as_ref().unwrap());
+        let (before_code, after_code) = (
+            f.code.as_ref().unwrap(),
+            f.recommended_fix.as_ref().unwrap(),
+        );
         let file = root.join(&f.path);
         let text = fs::read_to_string(&file).unwrap();
         let lines: Vec<&str> = text.lines().collect();
-        let (fixed, _, _) = apply_fix(&lines, before_code, after_code, f.line)
-            .unwrap_or_else(|| panic!("{} {}: the fix's before code is not in the file", f.rule, f.path));
+        let (fixed, _, _) =
+            apply_fix(&lines, before_code, after_code, f.line).unwrap_or_else(|| {
+                panic!(
+                    "{} {}: the fix's before code is not in the file",
+                    f.rule, f.path
+                )
+            });
         fs::write(&file, fixed).unwrap();
     }
     let fix = assert_cmd::Command::cargo_bin("auditbench")
@@ -182,13 +220,24 @@ fn generated_tests_fail_on_the_hazards_and_pass_once_fixed() {
         .args(["fix", root.to_str().unwrap(), "--select", "ASYNC002"])
         .output()
         .unwrap();
-    assert!(fix.status.success(), "{}", String::from_utf8_lossy(&fix.stderr));
+    assert!(
+        fix.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fix.stderr)
+    );
 
     // Fixed: every test passes.
     let (after, out) = pytest(&python, &root);
     eprintln!("once fixed: {after:?}");
-    assert_eq!(after.keys().collect::<Vec<_>>(), before.keys().collect::<Vec<_>>(), "{out}");
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        before.keys().collect::<Vec<_>>(),
+        "{out}"
+    );
     for (name, outcome) in &after {
-        assert_eq!(outcome, "PASSED", "{name} must pass once the fix is applied:\n{out}");
+        assert_eq!(
+            outcome, "PASSED",
+            "{name} must pass once the fix is applied:\n{out}"
+        );
     }
 }

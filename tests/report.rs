@@ -14,12 +14,12 @@ use common::copy_dir;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use auditbench::finding::Confidence;
 use auditbench::report::{self, ReportFormat, ReportOptions};
 use auditbench::store::{
     Detection, FindingFilter, ManualFinding, Store, SyncOptions, SyncScope, Triage, TriageChange,
     Trigger,
 };
-use auditbench::finding::Confidence;
 use auditbench::{Config, ScanOptions, Severity};
 use serde_json::Value;
 
@@ -712,7 +712,8 @@ fn check_numbers(store: &Store, db: &Path, date: &str, confidence: Confidence) {
     if r.meta.below_confidence.total > 0 {
         let n = r.meta.below_confidence.total;
         assert!(
-            md.contains(&format!("{n} finding")) && md.contains("`auditbench report --confidence low` lists them"),
+            md.contains(&format!("{n} finding"))
+                && md.contains("`auditbench report --confidence low` lists them"),
             "the scope line states the {n} left out"
         );
     } else {
@@ -791,10 +792,18 @@ fn check_numbers(store: &Store, db: &Path, date: &str, confidence: Confidence) {
         })
         .sum();
     if r.plan.scheduled_hours() > 0.0 {
-        assert!(md.contains(&format!(
-            "estimated at {week_hours:.1} h over {} week",
-            r.plan.weeks.len()
-        )), "{week_hours} over {}: {}", r.plan.weeks.len(), md.lines().filter(|l| l.starts_with("### Week ") || l.contains("estimated at")).collect::<Vec<_>>().join("\n"));
+        assert!(
+            md.contains(&format!(
+                "estimated at {week_hours:.1} h over {} week",
+                r.plan.weeks.len()
+            )),
+            "{week_hours} over {}: {}",
+            r.plan.weeks.len(),
+            md.lines()
+                .filter(|l| l.starts_with("### Week ") || l.contains("estimated at"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
     }
     let planned: usize = r
         .plan
@@ -804,7 +813,10 @@ fn check_numbers(store: &Store, db: &Path, date: &str, confidence: Confidence) {
         .chain(&r.plan.ongoing)
         .map(|t| t.places)
         .sum();
-    assert_eq!(planned, shown_open, "every open finding shown is planned once");
+    assert_eq!(
+        planned, shown_open,
+        "every open finding shown is planned once"
+    );
 
     // The CLI counts the same.
     let cli = |args: &[&str]| {
@@ -974,7 +986,16 @@ fn the_confidence_threshold_comes_from_the_option_then_the_configuration() {
         c
     };
     let scan = bin()
-        .args(["scan", ".", "--confidence", "low", "--format", "json", "--fail-on", "never"])
+        .args([
+            "scan",
+            ".",
+            "--confidence",
+            "low",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ])
         .output()
         .unwrap();
     let scanned: Value = serde_json::from_slice(&scan.stdout).unwrap();
@@ -995,7 +1016,11 @@ fn the_confidence_threshold_comes_from_the_option_then_the_configuration() {
             .args(args)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice(&out.stdout).unwrap()
     };
     let check = |v: &Value, level: &str, shown: usize, left_out: usize| {
@@ -1020,11 +1045,24 @@ fn the_confidence_threshold_comes_from_the_option_then_the_configuration() {
         assert_eq!(planned, shown, "{level}: the plan holds what is shown");
     };
     check(&report(&[]), "medium", high + medium, low);
-    check(&report(&["--confidence", "low"]), "low", high + medium + low, 0);
-    check(&report(&["--confidence", "high"]), "high", high, medium + low);
+    check(
+        &report(&["--confidence", "low"]),
+        "low",
+        high + medium + low,
+        0,
+    );
+    check(
+        &report(&["--confidence", "high"]),
+        "high",
+        high,
+        medium + low,
+    );
 
     // The markdown states what it left out, and how to see it.
-    let md = bin().args(["report", ".", "--date", DATE]).output().unwrap();
+    let md = bin()
+        .args(["report", ".", "--date", DATE])
+        .output()
+        .unwrap();
     let md = String::from_utf8(md.stdout).unwrap();
     assert!(
         md.contains(&format!(
@@ -1060,7 +1098,12 @@ fn the_confidence_threshold_comes_from_the_option_then_the_configuration() {
     )
     .unwrap();
     check(&report(&[]), "low", high + medium + low, 0);
-    check(&report(&["--confidence", "medium"]), "medium", high + medium, low);
+    check(
+        &report(&["--confidence", "medium"]),
+        "medium",
+        high + medium,
+        low,
+    );
 
     // The desktop export: the same default and option.
     let config = Config::load(&root).unwrap();
@@ -1094,7 +1137,10 @@ fn the_confidence_threshold_comes_from_the_option_then_the_configuration() {
         .assert()
         .success();
     check(&report(&[]), "medium", high + medium + 1, low - 1);
-    bin().args(["report", ".", "--confidence", "sure"]).assert().code(2);
+    bin()
+        .args(["report", ".", "--confidence", "sure"])
+        .assert()
+        .code(2);
 }
 
 /// The Impact paragraph says what happens in this code: the route, task or

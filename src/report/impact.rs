@@ -81,13 +81,19 @@ fn entry(step: &Related) -> String {
             Some(r) => format!("on every {} connection ({q}, {loc})", code(&r)),
             None => format!("on every websocket connection of {q} ({loc})"),
         },
-        Some((fw, "task")) => format!("whenever the {} task {q} runs ({loc})", text(&framework(fw))),
+        Some((fw, "task")) => format!(
+            "whenever the {} task {q} runs ({loc})",
+            text(&framework(fw))
+        ),
         Some((_, "background")) => format!("in the background task {q} ({loc})"),
         Some((_, "thread")) => format!("in a thread running {q} ({loc})"),
         Some((_, "startup")) => format!("at start-up, in {q} ({loc})"),
         Some((_, "shutdown")) => format!("at shutdown, in {q} ({loc})"),
         Some((fw, "script")) => {
-            format!("once per run of the {} script {q} ({loc})", text(&framework(fw)))
+            format!(
+                "once per run of the {} script {q} ({loc})",
+                text(&framework(fw))
+            )
         }
         _ if what.starts_with("registered by ") => {
             format!("in {q}, {} ({loc})", text(what))
@@ -269,7 +275,11 @@ mod tests {
     #[test]
     fn entries_and_calls_read_as_a_path() {
         let ev = vec![
-            step("app/api/chat.py", 12, "chat: `@router.post(\"/chat\")` (fastapi request)"),
+            step(
+                "app/api/chat.py",
+                12,
+                "chat: `@router.post(\"/chat\")` (fastapi request)",
+            ),
             step("app/api/chat.py", 14, "calls `generate`"),
             step("app/llm.py", 30, "calls `OllamaProvider._get_client`"),
         ];
@@ -278,18 +288,32 @@ mod tests {
             "on every `POST /chat` request (`chat`, `app/api/chat.py:12`) → `generate()` → `OllamaProvider._get_client()`"
         );
         let task = vec![
-            step("app/workers/tasks.py", 52, "create_shipment: `@celery_app.task` (celery task)"),
-            step("app/services/r.py", 97, "runs `R._loop` in background (`asyncio.create_task`)"),
+            step(
+                "app/workers/tasks.py",
+                52,
+                "create_shipment: `@celery_app.task` (celery task)",
+            ),
+            step(
+                "app/services/r.py",
+                97,
+                "runs `R._loop` in background (`asyncio.create_task`)",
+            ),
         ];
         assert_eq!(
             path(&task).unwrap(),
             "whenever the Celery task `create_shipment` runs (`app/workers/tasks.py:52`) → `R._loop()` in a background task"
         );
-        let long: Vec<Related> = std::iter::once(step("a.py", 1, "f: `@app.get` (fastapi request)"))
-            .chain((0..8).map(|k| step("a.py", k, &format!("calls `g{k}`"))))
-            .collect();
+        let long: Vec<Related> =
+            std::iter::once(step("a.py", 1, "f: `@app.get` (fastapi request)"))
+                .chain((0..8).map(|k| step("a.py", k, &format!("calls `g{k}`"))))
+                .collect();
         let p = path(&long).unwrap();
-        assert!(p.starts_with("on every request to `f` (`a.py:1`) → `g0()` → `g1()` → … → `g6()` → `g7()`"), "{p}");
+        assert!(
+            p.starts_with(
+                "on every request to `f` (`a.py:1`) → `g0()` → `g1()` → … → `g6()` → `g7()`"
+            ),
+            "{p}"
+        );
     }
 
     #[test]
@@ -349,7 +373,11 @@ mod tests {
     fn a_grouped_issue_lists_each_distinct_path_once() {
         let route = |p: &str, l: usize| {
             vec![
-                step("app/api.py", l, &format!("h{l}: `@router.get(\"{p}\")` (fastapi request)")),
+                step(
+                    "app/api.py",
+                    l,
+                    &format!("h{l}: `@router.get(\"{p}\")` (fastapi request)"),
+                ),
                 step("app/api.py", l + 1, "calls `send`"),
             ]
         };
@@ -359,7 +387,11 @@ mod tests {
         let none = item("Push.send", vec![]);
         let built = item(
             "Cache.put",
-            vec![step("app/main.py", 5, "`app.Cache` built here (lives as long as the process)")],
+            vec![step(
+                "app/main.py",
+                5,
+                "`app.Cache` built here (lives as long as the process)",
+            )],
         );
         let members = [&a, &b, &b2, &none, &built];
         assert_eq!(

@@ -226,7 +226,6 @@ const TASK_HELPERS: &str = r#"def unkept_tasks(monkeypatch, func):
     return asyncio.run(main())
 "#;
 
-
 /// The backticked parts of a message.
 fn ticks(message: &str) -> Vec<&str> {
     message.split('`').skip(1).step_by(2).collect()
@@ -239,7 +238,11 @@ fn alias(module: &str) -> String {
 
 /// `_processed_events` -> `processed_events`, for a test name.
 fn ident(s: &str) -> String {
-    let s = snake(s.trim_start_matches("self.").replace('.', "_").trim_matches('_'));
+    let s = snake(
+        s.trim_start_matches("self.")
+            .replace('.', "_")
+            .trim_matches('_'),
+    );
     s.chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect()
@@ -269,7 +272,13 @@ fn runnable_test(f: &Item) -> Option<(String, String)> {
             let ctor = t.iter().rev().find(|c| c.contains('('))?;
             let ctor = ctor.split('(').next()?;
             let (owner, name) = match ctor.rsplit_once('.') {
-                Some((o, n)) if o.split('.').all(|p| is_ident(p) && p.starts_with(|c: char| c.is_ascii_lowercase())) => (format!("{m}.{o}"), n),
+                Some((o, n))
+                    if o.split('.').all(|p| {
+                        is_ident(p) && p.starts_with(|c: char| c.is_ascii_lowercase())
+                    }) =>
+                {
+                    (format!("{m}.{o}"), n)
+                }
                 Some(_) => return None,
                 None => (m.clone(), ctor),
             };
@@ -300,7 +309,9 @@ fn runnable_test(f: &Item) -> Option<(String, String)> {
         }
         // A client built per call: constructions over repeated calls.
         "RES002" => {
-            let client = t.first().filter(|c| c.split('.').all(is_ident) && c.contains('.'))?;
+            let client = t
+                .first()
+                .filter(|c| c.split('.').all(is_ident) && c.contains('.'))?;
             let (setup, call, name) = match scope.as_slice() {
                 [func] => (String::new(), format!("{m}.{func}"), ident(func)),
                 [class, method] if !method.starts_with("__") => (
@@ -365,7 +376,10 @@ pub fn runnable(report: &Report) -> Option<Recommendation> {
         (&["RES002"][..], RES_HELPERS),
         (&["ASYNC002"][..], TASK_HELPERS),
     ] {
-        if tests.iter().any(|(f, _, _)| rules.contains(&f.rule.as_str())) {
+        if tests
+            .iter()
+            .any(|(f, _, _)| rules.contains(&f.rule.as_str()))
+        {
             code.push_str("\n\n");
             code.push_str(helpers.trim_end());
             code.push('\n');
@@ -619,7 +633,16 @@ mod tests {
             println!("{code}");
         }
         assert!(crate::python::is_valid_python(code), "{code}");
-        assert_eq!(recs[0].covers, ["CRITICAL-001", "HIGH-001", "HIGH-002", "HIGH-003", "MEDIUM-001"]);
+        assert_eq!(
+            recs[0].covers,
+            [
+                "CRITICAL-001",
+                "HIGH-001",
+                "HIGH-002",
+                "HIGH-003",
+                "MEDIUM-001"
+            ]
+        );
         for needle in [
             "import app.workers.tasks as app_workers_tasks\n",
             "monkeypatch.setattr(app_workers_tasks, \"_shipping_client\", None)",

@@ -160,4 +160,3 @@ pub fn apply_fix(
     out.extend(lines[at..].iter().map(|s| s.to_string()));
     Some((out.join("\n") + "\n", old_regions, new_regions))
 }
-
