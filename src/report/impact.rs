@@ -330,43 +330,19 @@ mod tests {
     }
 
     fn item(scope: &str, evidence: Vec<Related>) -> Item {
-        use crate::finding::Severity;
-        use crate::store::{Detection, Standing, Triage};
-        Item {
-            number: "HIGH-001".into(),
-            id: 1,
-            rule: "RES002".into(),
-            rule_name: "client-per-call".into(),
-            category: "resources".into(),
-            title: String::new(),
-            severity: Severity::High,
-            path: "app/a.py".into(),
-            line: 3,
-            end_line: 3,
-            scope: scope.into(),
-            detection: Detection::Open,
-            triage: Triage::NeedsReview,
-            standing: Standing::Open,
-            status: String::new(),
-            triage_by: None,
-            triage_date: None,
-            message: String::new(),
-            impact: String::new(),
-            code: None,
-            recommended_fix: None,
-            after_code: None,
-            diff: None,
-            note: None,
-            suppression: None,
-            first_seen: String::new(),
-            fixed_on: None,
-            fix_commit: None,
-            fingerprint: String::new(),
-            effort_hours: 1.0,
-            baseline_state: "new".into(),
-            confidence: Some("high".into()),
-            evidence,
-        }
+        let mut f = crate::report::model::test_item(
+            "HIGH-001",
+            "RES002",
+            "resources",
+            "app/a.py",
+            scope,
+            "",
+        );
+        f.line = 3;
+        f.end_line = 3;
+        f.confidence = Some("high".into());
+        f.evidence = evidence;
+        f
     }
 
     #[test]

@@ -923,6 +923,55 @@ pub fn gather(store: &Store, opts: &ReportOptions) -> store::Result<Report> {
     })
 }
 
+/// An open finding for the renderers' unit tests.
+#[cfg(test)]
+pub(crate) fn test_item(
+    n: &str,
+    rule: &str,
+    cat: &str,
+    path: &str,
+    scope: &str,
+    msg: &str,
+) -> Item {
+    use crate::finding::Severity;
+    use crate::store::{Detection, Triage};
+    Item {
+        number: n.into(),
+        id: 1,
+        rule: rule.into(),
+        rule_name: String::new(),
+        category: cat.into(),
+        title: String::new(),
+        severity: Severity::High,
+        path: path.into(),
+        line: 1,
+        end_line: 1,
+        scope: scope.into(),
+        detection: Detection::Open,
+        triage: Triage::NeedsReview,
+        standing: crate::store::Standing::Open,
+        status: String::new(),
+        triage_by: None,
+        triage_date: None,
+        message: msg.into(),
+        impact: String::new(),
+        code: None,
+        recommended_fix: None,
+        after_code: None,
+        diff: None,
+        note: None,
+        suppression: None,
+        first_seen: String::new(),
+        fixed_on: None,
+        fix_commit: None,
+        fingerprint: String::new(),
+        effort_hours: 1.0,
+        baseline_state: "new".into(),
+        confidence: None,
+        evidence: vec![],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
