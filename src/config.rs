@@ -15,6 +15,10 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
 /// Per-file time limit (milliseconds) for parsing and rules; 0 = none.
 pub const DEFAULT_MAX_FILE_TIME_MS: u64 = 5_000;
 
+/// The report's default confidence threshold (see
+/// [`Config::report_confidence`]); `report::DEFAULT_CONFIDENCE` is this.
+pub const DEFAULT_REPORT_CONFIDENCE: Confidence = Confidence::Medium;
+
 /// The configuration file's schema.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -63,6 +67,10 @@ pub struct ReportConfig {
     pub client: Option<String>,
     /// Who signs the report (never guessed from the OS account).
     pub auditor: Option<String>,
+    /// The least confidence of a finding in the report (`high`, `medium`,
+    /// `low`); else the top-level `confidence` when the file sets it, else
+    /// [`DEFAULT_REPORT_CONFIDENCE`] (medium).
+    pub confidence: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -80,6 +88,9 @@ pub struct Config {
     pub max_file_time_ms: u64,
     /// The least confidence of a reported finding (see [`ConfigFile::confidence`]).
     pub confidence: Confidence,
+    /// The top-level `confidence` as the file wrote it (`None` when absent):
+    /// the report follows it when its own key is not set.
+    pub confidence_set: Option<Confidence>,
     pub report: ReportConfig,
     /// The file the configuration came from.
     pub source: Option<PathBuf>,
@@ -99,6 +110,7 @@ impl Default for Config {
             include_tests: false,
             max_file_time_ms: DEFAULT_MAX_FILE_TIME_MS,
             confidence: Confidence::High,
+            confidence_set: None,
             report: ReportConfig::default(),
             source: None,
         }
@@ -227,14 +239,19 @@ impl Config {
                 severity.insert(i, sev);
             }
         }
-        let confidence = match &file.confidence {
-            Some(c) => c
-                .parse()
-                .map_err(|e: String| anyhow::anyhow!("confidence: {e}"))?,
-            None => Confidence::High,
-        };
+        let confidence_set = file
+            .confidence
+            .as_deref()
+            .map(str::parse::<Confidence>)
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("confidence: {e}"))?;
+        if let Some(c) = &file.report.confidence {
+            c.parse::<Confidence>()
+                .map_err(|e| anyhow::anyhow!("report.confidence: {e}"))?;
+        }
         Ok(Config {
-            confidence,
+            confidence: confidence_set.unwrap_or(Confidence::High),
+            confidence_set,
             select,
             ignore,
             severity,
@@ -271,6 +288,20 @@ impl Config {
             .filter(|id| self.is_enabled(id))
             .map(|id| id.to_string())
             .collect()
+    }
+
+    /// The report's confidence threshold when no option gives one:
+    /// `[report] confidence`, else the top-level `confidence` the file sets,
+    /// else [`DEFAULT_REPORT_CONFIDENCE`]. An audit report defaults
+    /// lower than the scan (medium, not high): it is read by a person who
+    /// weighs each finding, where a CI gate must not cry wolf.
+    pub fn report_confidence(&self) -> Confidence {
+        self.report
+            .confidence
+            .as_deref()
+            .and_then(|c| c.parse().ok())
+            .or(self.confidence_set)
+            .unwrap_or(DEFAULT_REPORT_CONFIDENCE)
     }
 
     pub fn severity_of(&self, id: &str, default: Severity) -> Severity {

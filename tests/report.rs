@@ -14,6 +14,7 @@ use common::copy_dir;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use auditbench::finding::Confidence;
 use auditbench::report::{self, ReportFormat, ReportOptions};
 use auditbench::store::{
     Detection, FindingFilter, ManualFinding, Store, SyncOptions, SyncScope, Triage, TriageChange,
@@ -682,23 +683,53 @@ fn strengths_are_grouped_with_an_example_and_escaped() {
 
 /// Every count the report prints against the CLI, the dashboard and the plan:
 /// one definition of open (`store::standing`), one of found, one of hours.
-fn check_numbers(store: &Store, db: &Path, date: &str) {
+/// The counts of the report at the confidence threshold `confidence` against
+/// the store, the dashboard and the CLI (which count every finding): equal
+/// once the findings the threshold leaves out are taken away, and the scope
+/// line says how many those are.
+fn check_numbers(store: &Store, db: &Path, date: &str, confidence: Confidence) {
     let opts = ReportOptions {
         date: Some(date.into()),
+        confidence,
         ..options()
     };
     let r = report::gather(store, &opts).unwrap();
     let md = report::markdown::render(&r);
     let now = report::model::parse_date(date).unwrap() + DAY - 1;
 
-    // Open per severity: report table = store = dashboard = last history week.
+    // The open findings the threshold leaves out, per severity.
+    let all_open = store.findings(&FindingFilter::open()).unwrap().items;
+    let mut hidden: std::collections::BTreeMap<Severity, usize> = Default::default();
+    for f in &all_open {
+        let t = Triage::parse(&f.triage).unwrap();
+        if report::model::below_threshold(f.confidence.as_deref(), t, confidence) {
+            let s: Severity = f.severity.as_deref().unwrap().parse().unwrap();
+            *hidden.entry(s).or_default() += 1;
+        }
+    }
+    let hidden_total: usize = hidden.values().sum();
+    assert_eq!(r.meta.below_confidence.open, hidden_total);
+    if r.meta.below_confidence.total > 0 {
+        let n = r.meta.below_confidence.total;
+        assert!(
+            md.contains(&format!("{n} finding"))
+                && md.contains("`auditbench report --confidence low` lists them"),
+            "the scope line states the {n} left out"
+        );
+    } else {
+        assert!(!md.contains("--confidence low` lists them"));
+    }
+
+    // Open per severity: report table = store = dashboard = last history week,
+    // less what the threshold leaves out.
     let open = store.open_by_severity().unwrap();
     let dash = auditbench::desktop::dashboard::build(store, 52, &Default::default(), now).unwrap();
     let last = r.progress.last().expect("history");
     for row in &r.severity_table {
         let s = row.severity;
         let n = open.get(&s).copied().unwrap_or(0);
-        assert_eq!(row.open, n, "{s}: report table vs store");
+        let h = hidden.get(&s).copied().unwrap_or(0);
+        assert_eq!(row.open + h, n, "{s}: report table vs store");
         assert_eq!(
             dash.open_by_severity.get(s.as_str()).copied().unwrap_or(0),
             n,
@@ -706,13 +737,14 @@ fn check_numbers(store: &Store, db: &Path, date: &str) {
         );
         assert_eq!(
             last.open_by_severity.get(s.as_str()).copied().unwrap_or(0),
-            n,
+            row.open,
             "{s}: history"
         );
-        if n > 0 {
+        if row.open > 0 {
             assert!(
-                md.contains(&format!("{n} {} open", s.as_str())),
-                "status line lacks {n} {s} open"
+                md.contains(&format!("{} {} open", row.open, s.as_str())),
+                "status line lacks {} {s} open",
+                row.open
             );
         }
         assert_eq!(
@@ -722,11 +754,9 @@ fn check_numbers(store: &Store, db: &Path, date: &str) {
         );
     }
     let open_total: usize = open.values().sum();
-    assert_eq!(r.open_total(), open_total);
-    assert_eq!(
-        store.findings(&FindingFilter::open()).unwrap().total,
-        open_total
-    );
+    assert_eq!(r.open_total() + hidden_total, open_total);
+    assert_eq!(all_open.len(), open_total);
+    let shown_open = r.open_total();
     // Found = the history's new findings; fixed = its fixes.
     let found: usize = r.severity_table.iter().map(|s| s.found).sum();
     assert_eq!(r.progress.iter().map(|w| w.new).sum::<usize>(), found);
@@ -743,19 +773,37 @@ fn check_numbers(store: &Store, db: &Path, date: &str) {
         .sum();
     assert!((r.plan.total_hours - open_hours).abs() < 1e-3);
     assert!((r.plan.scheduled_hours() + r.plan.ongoing_hours() - open_hours).abs() < 1e-3);
+    // "### Week 3 (High, 6.0 h)", or a run "### Weeks 2-10 (High, 15.0 h a week)".
     let week_hours: f32 = md
         .lines()
-        .filter(|l| l.starts_with("### Week "))
+        .filter(|l| l.starts_with("### Week"))
         .map(|l| {
-            let h = l.rsplit(", ").next().unwrap().trim_end_matches(" h)");
-            h.parse::<f32>().unwrap()
+            let h = l.rsplit(", ").next().unwrap();
+            let weeks = match l.strip_prefix("### Weeks ") {
+                Some(rest) => {
+                    let range = rest.split(' ').next().unwrap();
+                    let (a, b) = range.split_once('-').unwrap();
+                    b.parse::<f32>().unwrap() - a.parse::<f32>().unwrap() + 1.0
+                }
+                None => 1.0,
+            };
+            let h = h.trim_end_matches(" h a week)").trim_end_matches(" h)");
+            h.parse::<f32>().unwrap() * weeks
         })
         .sum();
     if r.plan.scheduled_hours() > 0.0 {
-        assert!(md.contains(&format!(
-            "estimated at {week_hours:.1} h over {} week",
-            r.plan.weeks.len()
-        )));
+        assert!(
+            md.contains(&format!(
+                "estimated at {week_hours:.1} h over {} week",
+                r.plan.weeks.len()
+            )),
+            "{week_hours} over {}: {}",
+            r.plan.weeks.len(),
+            md.lines()
+                .filter(|l| l.starts_with("### Week ") || l.contains("estimated at"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
     }
     let planned: usize = r
         .plan
@@ -765,7 +813,10 @@ fn check_numbers(store: &Store, db: &Path, date: &str) {
         .chain(&r.plan.ongoing)
         .map(|t| t.places)
         .sum();
-    assert_eq!(planned, open_total, "every open finding is planned once");
+    assert_eq!(
+        planned, shown_open,
+        "every open finding shown is planned once"
+    );
 
     // The CLI counts the same.
     let cli = |args: &[&str]| {
@@ -796,7 +847,9 @@ fn check_numbers(store: &Store, db: &Path, date: &str) {
 fn counts_agree_across_report_cli_and_dashboard_on_the_demo() {
     let d = tempfile::tempdir().unwrap();
     let store = demo_db(d.path());
-    check_numbers(&store, &d.path().join("audit.db"), DATE);
+    for c in Confidence::ALL {
+        check_numbers(&store, &d.path().join("audit.db"), DATE, c);
+    }
 }
 
 /// The demo history, then `n` copies of `app/services/notifications.py`
@@ -847,7 +900,9 @@ fn counts_agree_on_a_generated_multi_week_history() {
     .unwrap();
     assert!(r.progress.len() >= 4);
     assert!(r.severity_table.iter().any(|s| s.removed > 0));
-    check_numbers(&store, &d.path().join("audit.db"), "2026-02-02");
+    for c in Confidence::ALL {
+        check_numbers(&store, &d.path().join("audit.db"), "2026-02-02", c);
+    }
 }
 
 #[test]
@@ -866,7 +921,7 @@ fn repeated_instances_are_grouped_into_one_issue() {
         md.contains(&format!("### {}: Client per call in 9 places\n", i.number)),
         "{md}"
     );
-    assert!(md.contains("(+3 similar)"));
+    assert!(md.contains("(+5 similar)"), "{md}");
     assert!(md.contains("**Fix** (the same change at every place):"));
     let sections = md
         .lines()
@@ -911,4 +966,217 @@ fn title_block_comes_from_the_project_and_its_configuration() {
     assert!(md.contains("**Client**: Example Shop GmbH  \n"));
     assert!(!md.contains("by root"), "{md}");
     assert!(md.contains("(by Jane Doe on "), "{md}");
+}
+
+/// The report's confidence threshold: medium by default, from `--confidence`,
+/// `[tool.auditbench.report] confidence` or the top-level `confidence`; what
+/// it leaves out is counted in the scope line and in no other figure; a
+/// finding a person triaged is shown whatever its confidence; the desktop's
+/// export takes the same default and option.
+#[test]
+fn the_confidence_threshold_comes_from_the_option_then_the_configuration() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("demo-backend");
+    copy_dir(&repo().join("fixtures/demo-backend"), &root);
+    let bin = || {
+        let mut c = assert_cmd::Command::cargo_bin("auditbench").unwrap();
+        c.env("AUDITBENCH_NOW", T0.to_string())
+            .env("AUDITBENCH_USER", "ci")
+            .current_dir(&root);
+        c
+    };
+    let scan = bin()
+        .args([
+            "scan",
+            ".",
+            "--confidence",
+            "low",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    let scanned: Value = serde_json::from_slice(&scan.stdout).unwrap();
+    let levels: Vec<String> = scanned["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] != "strength")
+        .map(|f| f["confidence"].as_str().unwrap().to_string())
+        .collect();
+    let count = |c: &str| levels.iter().filter(|l| *l == c).count();
+    let (high, medium, low) = (count("high"), count("medium"), count("low"));
+    assert!(high > 0 && medium > 0 && low > 0, "{levels:?}");
+
+    let report = |args: &[&str]| -> Value {
+        let out = bin()
+            .args(["report", ".", "--format", "json", "--date", DATE])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let check = |v: &Value, level: &str, shown: usize, left_out: usize| {
+        assert_eq!(v["meta"]["confidence"], level);
+        assert_eq!(v["findings"].as_array().unwrap().len(), shown, "{level}");
+        assert_eq!(v["meta"]["below_confidence"]["total"], left_out, "{level}");
+        let open: usize = v["severity_table"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["open"].as_u64().unwrap() as usize)
+            .sum();
+        assert_eq!(open, shown, "{level}: the table counts what is shown");
+        let planned: usize = v["plan"]["weeks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|w| w["tasks"].as_array().unwrap())
+            .chain(v["plan"]["ongoing"].as_array().unwrap())
+            .map(|t| t["places"].as_u64().unwrap() as usize)
+            .sum();
+        assert_eq!(planned, shown, "{level}: the plan holds what is shown");
+    };
+    check(&report(&[]), "medium", high + medium, low);
+    check(
+        &report(&["--confidence", "low"]),
+        "low",
+        high + medium + low,
+        0,
+    );
+    check(
+        &report(&["--confidence", "high"]),
+        "high",
+        high,
+        medium + low,
+    );
+
+    // The markdown states what it left out, and how to see it.
+    let md = bin()
+        .args(["report", ".", "--date", DATE])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(
+        md.contains(&format!(
+            "**Confidence**: findings of medium confidence or higher, and those a person triaged. {low} findings of lower confidence are left out of this report and of all its counts; `auditbench report --confidence low` lists them  \n"
+        )),
+        "{md}"
+    );
+    assert!(md.contains(&format!(
+        "These counts, the score and the plan cover the findings of this report: {low} findings of lower confidence than medium are left out"
+    )));
+    let all = bin()
+        .args(["report", ".", "--date", DATE, "--confidence", "low"])
+        .output()
+        .unwrap();
+    let all = String::from_utf8(all.stdout).unwrap();
+    assert!(all.contains("**Confidence**: every finding, whatever the scan's confidence in it  \n"));
+    assert!(!all.contains("These counts, the score and the plan cover"));
+    // Fewer findings weigh less: the score of the shown findings is higher.
+    let score = |v: &Value| v["health"]["now"].as_f64().unwrap();
+    assert!(score(&report(&[])) > score(&report(&["--confidence", "low"])));
+
+    // The configuration: the top-level key, then the report's own, then the flag.
+    let pyproject = fs::read_to_string(root.join("pyproject.toml")).unwrap();
+    fs::write(
+        root.join("pyproject.toml"),
+        format!("{pyproject}\n[tool.auditbench]\nconfidence = \"high\"\n"),
+    )
+    .unwrap();
+    check(&report(&[]), "high", high, medium + low);
+    fs::write(
+        root.join("pyproject.toml"),
+        format!("{pyproject}\n[tool.auditbench]\nconfidence = \"high\"\n\n[tool.auditbench.report]\nconfidence = \"low\"\n"),
+    )
+    .unwrap();
+    check(&report(&[]), "low", high + medium + low, 0);
+    check(
+        &report(&["--confidence", "medium"]),
+        "medium",
+        high + medium,
+        low,
+    );
+
+    // The desktop export: the same default and option.
+    let config = Config::load(&root).unwrap();
+    let store = Store::open_existing(root.join(".auditbench/audit.db")).unwrap();
+    for (args, level) in [("{}", "low"), (r#"{"confidence":"high"}"#, "high")] {
+        let args: auditbench::desktop::types::ReportArgs = serde_json::from_str(args).unwrap();
+        let opts = args.to_options(&config, None).unwrap();
+        let v: Value =
+            serde_json::from_str(&report::render(&store, &opts, ReportFormat::Json).unwrap())
+                .unwrap();
+        assert_eq!(v["meta"]["confidence"], level);
+    }
+    let bad: auditbench::desktop::types::ReportArgs =
+        serde_json::from_str(r#"{"confidence":"sure"}"#).unwrap();
+    assert!(bad.to_options(&config, None).is_err());
+    drop(store);
+    fs::write(root.join("pyproject.toml"), &pyproject).unwrap();
+
+    // A low finding a person confirmed is the auditor's call: it is shown.
+    let store = Store::open_existing(root.join(".auditbench/audit.db")).unwrap();
+    let row = store
+        .findings(&FindingFilter::open())
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|f| f.confidence.as_deref() == Some("low"))
+        .unwrap();
+    drop(store);
+    bin()
+        .args(["triage", &row.id.to_string(), "--status", "confirmed"])
+        .assert()
+        .success();
+    check(&report(&[]), "medium", high + medium + 1, low - 1);
+    bin()
+        .args(["report", ".", "--confidence", "sure"])
+        .assert()
+        .code(2);
+}
+
+/// The Impact paragraph says what happens in this code: the route, task or
+/// owner the project model found, and the calls on the way, before the rule's
+/// rationale; the route text comes from the repository and stays escaped.
+#[test]
+fn impact_names_the_path_of_this_code_and_stays_escaped() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("proj");
+    fs::create_dir_all(root.join("app")).unwrap();
+    fs::write(
+        root.join("app/hooks.py"),
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n_seen = {}\n\n\n@router.post(\"/x`](javascript:alert(1)) <script>alert(1)</script> | ## h\")\ndef hook(event_id: str):\n    remember(event_id)\n\n\ndef remember(event_id):\n    _seen[event_id] = True\n\n\n@router.post(\"/orders/{order_id}/paid\")\ndef paid(order_id: str):\n    remember(order_id)\n",
+    )
+    .unwrap();
+    let mut store = Store::open(d.path().join("audit.db")).unwrap();
+    record(&mut store, &root, T0);
+    let opts = ReportOptions {
+        date: Some(DATE.into()),
+        confidence: Confidence::Low,
+        ..Default::default()
+    };
+    let md = report::render(&store, &opts, ReportFormat::Markdown).unwrap();
+    check_structure(&md);
+    check_html_tags(&report::render(&store, &opts, ReportFormat::Html).unwrap());
+    let impact = md
+        .lines()
+        .find(|l| l.starts_with("**Impact**: In this project"))
+        .unwrap_or_else(|| panic!("no specific impact:\n{md}"));
+    assert!(impact.contains("runs on every "), "{impact}");
+    assert!(impact.contains("`app/hooks.py:"), "{impact}");
+    assert!(impact.contains("→ `remember()`"), "{impact}");
+    assert!(
+        impact.contains("A module-level collection lives as long as the process"),
+        "the rule's rationale follows: {impact}"
+    );
+    assert!(!impact.contains("<script>"), "{impact}");
+    assert!(!impact.contains("](javascript"), "{impact}");
 }

@@ -480,6 +480,8 @@ fn dashboard_rules_and_report() {
         date: Some("2026-11-23".into()),
         min_severity: auditbench::Severity::Medium,
         include_code: false,
+        // As `auditbench report`: the title's project from pyproject.toml.
+        project: auditbench::config::project_name(&h.root),
         ..Default::default()
     };
     // The watcher may record the configuration change meanwhile (a new scan in

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 
-use crate::finding::Severity;
+use crate::finding::{Confidence, Severity};
 use crate::report::{self, ReportFormat, ReportOptions};
 use crate::store::{self, Store, Triage};
 
@@ -43,6 +43,12 @@ pub struct ReportArgs {
     /// Report date, YYYY-MM-DD (default: today, UTC).
     #[arg(long)]
     pub date: Option<String>,
+    /// Leave out findings the scan is less sure of than this: high, medium or
+    /// low (everything). Default: `[tool.auditbench.report] confidence`, else
+    /// the configuration's `confidence`, else medium. A finding a person
+    /// triaged is reported whatever its confidence.
+    #[arg(long, value_name = "LEVEL")]
+    pub confidence: Option<Confidence>,
     /// Leave out findings below this severity.
     #[arg(long, value_name = "SEVERITY", default_value = "info")]
     pub min_severity: String,
@@ -94,6 +100,7 @@ pub fn execute(a: ReportArgs) -> Result<i32> {
     // The title block: the options, else `[tool.auditbench.report]`, else the
     // project's own name.
     let config = crate::config::Config::load(&project)?;
+    let confidence = a.confidence.unwrap_or_else(|| config.report_confidence());
     let opts = ReportOptions {
         title: a.title.or(config.report.title),
         client: a.client.or(config.report.client),
@@ -110,6 +117,7 @@ pub fn execute(a: ReportArgs) -> Result<i32> {
             .project_name
             .or_else(|| crate::config::project_name(&project)),
         capacity_hours: a.capacity,
+        confidence,
     };
     let format = match a.format {
         ReportFormatArg::Markdown => ReportFormat::Markdown,

@@ -271,7 +271,7 @@ pub fn execute(cmd: StoreCommand) -> Result<i32> {
         } => {
             let mut store = db.open_existing()?;
             let status: Triage = status.parse()?;
-            let ids = resolve_ids(&store, &ids)?;
+            let ids = resolve_ids(&store, &db.project(), &ids)?;
             store.triage(
                 &ids,
                 &TriageChange {
@@ -286,7 +286,7 @@ pub fn execute(cmd: StoreCommand) -> Result<i32> {
         }
         StoreCommand::Show { db, id, format } => {
             let store = db.open_existing()?;
-            let id = resolve_ids(&store, std::slice::from_ref(&id))?[0];
+            let id = resolve_ids(&store, &db.project(), std::slice::from_ref(&id))?[0];
             let d = store.history(id)?;
             if format == ListFormat::Json {
                 writeln!(out, "{}", serde_json::to_string_pretty(&d)?)?;
@@ -475,15 +475,19 @@ fn json_row(f: &FindingRow) -> serde_json::Value {
 
 /// Finding ids from what the user typed: database ids, or the report's issue
 /// numbers (`HIGH-003`), each standing for every finding of the issue (worst
-/// first).
-fn resolve_ids(store: &Store, given: &[String]) -> Result<Vec<i64>> {
+/// first), numbered as the project's report numbers them (its confidence
+/// threshold).
+fn resolve_ids(store: &Store, project: &Path, given: &[String]) -> Result<Vec<i64>> {
+    let confidence = crate::config::Config::load(project)
+        .map(|c| c.report_confidence())
+        .unwrap_or(crate::report::DEFAULT_CONFIDENCE);
     let mut ids = vec![];
     for g in given {
         if let Ok(id) = g.trim_start_matches('#').parse::<i64>() {
             ids.push(id);
             continue;
         }
-        match crate::report::finding_ids_of(store, g)? {
+        match crate::report::finding_ids_of(store, g, confidence)? {
             Some(found) if !found.is_empty() => ids.extend(found),
             _ => bail!(
                 "`{g}` is neither a finding id nor an issue of the report (ids look like 12, issues like HIGH-003)"

@@ -471,7 +471,8 @@ impl Session {
 
     pub fn render_report(&self, args: &ReportArgs, format: &str) -> ApiResult<String> {
         let (format, _) = report_format(format)?;
-        Ok(report::render(&self.store(), &args.to_options()?, format)?)
+        let opts = args.to_options(&self.config()?, crate::config::project_name(&self.root))?;
+        Ok(report::render(&self.store(), &opts, format)?)
     }
 
     /// Renders and writes the report to `dest` (a path the user chose in the

@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{Related, Severity};
+use crate::config::Config;
+use crate::finding::{Confidence, Related, Severity};
 use crate::report::{ReportFormat, ReportOptions};
 use crate::store::{Detection, FindingDetail, FindingFilter, SortKey, StoreError, Triage};
 
@@ -184,6 +185,10 @@ pub struct ReportArgs {
     pub include_code: bool,
     #[serde(default = "yes")]
     pub include_strengths: bool,
+    /// The least confidence of a finding in the report (`high`, `medium`,
+    /// `low`); default: the project's ([`Config::report_confidence`]).
+    #[serde(default)]
+    pub confidence: Option<String>,
 }
 
 fn yes() -> bool {
@@ -191,8 +196,10 @@ fn yes() -> bool {
 }
 
 impl ReportArgs {
-    /// The same options `auditbench report` builds from its flags.
-    pub fn to_options(&self) -> ApiResult<ReportOptions> {
+    /// The same options `auditbench report` builds from its flags, with the
+    /// same defaults from the project's configuration `config` (title block,
+    /// confidence threshold) and its name (`project`).
+    pub fn to_options(&self, config: &Config, project: Option<String>) -> ApiResult<ReportOptions> {
         let min_severity = match self.min_severity.as_deref().filter(|s| !s.is_empty()) {
             Some(s) => s.parse::<Severity>().map_err(ApiError::invalid)?,
             None => Severity::Info,
@@ -203,15 +210,21 @@ impl ReportArgs {
             .map(|s| s.parse::<Triage>())
             .collect::<Result<Vec<_>, StoreError>>()?;
         let blank = |s: &Option<String>| s.clone().filter(|v| !v.trim().is_empty());
+        let confidence = match blank(&self.confidence) {
+            Some(c) => c.parse::<Confidence>().map_err(ApiError::invalid)?,
+            None => config.report_confidence(),
+        };
         Ok(ReportOptions {
-            title: blank(&self.title),
-            client: blank(&self.client),
-            auditor: blank(&self.auditor),
+            title: blank(&self.title).or(config.report.title.clone()),
+            client: blank(&self.client).or(config.report.client.clone()),
+            auditor: blank(&self.auditor).or(config.report.auditor.clone()),
             date: blank(&self.date),
             min_severity,
             statuses,
             include_code: self.include_code,
             include_strengths: self.include_strengths,
+            project,
+            confidence,
             ..ReportOptions::default()
         })
     }

@@ -13,7 +13,7 @@ use crate::finding::Severity;
 use crate::store::{Standing, MANUAL_RULE};
 
 /// Locations listed for a group before "+N similar".
-pub const SHOWN_PLACES: usize = 6;
+pub const SHOWN_PLACES: usize = 4;
 
 /// Groups `items` by `key`: one group per key, in the order of the key's first
 /// item, each group's members (indices into `items`) sorted by `order` (worst

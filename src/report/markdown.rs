@@ -104,7 +104,32 @@ fn title_block(r: &Report, out: &mut String) {
         m.lines_analysed,
         plural(m.rules.len(), "rule", "rules"),
     );
+    let _ = writeln!(out, "**Confidence**: {}  ", confidence_scope(r));
     let _ = writeln!(out, "**Status**: {}\n\n---\n", status_line(r));
+}
+
+/// What the confidence threshold let in and what it left out.
+fn confidence_scope(r: &Report) -> String {
+    let m = &r.meta;
+    let b = &m.below_confidence;
+    let shown = match m.confidence.as_str() {
+        "low" => return "every finding, whatever the scan's confidence in it".into(),
+        "high" => "findings of high confidence".to_string(),
+        c => format!("findings of {c} confidence or higher"),
+    };
+    if b.total == 0 {
+        return format!("{shown}; no finding of lower confidence was left out");
+    }
+    let open = if b.open == b.total {
+        String::new()
+    } else {
+        format!(" ({} open)", b.open)
+    };
+    format!(
+        "{shown}, and those a person triaged. {}{open} of lower confidence {} left out of this report and of all its counts; `auditbench report --confidence low` lists them",
+        plural(b.total, "finding", "findings"),
+        if b.total == 1 { "is" } else { "are" },
+    )
 }
 
 fn summary(r: &Report, out: &mut String) {
@@ -180,7 +205,15 @@ fn summary(r: &Report, out: &mut String) {
             if r.patterns.len() == 1 { "was" } else { "were" }
         );
     }
-    let (weeks, ongoing) = (r.plan.scheduled_hours(), r.plan.ongoing_hours());
+    // The weeks' figures as their headings print them (one decimal), so that
+    // the total is their sum as a reader adds them up.
+    let weeks: f32 = r
+        .plan
+        .weeks
+        .iter()
+        .map(|w| (w.hours * 10.0).round() / 10.0)
+        .sum();
+    let ongoing = r.plan.ongoing_hours();
     if weeks > 0.0 {
         let _ = write!(
             out,
@@ -241,6 +274,16 @@ fn summary(r: &Report, out: &mut String) {
         );
     }
     out.push('\n');
+    let b = &r.meta.below_confidence;
+    if b.total > 0 {
+        let _ = writeln!(
+            out,
+            "These counts, the score and the plan cover the findings of this report: {} of lower confidence than {} {} left out (see the scope above).\n",
+            plural(b.total, "finding", "findings"),
+            r.meta.confidence,
+            if b.total == 1 { "is" } else { "are" }
+        );
+    }
     let _ = writeln!(out, "### Fixes Implemented\n");
     let fixed: Vec<&Issue> = r.issues_in(|s| s == Standing::Fixed).collect();
     if fixed.is_empty() {
@@ -328,14 +371,18 @@ fn places(members: &[&Item]) -> String {
     s
 }
 
+/// Current code longer than this many lines is not printed beside its fix.
+const LONG_SNIPPET: usize = 20;
+
 /// A low or info finding that is still open and has a recommended fix.
 fn terse(f: &Item) -> bool {
     f.severity >= Severity::Low && f.recommended_fix.is_some() && f.detection.is_active()
 }
 
 /// The confidence, and the path from an entry point that makes the finding
-/// apply in this project (the project model's evidence), one step a line.
-fn evidence(f: &Item, out: &mut String) {
+/// apply in this project (the project model's evidence): one step a line, or,
+/// when the Impact paragraph `told` the path already, where its steps are.
+fn evidence(f: &Item, told: bool, out: &mut String) {
     let Some(c) = &f.confidence else {
         return;
     };
@@ -343,14 +390,26 @@ fn evidence(f: &Item, out: &mut String) {
         let _ = writeln!(out, "**Confidence**: {}\n", text(c));
         return;
     }
-    let _ = writeln!(out, "**Confidence**: {}, because:\n", text(c));
-    for step in &f.evidence {
+    let at = |step: &crate::finding::Related| {
+        if step.path.is_empty() {
+            "…".to_string()
+        } else {
+            code(&format!("{}:{}", step.path, step.line))
+        }
+    };
+    if told {
+        let steps: Vec<String> = f.evidence.iter().map(at).collect();
         let _ = writeln!(
             out,
-            "- {}: {}",
-            code(&format!("{}:{}", step.path, step.line)),
-            text(&step.message)
+            "**Confidence**: {}, from the path in the impact: {}\n",
+            text(c),
+            steps.join(" → ")
         );
+        return;
+    }
+    let _ = writeln!(out, "**Confidence**: {}, because:\n", text(c));
+    for step in &f.evidence {
+        let _ = writeln!(out, "- {}: {}", at(step), text(&step.message));
     }
     out.push('\n');
 }
@@ -400,10 +459,25 @@ fn issue(r: &Report, i: &Issue, out: &mut String) {
     } else {
         let _ = writeln!(out, "**Risk**: {}\n", text(&f.message));
     }
-    if !f.impact.is_empty() {
-        let _ = writeln!(out, "**Impact**: {}\n", text(&f.impact));
+    // What happens in this code (the model's evidence) leads; the rule's
+    // general rationale says why it matters.
+    let here = super::impact::here(&members);
+    // The Impact sentence tells the worst place's path when it has one: the
+    // confidence then only adds where each step is.
+    let told = here.is_some() && !f.evidence.is_empty();
+    match (here, f.impact.is_empty()) {
+        (Some(h), true) => {
+            let _ = writeln!(out, "**Impact**: {h}\n");
+        }
+        (Some(h), false) => {
+            let _ = writeln!(out, "**Impact**: {h} {}\n", text(&f.impact));
+        }
+        (None, false) => {
+            let _ = writeln!(out, "**Impact**: {}\n", text(&f.impact));
+        }
+        (None, true) => {}
     }
-    evidence(f, out);
+    evidence(f, told, out);
     let lang = lang_of(&f.path);
     let at = if many {
         format!(" ({})", code(&f.location()))
@@ -429,6 +503,20 @@ fn issue(r: &Report, i: &Issue, out: &mut String) {
         // Low-priority issues show the fix alone (it holds the code, changed),
         // as the seeds keep their minor issues short.
         (Some(_), None) if terse(f) => recommended_fix(f, many, lang, out),
+        // A long block is shown once, changed, in the fix: printing it twice
+        // doubles the section for no information (the fix holds every line).
+        (Some(before), None)
+            if before.lines().count() > LONG_SNIPPET
+                && f.recommended_fix.is_some()
+                && f.detection.is_active() =>
+        {
+            let _ = writeln!(
+                out,
+                "**Current code**{at}: {} lines, shown with the change in the fix below.\n",
+                before.lines().count()
+            );
+            recommended_fix(f, many, lang, out);
+        }
         (Some(before), None) => {
             let _ = writeln!(out, "**Current code**{at}:\n");
             out.push_str(&fence(before, lang));
@@ -565,7 +653,44 @@ fn plan(r: &Report, out: &mut String) {
         );
     }
     let mut k = 0;
-    for w in &p.weeks {
+    let mut i = 0;
+    while i < p.weeks.len() {
+        let w = &p.weeks[i];
+        // Weeks that each give the same hours to one issue (a large grouped
+        // issue worked through) read as one run of weeks.
+        let same = |v: &super::plan::Week| {
+            v.tasks.len() == 1
+                && w.tasks.len() == 1
+                && v.tasks[0].number == w.tasks[0].number
+                && v.tasks[0].places == w.tasks[0].places
+                && (v.hours - w.hours).abs() < 0.05
+        };
+        let run = p.weeks[i..].iter().take_while(|v| same(v)).count().max(1);
+        if run > 1 {
+            let t = &w.tasks[0];
+            let last = &p.weeks[i + run - 1];
+            k += 1;
+            let _ = writeln!(
+                out,
+                "### Weeks {}-{} ({}, {} a week)\n",
+                w.week,
+                last.week,
+                week_label(&w.tasks),
+                hours(w.hours)
+            );
+            let _ = writeln!(
+                out,
+                "{k}. **{}**: {} ({} of {} places a week, {} in all)\n",
+                t.number,
+                text(&t.title),
+                t.places,
+                t.of,
+                hours(w.hours * run as f32)
+            );
+            i += run;
+            continue;
+        }
+        i += 1;
         let _ = writeln!(
             out,
             "### Week {} ({}, {})\n",
@@ -688,8 +813,10 @@ fn testing_section(r: &Report, out: &mut String) {
     for rec in recs {
         let _ = writeln!(out, "### {}\n", rec.heading);
         let _ = writeln!(out, "{} Covers {}.\n", rec.intro, rec.covers.join(", "));
-        out.push_str(&fence(&rec.code, "python"));
-        out.push('\n');
+        if !rec.code.is_empty() {
+            out.push_str(&fence(&rec.code, "python"));
+            out.push('\n');
+        }
     }
     out.push_str("### Regression Guard\n\n");
     out.push_str("Keep the findings of this audit as a baseline, and let CI fail only on a finding that is not in it, so that the build stays green while the plan above is worked through and turns red on a new hazard.\n\n");
@@ -698,7 +825,7 @@ fn testing_section(r: &Report, out: &mut String) {
 }
 
 /// Files listed in Appendix A on a large project.
-const MAX_FILES: usize = 40;
+const MAX_FILES: usize = 25;
 
 fn files(r: &Report, out: &mut String) {
     let _ = writeln!(out, "## Appendix A: Files Analysed\n");
@@ -759,15 +886,41 @@ fn methodology(r: &Report, out: &mut String) {
     let _ = writeln!(out, "## Appendix B: Methodology\n");
     let _ = writeln!(
         out,
-        "auditbench parsed every Python file of {} with tree-sitter, built a semantic index per module (scopes, resolved imports and calls, assignments, `with` blocks, exception handlers, lock regions, awaits) and ran the rules below over it. Each scan is recorded in the project database; findings keep their identity across scans (fingerprint, then anchor-line content), so a finding that disappears is recorded as fixed with the code that replaced it. Triage decisions, notes and accepted risks are made by people and kept across scans. This report covers {} recorded {}, minimum severity {}, triage states: {}.\n",
+        "auditbench parsed every Python file of {} with tree-sitter, built a semantic index per module (scopes, resolved imports and calls, assignments, `with` blocks, exception handlers, lock regions, awaits) and ran the rules below over it. Each scan is recorded in the project database; findings keep their identity across scans (fingerprint, then anchor-line content), so a finding that disappears is recorded as fixed with the code that replaced it. Triage decisions, notes and accepted risks are made by people and kept across scans. This report covers {} recorded {}, minimum severity {}, minimum confidence {}, triage states: {}.\n",
         code(&m.project),
         m.scans,
         if m.scans == 1 { "scan" } else { "scans" },
         m.min_severity,
+        m.confidence,
         m.statuses.join(", ")
     );
-    out.push_str("### Rules\n\n| Rule | Name | Default severity | What it flags |\n|------|------|------------------|---------------|\n");
+    out.push_str("Each finding carries a **confidence**: how likely it is a real hazard in this project. It starts from the rule's precision measured on labelled real applications (high from 80 % real, medium from 40 %, low below), and the project model raises it one level when it finds the path that makes the hazard real here (a route, a task or a loop reaching the place, shown under the finding) or lowers it to low when the code only runs once (start-up, a script, a migration). Severity says the impact if the finding is real; confidence says how likely that is. Findings below the report's threshold are left out unless a person triaged them.\n\n");
+    // The rules that found something here, one line each; the others by id
+    // (`auditbench rule ID` documents each).
+    let mut hit: std::collections::BTreeSet<&str> =
+        r.findings.iter().map(|f| f.rule.as_str()).collect();
+    hit.extend(r.strengths.iter().map(|s| s.rule.as_str()));
+    hit.extend(r.false_positives.iter().map(|f| f.rule.as_str()));
+    let quiet: Vec<&str> = m
+        .rules
+        .iter()
+        .map(String::as_str)
+        .filter(|id| !hit.contains(id))
+        .collect();
+    out.push_str("### Rules\n\n");
+    if !quiet.is_empty() && quiet.len() < m.rules.len() {
+        let _ = writeln!(
+            out,
+            "The rules that found something in this report; the {} other enabled rules found nothing: {}. `auditbench rule ID` documents each.\n",
+            quiet.len(),
+            quiet.iter().map(|q| format!("`{q}`")).collect::<Vec<_>>().join(", ")
+        );
+    }
+    out.push_str("| Rule | Name | Default severity | What it flags |\n|------|------|------------------|---------------|\n");
     for id in &m.rules {
+        if !quiet.is_empty() && quiet.len() < m.rules.len() && quiet.contains(&id.as_str()) {
+            continue;
+        }
         if let Some(meta) = rules::find_meta(id) {
             let sev = if meta.kind == crate::finding::Kind::Strength {
                 "strength"

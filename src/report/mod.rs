@@ -16,6 +16,7 @@ pub mod escape;
 pub mod grouping;
 pub mod health;
 pub mod html;
+pub mod impact;
 pub mod json;
 pub mod markdown;
 pub mod model;
@@ -24,7 +25,7 @@ pub mod sarif;
 pub mod strengths;
 pub mod test_recommendations;
 
-pub use model::{gather, Issue, Item, Report, ReportOptions};
+pub use model::{gather, Issue, Item, Report, ReportOptions, DEFAULT_CONFIDENCE};
 
 use crate::store::{self, Store};
 
@@ -49,12 +50,19 @@ pub fn render(store: &Store, opts: &ReportOptions, format: ReportFormat) -> stor
 
 /// The database ids of the findings of the report's issue `number`
 /// (`HIGH-003`, case-insensitive), as `auditbench report` numbers them with
-/// its default options; `None` when the report has no such issue.
+/// its default options and the confidence threshold `confidence` (the
+/// project's, [`crate::Config::report_confidence`]); `None` when the report
+/// has no such issue.
 pub fn finding_ids_of(
     store: &crate::store::Store,
     number: &str,
+    confidence: crate::finding::Confidence,
 ) -> crate::store::Result<Option<Vec<i64>>> {
-    let report = model::gather(store, &ReportOptions::default())?;
+    let opts = ReportOptions {
+        confidence,
+        ..ReportOptions::default()
+    };
+    let report = model::gather(store, &opts)?;
     Ok(report
         .issues
         .iter()

@@ -439,6 +439,17 @@ impl Store {
     /// current time), oldest first: new, fixed, regressed in the week and open at
     /// its end, replayed from the event log (findings only, not strengths).
     pub fn weekly(&self, weeks: usize, now: Option<i64>) -> Result<Vec<WeekRow>> {
+        self.weekly_except(weeks, now, &std::collections::HashSet::new())
+    }
+
+    /// [`Store::weekly`] without the findings `skip` (the report's, left out
+    /// by its confidence threshold): they count in no column.
+    pub fn weekly_except(
+        &self,
+        weeks: usize,
+        now: Option<i64>,
+        skip: &std::collections::HashSet<i64>,
+    ) -> Result<Vec<WeekRow>> {
         let now = now.unwrap_or_else(super::now);
         let weeks = weeks.max(1);
         let first = week::week_start(now) - (weeks as i64 - 1) * week::WEEK;
@@ -493,6 +504,10 @@ impl Store {
             };
             while idx < events.len() && events[idx].1 < end {
                 let (id, at, kind, to) = &events[idx];
+                if skip.contains(id) {
+                    idx += 1;
+                    continue;
+                }
                 let counted = *at >= start;
                 match kind.as_str() {
                     "detected" => {

@@ -3,6 +3,9 @@
 
 use std::path::Path;
 
+mod fix_apply;
+pub use fix_apply::apply_fix;
+
 use auditbench::scan::{scan_with, Prior};
 use auditbench::store::{Store, SyncOptions, SyncScope, SyncSummary, Trigger};
 use auditbench::{Config, ScanOptions, ScanResult};
