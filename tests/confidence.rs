@@ -267,7 +267,11 @@ fn sarif_carries_rank_precision_and_the_code_flow() {
 fn test_code_is_judged_by_its_path_and_does_not_judge_the_code_it_calls() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(root, "pyproject.toml", "[tool.auditbench]\ninclude-tests = true\n");
+    write(
+        root,
+        "pyproject.toml",
+        "[tool.auditbench]\ninclude-tests = true\n",
+    );
     write(root, "lib/__init__.py", "");
     write(root, "lib/clients.py", HELPER);
     write(
@@ -282,27 +286,24 @@ fn test_code_is_judged_by_its_path_and_does_not_judge_the_code_it_calls() {
         "tests/fakes.py",
         "SEEN = {}\n\n\ndef remember(key, value):\n    SEEN[key] = value\n",
     );
-    let result = auditbench::scan(auditbench::ScanOptions {
-        root: root.to_path_buf(),
-        config: auditbench::Config::load(root).unwrap(),
-        progress: None,
-    })
-    .unwrap();
-    let lib = res002(&result.findings, "lib/clients.py");
+    let findings = common::open_findings(root);
+    let lib = res002(&findings, "lib/clients.py");
     assert_eq!(
         lib.confidence,
         auditbench::rules::confidence::base("RES002", lib.kind),
         "{lib:#?}"
     );
     assert!(lib.evidence.is_empty(), "{lib:#?}");
-    let in_test = result
-        .findings
+    let in_test = findings
         .iter()
         .find(|f| f.rule == "MEM001" && f.path == "tests/fakes.py")
-        .unwrap_or_else(|| panic!("no MEM001 in tests/fakes.py: {:#?}", result.findings));
+        .unwrap_or_else(|| panic!("no MEM001 in tests/fakes.py: {findings:#?}"));
     assert_eq!(in_test.confidence, Confidence::Low, "{in_test:#?}");
     assert!(
-        in_test.evidence.iter().any(|e| e.message.contains("test code")),
+        in_test
+            .evidence
+            .iter()
+            .any(|e| e.message.contains("test code")),
         "{in_test:#?}"
     );
 }

@@ -516,35 +516,33 @@ impl<'a> ProjectModel<'a> {
             }
         }
         if let Some(recv) = c.receiver {
-            {
-                match self.type_of_receiver(fi, c.caller, recv) {
-                    Some((Ty::Class(k), open)) => {
-                        let mut out: Vec<FuncRef> =
-                            self.method_in_mro(k, c.method).into_iter().collect();
-                        if open {
-                            // An override in a subclass may be what runs.
-                            for d in self.descendants(k) {
-                                if let Some(m) = self.own_method(d, c.method) {
-                                    if !out.contains(&m) {
-                                        out.push(m);
-                                    }
+            match self.type_of_receiver(fi, c.caller, recv) {
+                Some((Ty::Class(k), open)) => {
+                    let mut out: Vec<FuncRef> =
+                        self.method_in_mro(k, c.method).into_iter().collect();
+                    if open {
+                        // An override in a subclass may be what runs.
+                        for d in self.descendants(k) {
+                            if let Some(m) = self.own_method(d, c.method) {
+                                if !out.contains(&m) {
+                                    out.push(m);
                                 }
                             }
                         }
-                        let external = (out.is_empty())
-                            .then(|| {
-                                self.external_ancestors(k)
-                                    .first()
-                                    .map(|e| format!("{e}.{}", c.method))
-                            })
-                            .flatten();
-                        return (out, None, external);
                     }
-                    Some((Ty::External(e), _)) => {
-                        return (vec![], None, Some(format!("{e}.{}", c.method)))
-                    }
-                    None => {}
+                    let external = (out.is_empty())
+                        .then(|| {
+                            self.external_ancestors(k)
+                                .first()
+                                .map(|e| format!("{e}.{}", c.method))
+                        })
+                        .flatten();
+                    return (out, None, external);
                 }
+                Some((Ty::External(e), _)) => {
+                    return (vec![], None, Some(format!("{e}.{}", c.method)))
+                }
+                None => {}
             }
         }
         let target = c.target;

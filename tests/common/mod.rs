@@ -4,6 +4,8 @@
 use std::path::Path;
 
 mod fix_apply;
+// Not every test binary applies fixes: the re-export is unused in some.
+#[allow(unused_imports)]
 pub use fix_apply::apply_fix;
 
 use auditbench::scan::{scan_with, Prior};
